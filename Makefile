@@ -1,0 +1,64 @@
+# Socle — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PGDIR := $(CURDIR)/var/pg-test
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run demo test venv system-deps lint test-sqlite test-postgres bench clean
+
+$(BIN)/socle: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+venv: $(BIN)/socle
+
+## make run: set everything up and serve the platform with the Gironde loaded.
+run: venv
+	DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend $(BIN)/socle demo
+	@echo "Les courriels (invitations) s'affichent dans ce terminal."
+	DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
+		$(BIN)/socle runserver $(HOST):$(PORT)
+
+demo: venv
+	DEBUG=1 $(BIN)/socle demo
+
+# PostgreSQL with PostGIS (tests, benchmarks) and Chromium (browser tests), from Debian.
+system-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	    || ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 \
+	    || ! command -v chromium >/dev/null 2>&1; then \
+	  echo "Installing PostgreSQL, PostGIS and Chromium from Debian packages…"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql chromium >/dev/null; \
+	  PGV=$$(ls /usr/lib/postgresql | sort -n | tail -1); \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql-$$PGV-postgis-3 >/dev/null; \
+	fi
+
+lint: venv
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test-sqlite: venv
+	$(BIN)/pytest -q -p no:cacheprovider
+
+test-postgres: venv system-deps
+	@set -e; URL=$$($(PYTHON) scripts/pgcluster.py start $(PGDIR)); \
+	trap '$(PYTHON) scripts/pgcluster.py stop $(PGDIR)' EXIT; \
+	DATABASE_URL=$$URL $(BIN)/pytest -q -p no:cacheprovider
+
+## make test: set everything up, lint, and run the whole suite on SQLite then PostgreSQL.
+test: venv system-deps lint test-sqlite test-postgres
+
+bench: venv system-deps
+	$(BIN)/python bench/import_france.py
+	$(BIN)/python bench/routing.py
+
+clean:
+	rm -rf $(VENV) var/pg-test

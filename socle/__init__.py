@@ -1,0 +1,1 @@
+"""Socle: shared digital services for French collectivités."""

@@ -1,0 +1,24 @@
+"""Shared building blocks: the outbox of messages to deliver after commit."""
+
+from django.db import models
+
+
+class OutboxMessage(models.Model):
+    """A message written in the same transaction as the change it reports, delivered later."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "Courriel"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"

@@ -1,0 +1,184 @@
+"""The demo: Gironde loaded, three members with services and agents, and demo accounts.
+
+Idempotent: running it again changes nothing that is already there.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from socle.comptes.models import Role, User
+from socle.comptes.services import role_grant, user_create
+from socle.territoires.models import Collectivite, Competence, Membre, Service
+from socle.territoires.services import membre_onboard, service_create
+
+DEMO_PASSWORD = "socle-demo-2026"  # noqa: S105 - demo accounts only, printed by `make run`
+
+# A south-west sector of Bordeaux Métropole (Pessac, Talence, Gradignan…), as a GeoJSON polygon.
+SECTEUR_SUD = (
+    '{"type":"Polygon","coordinates":[[[-0.75,44.72],[-0.55,44.72],[-0.55,44.815],'
+    "[-0.75,44.815],[-0.75,44.72]]]}"
+)
+
+# slug, kind, code, colour, modules, services: (name, competences, sector name, sector)
+MEMBERS = [
+    (
+        "bordeaux-metropole",
+        Collectivite.Kind.EPCI,
+        "243300316",
+        "#7a1f3d",
+        ["signalements", "opendata"],
+        [
+            ("Direction de la voirie", ["voirie", "signalisation"], "", None),
+            ("Pôle territorial Sud — voirie", ["voirie"], "Pôle territorial Sud", SECTEUR_SUD),
+            ("Direction de l'eau", ["eau-potable", "assainissement"], "", None),
+            ("Collecte des déchets", ["dechets"], "", None),
+        ],
+    ),
+    (
+        "bordeaux",
+        Collectivite.Kind.COMMUNE,
+        "33063",
+        "#8c1d18",
+        ["signalements", "demarches", "dossier"],
+        [
+            ("Propreté urbaine", ["proprete"], "", None),
+            ("Éclairage public", ["eclairage-public", "mobilier-urbain"], "", None),
+            ("Parcs et jardins", ["espaces-verts"], "", None),
+            ("État civil", ["etat-civil"], "", None),
+        ],
+    ),
+    (
+        "pessac",
+        Collectivite.Kind.COMMUNE,
+        "33318",
+        "#1f5c8c",
+        ["signalements", "demarches", "dossier", "mediation"],
+        [
+            ("Propreté et espaces verts", ["proprete", "espaces-verts"], "", None),
+            ("Éclairage public", ["eclairage-public", "mobilier-urbain"], "", None),
+            ("État civil", ["etat-civil"], "", None),
+            ("Éducation", ["restauration-scolaire", "periscolaire"], "", None),
+        ],
+    ),
+]
+
+# email, first name, last name, role, member slug, service name
+ACCOUNTS = [
+    ("operateur@socle.localhost", "Olivia", "Opératrice", Role.Kind.OPERATEUR, None, None),
+    (
+        "admin@pessac.socle.localhost",
+        "Paul",
+        "Administrateur",
+        Role.Kind.ADMINISTRATEUR,
+        "pessac",
+        None,
+    ),
+    (
+        "agent@pessac.socle.localhost",
+        "Anne",
+        "Agent",
+        Role.Kind.AGENT,
+        "pessac",
+        "Propreté et espaces verts",
+    ),
+    ("elu@pessac.socle.localhost", "Émile", "Élu", Role.Kind.ELU, "pessac", None),
+    (
+        "admin@bordeaux.socle.localhost",
+        "Bernard",
+        "Administrateur",
+        Role.Kind.ADMINISTRATEUR,
+        "bordeaux",
+        None,
+    ),
+    (
+        "agent@bordeaux.socle.localhost",
+        "Béatrice",
+        "Agent",
+        Role.Kind.AGENT,
+        "bordeaux",
+        "Propreté urbaine",
+    ),
+    (
+        "admin@bordeaux-metropole.socle.localhost",
+        "Martin",
+        "Administrateur",
+        Role.Kind.ADMINISTRATEUR,
+        "bordeaux-metropole",
+        None,
+    ),
+    (
+        "agent@bordeaux-metropole.socle.localhost",
+        "Mathilde",
+        "Agent",
+        Role.Kind.AGENT,
+        "bordeaux-metropole",
+        "Direction de la voirie",
+    ),
+    ("citoyen@example.fr", "Camille", "Citoyenne", None, None, None),
+]
+
+
+@dataclass
+class DemoReport:
+    members: dict[str, Membre]
+    users: dict[str, User]
+
+
+def _user(email: str, first_name: str, last_name: str) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = user_create(
+            email=email, password=DEMO_PASSWORD, first_name=first_name, last_name=last_name
+        )
+    return user
+
+
+@transaction.atomic
+def setup_members(*, log: Callable[[str], None] = lambda _: None) -> DemoReport:
+    """Create the demo members, services and accounts where they are missing."""
+    members: dict[str, Membre] = {}
+    for slug, kind, code, couleur, modules, services in MEMBERS:
+        membre = Membre.objects.filter(slug=slug).first()
+        if membre is None:
+            collectivite = Collectivite.objects.get(kind=kind, code=code)
+            membre = membre_onboard(
+                collectivite=collectivite,
+                slug=slug,
+                admin_email=None,
+                by=None,
+                couleur=couleur,
+                modules=modules,
+            )
+            log(f"membre créé : {collectivite.nom} (/{slug}/)")
+        members[slug] = membre
+        for nom, codes, secteur_nom, secteur in services:
+            if not Service.objects.filter(membre=membre, nom=nom).exists():
+                service_create(
+                    membre=membre,
+                    nom=nom,
+                    competences=list(Competence.objects.filter(code__in=codes)),
+                    secteur_nom=secteur_nom,
+                    secteur_geojson=secteur,
+                )
+    users: dict[str, User] = {}
+    for email, first_name, last_name, kind, slug, service_name in ACCOUNTS:
+        user = _user(email, first_name, last_name)
+        users[email] = user
+        if kind is None:
+            continue
+        membre = members[slug] if slug else None
+        service = Service.objects.get(membre=membre, nom=service_name) if service_name else None
+        role_grant(user=user, kind=kind, membre=membre, service=service)
+    return DemoReport(members=members, users=users)
+
+
+def territory_loaded() -> bool:
+    """Tell whether the Gironde is already imported."""
+    return (
+        Collectivite.objects.filter(
+            kind=Collectivite.Kind.COMMUNE, departement__code="33", active=True
+        ).count()
+        >= 500
+    )

