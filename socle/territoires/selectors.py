@@ -2,7 +2,7 @@
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.http import Http404
 
 from socle.comptes.models import Role
@@ -91,6 +91,14 @@ def membres_for_user(*, user) -> QuerySet[Membre]:
 
 def commune_elus(*, commune: Collectivite) -> QuerySet[Elu]:
     """Return the maire and adjoints of a commune, maire first."""
+    # The source gives the maire no rank: put it first explicitly (NULL order differs by database).
+    rank = Case(
+        When(fonction="Maire", then=Value(0)),
+        When(fonction__startswith="Adjoint", then=Value(1)),
+        default=Value(2),
+    )
     return (
-        Elu.objects.filter(commune=commune).exclude(fonction="").order_by("ordre_fonction", "nom")
+        Elu.objects.filter(commune=commune)
+        .exclude(fonction="")
+        .order_by(rank, F("ordre_fonction").asc(nulls_last=True), "nom", "prenom")
     )
