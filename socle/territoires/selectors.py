@@ -46,6 +46,25 @@ def membre_public(slug: str) -> Membre | None:
     return Membre.objects.select_related("collectivite").filter(slug=slug, active=True).first()
 
 
+def membres_public() -> QuerySet[Membre]:
+    """Return the active members, for public listings."""
+    return Membre.objects.filter(active=True).select_related("collectivite")
+
+
+def membres_of(collectivites) -> dict[int, Membre]:
+    """Map the given collectivités' ids to their active membership, for those that are members."""
+    ids = [collectivite.pk for collectivite in collectivites if collectivite is not None]
+    return {
+        membre.collectivite_id: membre
+        for membre in membres_public().filter(collectivite_id__in=ids)
+    }
+
+
+def epci_communes(epci: Collectivite) -> QuerySet[Collectivite]:
+    """Return the active member communes of an EPCI."""
+    return Collectivite.objects.filter(epci=epci, kind=Collectivite.Kind.COMMUNE, active=True)
+
+
 def get_membre_for_user(*, user, slug: str, manage: bool = False) -> Membre:
     """Return the member if the user may see (or, with manage, administer) its back office."""
     membre = Membre.objects.select_related("collectivite").filter(slug=slug).first()
@@ -94,7 +113,7 @@ def commune_elus(*, commune: Collectivite) -> QuerySet[Elu]:
     # The source gives the maire no rank: put it first explicitly (NULL order differs by database).
     rank = Case(
         When(fonction="Maire", then=Value(0)),
-        When(fonction__startswith="Adjoint", then=Value(1)),
+        When(fonction__startswith="Maire", then=Value(1)),
         default=Value(2),
     )
     return (
