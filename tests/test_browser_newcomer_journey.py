@@ -12,11 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pages_fixtures import (  # noqa: F401
-    fast_password_hashing,
-    invitation_path,
-    plain_static,
-)
+from tests.pages_fixtures import invitation_path
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

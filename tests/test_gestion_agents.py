@@ -5,11 +5,7 @@ from django.test import Client
 
 from socle.comptes.models import Invitation, Role, User
 from tests.a11y import assert_accessible
-from tests.pages_fixtures import (  # noqa: F401
-    fast_password_hashing,
-    invitation_path,
-    plain_static,
-)
+from tests.pages_fixtures import invitation_path
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ from socle.comptes.models import Invitation
 from socle.core.models import OutboxMessage
 from socle.territoires.models import Membre, Service
 from tests.a11y import assert_accessible
-from tests.pages_fixtures import fast_password_hashing, plain_static  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ from django.test import Client
 
 from socle.comptes.models import Role
 from socle.comptes.services import invitation_create
-from tests.pages_fixtures import fast_password_hashing, plain_static  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ from django.utils import timezone
 from socle.comptes.models import Invitation, Role, User
 from socle.comptes.services import invitation_create
 from tests.a11y import assert_accessible
-from tests.pages_fixtures import fast_password_hashing, plain_static  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

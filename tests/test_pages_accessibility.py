@@ -6,7 +6,6 @@ from socle.comptes.models import Role
 from socle.comptes.services import invitation_create
 from socle.portail.templatetags.socle_ui import contrast, theme_colours
 from tests.a11y import a11y_problems, assert_accessible
-from tests.pages_fixtures import fast_password_hashing, plain_static  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

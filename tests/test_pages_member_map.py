@@ -5,7 +5,6 @@ from django.core.cache import cache
 
 from socle.territoires.models import Collectivite, CommuneGeometry, RoutingVersion
 from socle.territoires.svgmap import commune_map_svg, osm_url
-from tests.pages_fixtures import fast_password_hashing, plain_static  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,6 @@
 import pytest
 
 from tests.a11y import assert_accessible
-from tests.pages_fixtures import fast_password_hashing, plain_static  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

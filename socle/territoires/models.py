@@ -19,6 +19,7 @@ class Collectivite(models.Model):
         CU = "CU", _("Communauté urbaine")
         METRO = "METRO", _("Métropole")
         MET69 = "MET69", _("Métropole de Lyon")
+        MGP = "MGP", _("Métropole du Grand Paris")
 
     kind = models.CharField(max_length=12, choices=Kind.choices)
     # INSEE code (commune, département, région) or SIREN (EPCI).
@@ -77,6 +78,9 @@ class CommuneGeometry(models.Model):
     max_lon = models.FloatField()
     max_lat = models.FloatField()
 
+    def __str__(self) -> str:
+        return f"Limites de {self.commune_id}"
+
 
 class Elu(models.Model):
     """A municipal elected official (Répertoire national des élus); no birth date is kept."""
@@ -133,6 +137,9 @@ class CompetenceTransfer(models.Model):
             models.UniqueConstraint(fields=["epci", "competence"], name="transfer_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.epci_id}/{self.competence_id}: {self.transferred}"
+
 
 class CompetenceOverride(models.Model):
     """For one commune and competence, who holds it, as set by an administrator."""
@@ -145,6 +152,9 @@ class CompetenceOverride(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["commune", "competence"], name="override_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id}/{self.competence_id} → {self.holder_id}"
 
 
 class Membre(models.Model):
@@ -204,3 +214,6 @@ class RoutingVersion(models.Model):
 
     territory = models.PositiveBigIntegerField(default=0)
     rules = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"territoire {self.territory}, règles {self.rules}"
