@@ -107,7 +107,10 @@ def test_it_says_when_the_member_has_no_service_for_the_point(metropole):
     result = routing.route(*PESSAC, "voirie")
     assert result.holder.member is True
     assert (result.service, result.service_reason) == (None, "aucun_service")
-    assert result.contact is None
+    # Nobody on the platform handles it: the citizen gets the mairie of the point instead.
+    assert result.contact.point_entree is True
+    assert result.contact.collectivite.code == "33318"
+    assert result.contact.telephone == "05 57 93 63 63"
 
     service_create(
         membre=metropole,

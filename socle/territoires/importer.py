@@ -23,7 +23,13 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from socle.territoires.models import Collectivite, CommuneGeometry, Elu, RoutingVersion
+from socle.territoires.models import (
+    Collectivite,
+    CommuneGeometry,
+    Elu,
+    RoutingVersion,
+    search_key,
+)
 
 # Plain strings: without django-stubs, mypy takes choice members for (value, label) tuples.
 REGION = str(Collectivite.Kind.REGION)
@@ -63,6 +69,7 @@ FONCTIONS = {
 # Every field the importer owns; anything else on Collectivite is left alone.
 UPSERT_FIELDS = [
     "nom",
+    "nom_recherche",
     "epci_type",
     "region",
     "departement",
@@ -293,6 +300,8 @@ def _normalise_departement(code: str) -> str:
 def _upsert(kind: str, objects: list[Collectivite]) -> dict[str, int]:
     """Insert or update collectivités of one kind by code; return every code -> pk of that kind."""
     attnames = [Collectivite._meta.get_field(name).attname for name in UPSERT_FIELDS]
+    for obj in objects:
+        obj.nom_recherche = search_key(obj.nom)
     existing = {
         row[0]: row[1:]
         for row in Collectivite.objects.filter(kind=kind).values_list("code", *attnames)

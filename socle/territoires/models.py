@@ -1,7 +1,16 @@
 """The French territory, the platform's members, competences, services and routing state."""
 
+import re
+import unicodedata
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def search_key(text: str) -> str:
+    """Fold a name for searching: no accents, no case, words separated by one space."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.split(r"[^a-z0-9]+", folded)).strip()
 
 
 class Collectivite(models.Model):
@@ -25,6 +34,8 @@ class Collectivite(models.Model):
     # INSEE code (commune, département, région) or SIREN (EPCI).
     code = models.CharField(max_length=12)
     nom = models.CharField(max_length=200)
+    # The name folded by search_key(), so that « saint emilion » finds « Saint-Émilion ».
+    nom_recherche = models.CharField(max_length=200, blank=True, db_index=True)
     epci_type = models.CharField(max_length=8, choices=EpciType.choices, blank=True)
     region = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

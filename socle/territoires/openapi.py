@@ -144,7 +144,9 @@ SCHEMAS: dict[str, Any] = {
     "Contact": {
         "type": "object",
         "description": (
-            "Contact public d'un titulaire non membre : sa mairie, ou pour une "
+            "Contact public quand aucun service de la plateforme ne traite la demande "
+            "(titulaire non membre, ou membre sans service pour cette compétence) : sa mairie, "
+            "ou pour une "
             "intercommunalité, un département ou une région, la mairie de la commune du "
             "point comme point d'entrée (point_entree)."
         ),

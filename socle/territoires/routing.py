@@ -1105,7 +1105,9 @@ class Router:
                 service_reason = SERVICE_OUT_OF_SECTOR
         else:
             service_reason = SERVICE_NOT_MEMBER
-            # A commune answers for itself; a higher holder through the point's mairie.
+        if service_reason in (SERVICE_NONE, SERVICE_NOT_MEMBER):
+            # Nobody on the platform handles it: give the public contact instead. A commune
+            # answers for itself; a higher holder through the point's mairie.
             if holder.kind == COMMUNE:
                 mairie = territory.contacts.get(holder_id)
                 contact = mairie[0] if mairie else self._contact(holder_id)

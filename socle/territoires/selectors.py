@@ -7,7 +7,7 @@ from django.http import Http404
 
 from socle.comptes.models import Role
 from socle.comptes.selectors import user_is_operateur, user_member_roles
-from socle.territoires.models import Collectivite, Elu, Membre, Service
+from socle.territoires.models import Collectivite, Elu, Membre, Service, search_key
 
 HOST_CACHE_SECONDS = 60
 
@@ -29,13 +29,14 @@ def membre_for_hostname(hostname: str) -> Membre | None:
 
 
 def collectivite_search(query: str, *, limit: int = 20) -> QuerySet[Collectivite]:
-    """Find active collectivités by name or code, larger ones first."""
+    """Find active collectivités by name (accents and case ignored) or code, larger first."""
     query = query.strip()
-    if not query:
+    key = search_key(query)
+    if not key:
         return Collectivite.objects.none()
     return (
         Collectivite.objects.filter(active=True)
-        .filter(Q(nom__icontains=query) | Q(code=query))
+        .filter(Q(nom_recherche__contains=key) | Q(code=query.upper()))
         .select_related("departement")
         .order_by("-population", "kind", "nom")[:limit]
     )
