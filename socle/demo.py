@@ -84,6 +84,8 @@ ACCOUNTS = [
         "Propreté et espaces verts",
     ),
     ("elu@pessac.socle.localhost", "Émile", "Élu", Role.Kind.ELU, "pessac", None),
+    ("dpo@pessac.socle.localhost", "Denise", "Déléguée", Role.Kind.DPO, "pessac", None),
+    ("ethique@socle.localhost", "Étienne", "Comité", Role.Kind.ETHIQUE, None, None),
     (
         "admin@bordeaux.socle.localhost",
         "Bernard",

@@ -77,7 +77,7 @@ def get_membre_for_user(*, user, slug: str, manage: bool = False) -> Membre:
     allowed = (
         {Role.Kind.ADMINISTRATEUR}
         if manage
-        else {Role.Kind.ADMINISTRATEUR, Role.Kind.AGENT, Role.Kind.ELU}
+        else {Role.Kind.ADMINISTRATEUR, Role.Kind.AGENT, Role.Kind.ELU, Role.Kind.DPO}
     )
     if not roles & allowed:
         raise PermissionDenied

@@ -21,7 +21,18 @@ from socle.territoires.models import (
     Service,
 )
 
-RESERVED_SLUGS = {"api", "comptes", "gestion", "static", "media", "admin", "operateur"}
+# Addresses taken by the platform's own pages (/gestion/journal/, /gestion/mes-acces/…).
+RESERVED_SLUGS = {
+    "api",
+    "comptes",
+    "gestion",
+    "static",
+    "media",
+    "admin",
+    "operateur",
+    "journal",
+    "mes-acces",
+}
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 

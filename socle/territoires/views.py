@@ -14,6 +14,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from socle.comptes.journal_selectors import (
+    user_is_ethique,
+    user_may_read_journal,
+    user_may_support,
+)
 from socle.comptes.models import Role
 from socle.comptes.selectors import (
     membre_pending_invitations,
@@ -95,6 +100,7 @@ def tableau(request):
         {
             "nav": "gestion",
             "is_operateur": user_is_operateur(request.user),
+            "is_ethique": user_is_ethique(request.user),
             "membres": membres_for_user(user=request.user),
         },
     )
@@ -195,6 +201,8 @@ def _membre_page(request, membre: Membre, settings_form=None, status=200):
             "breadcrumbs": _crumbs(membre),
             "membre": membre,
             "can_manage": can_manage,
+            "can_support": user_may_support(request.user, membre),
+            "can_read_journal": user_may_read_journal(request.user, membre),
             "is_operateur": user_is_operateur(request.user),
             "settings_form": settings_form,
             "modules": [
