@@ -19,14 +19,18 @@ $(BIN)/socle: pyproject.toml
 venv: $(BIN)/socle
 
 ## make run: set everything up and serve the platform with the Gironde loaded.
+# The demo logs citizens in with a local fake of FranceConnect (and agents with one of
+# ProConnect) on 127.0.0.1:8001; mails (invitations) are printed in this terminal.
+DEMO_ENV := DEBUG=1 FRANCECONNECT_FAKE=1 EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 run: venv
-	DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend $(BIN)/socle demo
-	@echo "Les courriels (invitations) s'affichent dans ce terminal."
-	DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
-		$(BIN)/socle runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(BIN)/socle demo
+	@echo "FranceConnect fictif sur http://127.0.0.1:8001 ; les courriels s'affichent ici."
+	@$(DEMO_ENV) $(BIN)/socle fake_franceconnect --port 8001 & FC=$$!; \
+	trap 'kill $$FC 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(BIN)/socle runserver $(HOST):$(PORT)
 
 demo: venv
-	DEBUG=1 $(BIN)/socle demo
+	$(DEMO_ENV) $(BIN)/socle demo
 
 # PostgreSQL with PostGIS (tests, benchmarks) and Chromium (browser tests), from Debian.
 system-deps:

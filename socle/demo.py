@@ -3,13 +3,21 @@
 Idempotent: running it again changes nothing that is already there.
 """
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
 
+from socle.comptes import totp
 from socle.comptes.models import Role, User
-from socle.comptes.services import role_grant, user_create
+from socle.comptes.security import second_factor_device, second_factor_required
+from socle.comptes.services import (
+    role_grant,
+    totp_device_confirm,
+    totp_device_start,
+    user_create,
+)
 from socle.territoires.models import Collectivite, Competence, Membre, Service
 from socle.territoires.services import membre_onboard, service_create
 
@@ -132,14 +140,32 @@ def _user(email: str, first_name: str, last_name: str) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = user_create(
-            email=email, password=DEMO_PASSWORD, first_name=first_name, last_name=last_name
+            email=email,
+            password=DEMO_PASSWORD,
+            first_name=first_name,
+            last_name=last_name,
+            email_verified=True,
         )
     return user
 
 
+def _enrol_second_factor(user: User) -> None:
+    """Give a demo account that needs one a confirmed authenticator (`socle demo_code`)."""
+    if not second_factor_required(user) or second_factor_device(user) is not None:
+        return
+    secret = totp_device_start(user=user)
+    # Confirm with the previous time step's code, so the current code still works at login.
+    totp_device_confirm(user=user, code=totp.code_at(secret, at=time.time() - totp.INTERVAL))
+
+
 @transaction.atomic
-def setup_members(*, log: Callable[[str], None] = lambda _: None) -> DemoReport:
-    """Create the demo members, services and accounts where they are missing."""
+def setup_members(
+    *, log: Callable[[str], None] = lambda _: None, second_factors: bool = False
+) -> DemoReport:
+    """Create the demo members, services and accounts where they are missing.
+
+    With second_factors, the accounts that need one get an authenticator (`socle demo_code`).
+    """
     members: dict[str, Membre] = {}
     for slug, kind, code, couleur, modules, services in MEMBERS:
         membre = Membre.objects.filter(slug=slug).first()
@@ -173,6 +199,8 @@ def setup_members(*, log: Callable[[str], None] = lambda _: None) -> DemoReport:
         membre = members[slug] if slug else None
         service = Service.objects.get(membre=membre, nom=service_name) if service_name else None
         role_grant(user=user, kind=kind, membre=membre, service=service)
+        if second_factors:
+            _enrol_second_factor(user)
     return DemoReport(members=members, users=users)
 
 

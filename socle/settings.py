@@ -134,6 +134,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# WhiteNoise warns at every start when this is missing, before collectstatic ever ran.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
@@ -187,3 +189,81 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Accounts: sign-up, passwords, second factor, throttling (socle.comptes) --------------------
+# CNIL: at least 3 of 4 kinds of characters, or a passphrase of 14 characters or more.
+AUTH_PASSWORD_VALIDATORS = [
+    *AUTH_PASSWORD_VALIDATORS,
+    {
+        "NAME": "socle.comptes.security.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": 3, "long_enough": 14},
+    },
+]
+# Password reset links: lifetime in seconds; at most this many emails to one account an hour.
+PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", str(3600)))
+PASSWORD_RESET_EMAILS_PER_HOUR = int(env("PASSWORD_RESET_EMAILS_PER_HOUR", "3"))
+# Email verification links: lifetime in seconds.
+EMAIL_VERIFICATION_TIMEOUT = int(env("EMAIL_VERIFICATION_TIMEOUT", str(48 * 3600)))
+# Failed logins allowed per account, per IP and second-factor failures per account in the window.
+LOGIN_THROTTLE_WINDOW = int(env("LOGIN_THROTTLE_WINDOW", str(15 * 60)))
+LOGIN_THROTTLE_ACCOUNT_FAILURES = int(env("LOGIN_THROTTLE_ACCOUNT_FAILURES", "5"))
+LOGIN_THROTTLE_IP_FAILURES = int(env("LOGIN_THROTTLE_IP_FAILURES", "20"))
+LOGIN_THROTTLE_TOTP_FAILURES = int(env("LOGIN_THROTTLE_TOTP_FAILURES", "5"))
+# How many reverse proxies append to X-Forwarded-For in front of the application (0: none).
+SOCLE_PROXY_COUNT = int(env("SOCLE_PROXY_COUNT", "0"))
+# Seconds allowed between the password and the second-factor code.
+SECOND_FACTOR_PENDING_TIMEOUT = int(env("SECOND_FACTOR_PENDING_TIMEOUT", "300"))
+# Fernet key(s) for secrets at rest, comma-separated, the first encrypts (default: from SECRET_KEY).
+SOCLE_ENCRYPTION_KEY = env("SOCLE_ENCRYPTION_KEY")
+# Users holding a role are logged out after this many idle seconds (0: never).
+BACK_OFFICE_IDLE_TIMEOUT = int(env("BACK_OFFICE_IDLE_TIMEOUT", str(30 * 60)))
+MIDDLEWARE = [*MIDDLEWARE, "socle.comptes.security.BackOfficeIdleTimeoutMiddleware"]
+# --- End of accounts settings ------------------------------------------------------------------
+
+# ---- OpenID Connect: FranceConnect v2 and ProConnect (socle.comptes.oidc) -------------------
+# Owned by the accounts module; see docs/franceconnect.md. Everything comes from the
+# environment. Issuers (discovery at <issuer>/.well-known/openid-configuration):
+#   FranceConnect v2, integration: https://fcp-low.sbx.dev-franceconnect.fr/api/v2
+#   FranceConnect v2, production:  https://oidc.franceconnect.gouv.fr/api/v2
+#   ProConnect, integration:       https://fca.integ01.dev-agentconnect.fr/api/v2
+#   ProConnect, production:        https://auth.proconnect.gouv.fr/api/v2
+# Register these return URLs with the provider (SITE_URL + path):
+#   /comptes/oidc/<franceconnect|proconnect>/retour/              (login)
+#   /comptes/oidc/<franceconnect|proconnect>/deconnexion/retour/  (logout)
+# FRANCECONNECT_FAKE=1 points both providers at the local fake (`socle fake_franceconnect`,
+# FRANCECONNECT_FAKE_URL, http://127.0.0.1:8001 by default) unless their ISSUER is set.
+FRANCECONNECT_FAKE = env_bool("FRANCECONNECT_FAKE", False)
+FRANCECONNECT_FAKE_URL = env("FRANCECONNECT_FAKE_URL", "http://127.0.0.1:8001").rstrip("/")
+# The fake's demo client (socle.comptes.fake_franceconnect.DEMO_CLIENT_*), or nothing.
+_OIDC_ID, _OIDC_SECRET = (
+    ("socle-demo", "socle-demo-secret-not-for-production") if FRANCECONNECT_FAKE else ("", "")
+)
+_OIDC_FAKE_ROOT = FRANCECONNECT_FAKE_URL if FRANCECONNECT_FAKE else ""
+OIDC_PROVIDERS = {
+    "franceconnect": {
+        "ISSUER": env("FRANCECONNECT_ISSUER", _OIDC_FAKE_ROOT and _OIDC_FAKE_ROOT + "/api/v2"),
+        "CLIENT_ID": env("FRANCECONNECT_CLIENT_ID", _OIDC_ID),
+        "CLIENT_SECRET": env("FRANCECONNECT_CLIENT_SECRET", _OIDC_SECRET),
+        "SCOPES": env(
+            "FRANCECONNECT_SCOPES",
+            "openid given_name family_name birthdate birthplace birthcountry gender email",
+        ).split(),
+        "ACR_VALUES": env("FRANCECONNECT_ACR_VALUES", "eidas1"),
+        # FranceConnect v2 signs the userinfo response (application/jwt).
+        "USERINFO_SIGNED": env_bool("FRANCECONNECT_USERINFO_SIGNED", True),
+    },
+    "proconnect": {
+        "ISSUER": env(
+            "PROCONNECT_ISSUER", _OIDC_FAKE_ROOT and _OIDC_FAKE_ROOT + "/proconnect/api/v2"
+        ),
+        "CLIENT_ID": env("PROCONNECT_CLIENT_ID", _OIDC_ID),
+        "CLIENT_SECRET": env("PROCONNECT_CLIENT_SECRET", _OIDC_SECRET),
+        "SCOPES": env("PROCONNECT_SCOPES", "openid email given_name usual_name siret").split(),
+        "ACR_VALUES": env("PROCONNECT_ACR_VALUES", ""),
+        "USERINFO_SIGNED": env_bool("PROCONNECT_USERINFO_SIGNED", True),
+    },
+}
+OIDC_HTTP_TIMEOUT = float(env("OIDC_HTTP_TIMEOUT", "10"))
+OIDC_CLOCK_SKEW = int(env("OIDC_CLOCK_SKEW", "60"))
+OIDC_JWKS_CACHE_SECONDS = int(env("OIDC_JWKS_CACHE_SECONDS", "3600"))
+# ---- end of OpenID Connect settings ---------------------------------------------------------

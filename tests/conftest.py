@@ -9,6 +9,19 @@ from types import SimpleNamespace
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.db import connections
+from playwright.sync_api import sync_playwright
+
+# Debian's Chromium, never a downloaded browser; no background traffic on a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +48,10 @@ def gironde_transactional(transactional_db):
     """Import the Gironde inside a transactional test (live server, browser)."""
     from socle.demo import territory_loaded
     from socle.territoires.importer import import_territory
+    from socle.territoires.services import competence_catalogue_sync
 
+    # A transactional test before this one flushed what the migrations had seeded.
+    competence_catalogue_sync()
     if not territory_loaded():
         import_territory(departements=["33"])
 
@@ -187,3 +203,20 @@ def agent_bordeaux(demo_members):
 @pytest.fixture
 def admin_pessac(demo_members):
     return demo_members.admin_pessac
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Headless Chromium driven by Playwright, for the journeys a person makes."""
+    # Playwright runs an event loop in this thread; the ORM calls the tests make beside it are
+    # still synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+    # The ORM calls made beside Playwright's loop hold their own connections: close them, or
+    # PostgreSQL refuses to drop the test database at the end.
+    connections.close_all()

@@ -14,15 +14,6 @@ import pytest
 
 from tests.pages_fixtures import invitation_path
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ADMIN_EMAIL = "marie.martin@merignac.example.fr"
 AGENT_EMAIL = "paul.proprete@merignac.example.fr"
 NEW_PASSWORD = "Une-phrase-de-passe-solide-2026"
@@ -34,18 +25,16 @@ SCREENSHOTS = {
 }
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test
-    # (fixtures, assertions) are still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+def _enrol_second_factor(page):
+    """Opérateurs and administrators enrol a TOTP authenticator at their first login."""
+    import time
+
+    from socle.comptes import totp
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Activer le second facteur"
+    secret = page.locator("#cle-secrete").inner_text().replace(" ", "")
+    page.get_by_label("Code à 6 chiffres").fill(totp.code_at(secret, time.time() - 30))
+    page.get_by_role("button", name="Activer").click()
 
 
 @pytest.mark.browser
@@ -61,11 +50,14 @@ def test_it_takes_a_commune_from_onboarding_to_its_public_page(
     # The opérateur logs in and opens the back office.
     operateur_context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = operateur_context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)
     page.goto(f"{base}/comptes/connexion/")
     page.get_by_label("Adresse électronique").fill(operateur.email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{base}/comptes/second-facteur/activer/")
+    _enrol_second_factor(page)
+    page.wait_for_url(f"{base}/comptes/espace/")
     page.get_by_role("link", name="Gestion", exact=True).click()
     assert page.get_by_role("heading", level=1).inner_text() == "Gestion"
 
@@ -92,7 +84,7 @@ def test_it_takes_a_commune_from_onboarding_to_its_public_page(
 
     admin_context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = admin_context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)
     page.goto(link)
     assert page.get_by_role("heading", level=1).inner_text() == "Rejoindre Mérignac"
     page.get_by_label("Prénom").fill("Marie")
@@ -100,6 +92,8 @@ def test_it_takes_a_commune_from_onboarding_to_its_public_page(
     page.get_by_label("Mot de passe (obligatoire)", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Confirmez le mot de passe").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Créer mon accès et accepter").click()
+    page.wait_for_url(f"{base}/comptes/second-facteur/activer/")
+    _enrol_second_factor(page)
     page.wait_for_url(f"{base}/gestion/merignac/")
 
     # The « Propreté » service, handling propreté.

@@ -3,7 +3,8 @@
 import pytest
 from django.test import Client
 
-from socle.comptes.models import Invitation, Role, User
+from socle.comptes import totp
+from socle.comptes.models import Invitation, Role, TOTPDevice, User
 from socle.territoires.models import Membre
 from tests.a11y import assert_accessible
 from tests.pages_fixtures import invitation_path
@@ -84,12 +85,17 @@ def test_it_onboards_a_commune_and_emails_a_working_invitation(
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == "/gestion/merignac/"
+    # Administrators need a second factor: the newcomer enrols one before going further.
+    assert response["Location"] == "/comptes/second-facteur/activer/"
     user = User.objects.get(email=ADMIN_EMAIL)
     assert user.get_full_name() == "Marie Martin"
     assert Role.objects.filter(
         user=user, membre=membre, kind=Role.Kind.ADMINISTRATEUR, ended_at__isnull=True
     ).exists()
+    newcomer.get(response["Location"])
+    secret = totp.secret_decrypt(TOTPDevice.objects.get(user=user).secret)
+    response = newcomer.post(response["Location"], {"code": totp.code_at(secret)})
+    assert response["Location"] == "/gestion/merignac/"
 
     # The new administrator is logged in and lands in the member's back office.
     back_office = newcomer.get("/gestion/merignac/")

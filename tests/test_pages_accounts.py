@@ -21,15 +21,16 @@ def test_it_shows_the_login_form_in_french(client):
 
 
 def test_it_logs_in_with_the_email_and_opens_my_space(client, demo_members, password):
+    # An agent: administrators also need a second factor (tests/test_totp_*.py).
     response = client.post(
         "/comptes/connexion/",
-        {"username": demo_members.admin_pessac.email, "password": password},
+        {"username": demo_members.agent_pessac.email, "password": password},
     )
     assert response.status_code == 302
     assert response["Location"] == "/comptes/espace/"
     page = client.get("/comptes/espace/")
     html = page.content.decode()
-    assert "Administrateur de la collectivité" in html
+    assert "<strong>Agent</strong>" in html
     assert 'href="/gestion/pessac/"' in html
     assert_accessible(page)
 

@@ -1,18 +1,80 @@
-"""Accounts: log in and out, my space, and accepting an invitation."""
+"""Accounts: log in (password, then a second factor when needed) and out, sign up, verify an
+address, passwords, the second factor, my space, and accepting an invitation."""
+
+import time
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView, LogoutView
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import (
+    INTERNAL_RESET_SESSION_TOKEN,
+    LoginView,
+    LogoutView,
+    PasswordChangeView,
+    PasswordResetConfirmView,
+    redirect_to_login,
+)
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.encoding import force_str
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from socle.comptes.forms import EmailAuthenticationForm, InvitationAcceptForm
+from socle.comptes import totp
+from socle.comptes.forms import (
+    CodeForm,
+    EmailAuthenticationForm,
+    InscriptionForm,
+    InvitationAcceptForm,
+    NewPasswordForm,
+    PasswordChangeForm,
+    PasswordResetRequestForm,
+    SecondFactorResetForm,
+)
+from socle.comptes.models import SecurityEvent, User
+from socle.comptes.oidc import configured_providers
+from socle.comptes.security import (
+    ENROLMENT_USER,
+    IDLE_SCOPE,
+    SECOND_FACTOR_AT,
+    email_verification_token,
+    login_complete,
+    login_or_second_factor,
+    login_pending_backend,
+    login_pending_clear,
+    login_pending_redirect,
+    login_pending_user,
+    login_throttle_check,
+    normalise_email,
+    second_factor_device,
+    second_factor_required,
+    security_event_record,
+    session_passed_second_factor,
+    totp_throttle_check,
+    user_for_email,
+    user_security_events,
+)
 from socle.comptes.selectors import active_roles, user_is_operateur
-from socle.comptes.services import invitation_accept, invitation_for_token
+from socle.comptes.services import (
+    account_register,
+    email_verification_send,
+    email_verify,
+    invitation_accept,
+    invitation_for_token,
+    password_reset_request,
+    password_set,
+    totp_device_confirm,
+    totp_device_disable,
+    totp_device_reset,
+    totp_device_start,
+    totp_device_verify,
+)
 from socle.territoires.selectors import membres_for_user
 
 PASSWORD_ERROR_CODES = {
@@ -20,24 +82,427 @@ PASSWORD_ERROR_CODES = {
     "password_too_common",
     "password_entirely_numeric",
     "password_too_similar",
+    "password_too_simple",
 }
+WRONG_CODE = gettext_lazy(
+    "Ce code n’est pas valable : il est faux, a expiré ou a déjà servi. Attendez le code "
+    "suivant et réessayez."
+)
+
+
+# --- Logging in and out ------------------------------------------------------------------------
 
 
 class Connexion(LoginView):
+    """Step 1 of the login: the password. Throttled per account and per IP."""
+
     template_name = "comptes/connexion.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
     extra_context = {"nav": "connexion", "page_title": gettext_lazy("Se connecter")}
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Only the identity providers this deployment is configured for get a button.
+        context["oidc_providers"] = configured_providers()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        email = normalise_email(request.POST.get("username", ""))
+        throttled = login_throttle_check(email=email, request=request)
+        if throttled is None:
+            return super().post(request, *args, **kwargs)
+        # Refused without checking the password.
+        security_event_record(
+            kind=SecurityEvent.Kind.LOGIN_THROTTLED,
+            user=user_for_email(email),
+            request=request,
+            details={"email": email, "scope": throttled.scope},
+        )
+        form = self.get_form_class()(request=request, initial={"username": email})
+        context = self.get_context_data(form=form, throttled=throttled.message)
+        response = self.render_to_response(context, status=429)
+        response["Retry-After"] = str(throttled.retry_after)
+        return response
+
+    def form_valid(self, form):
+        user = form.get_user()
+        return login_or_second_factor(
+            self.request,
+            user,
+            redirect_to=self.get_success_url(),
+            backend=getattr(user, "backend", None) or "django.contrib.auth.backends.ModelBackend",
+        )
+
+    def form_invalid(self, form):
+        email = normalise_email(self.request.POST.get("username", ""))
+        if email and self.request.POST.get("password"):
+            security_event_record(
+                kind=SecurityEvent.Kind.LOGIN_FAILED,
+                user=user_for_email(email),
+                request=self.request,
+                details={"email": email},
+            )
+        return super().form_invalid(form)
+
 
 class Deconnexion(LogoutView):
-    """Log out (POST only, as Django requires)."""
+    """Log out (POST only, as Django requires); also cancels a pending login."""
+
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            security_event_record(
+                kind=SecurityEvent.Kind.LOGOUT, user=request.user, request=request
+            )
+        return super().post(request, *args, **kwargs)
+
+
+def _code_step_response(request, template, context, *, form, status):
+    context = {"form": form, "nav": "connexion", **context}
+    return render(request, f"comptes/{template}", context, status=status)
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def second_facteur(request):
+    """Step 2 of the login: a code of the user's authenticator. Throttled per account."""
+    user = login_pending_user(request)
+    if user is None:
+        if request.user.is_authenticated:
+            return redirect("comptes:espace")
+        messages.info(request, _("Saisissez d’abord votre adresse et votre mot de passe."))
+        return redirect("comptes:connexion")
+    if second_factor_device(user) is None:
+        return redirect("comptes:second_facteur_activer")
+    form = CodeForm(request.POST or None)
+    status = 200
+    context = {"pending_user": user}
+    if request.method == "POST":
+        throttled = totp_throttle_check(user=user)
+        if throttled is not None:
+            security_event_record(
+                kind=SecurityEvent.Kind.LOGIN_THROTTLED,
+                user=user,
+                request=request,
+                details={"scope": throttled.scope},
+            )
+            context["throttled"] = throttled.message
+            response = _code_step_response(
+                request, "second_facteur.html", context, form=CodeForm(), status=429
+            )
+            response["Retry-After"] = str(throttled.retry_after)
+            return response
+        if form.is_valid():
+            if totp_device_verify(user=user, code=form.cleaned_data["code"], request=request):
+                redirect_to = login_pending_redirect(request)
+                login_complete(
+                    request,
+                    user,
+                    backend=login_pending_backend(request),
+                    second_factor=True,
+                    method="password",
+                )
+                return HttpResponseRedirect(redirect_to)
+            form.add_error("code", WRONG_CODE)
+        status = 400
+    return _code_step_response(request, "second_facteur.html", context, form=form, status=status)
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def second_facteur_activer(request):
+    """Enrol an authenticator: during a pending login (mandatory) or from my space (optional)."""
+    pending = login_pending_user(request)
+    user = pending or (request.user if request.user.is_authenticated else None)
+    if user is None:
+        return redirect_to_login(request.get_full_path())
+    if second_factor_device(user) is not None:
+        if pending is not None:
+            return redirect("comptes:second_facteur")
+        messages.info(request, _("Votre second facteur est déjà activé."))
+        return redirect("comptes:espace")
+    form = CodeForm(request.POST or None)
+    status = 200
+    context: dict = {"pending_user": pending}
+    if request.method == "POST":
+        throttled = totp_throttle_check(user=user)
+        if throttled is not None:
+            context["throttled"] = throttled.message
+            form, status = CodeForm(), 429
+        elif form.is_valid():
+            if totp_device_confirm(user=user, code=form.cleaned_data["code"], request=request):
+                request.session.pop(ENROLMENT_USER, None)
+                messages.success(
+                    request,
+                    _("Votre second facteur est activé : il vous sera demandé à chaque connexion."),
+                )
+                if pending is not None:
+                    redirect_to = login_pending_redirect(request)
+                    login_complete(
+                        request,
+                        user,
+                        backend=login_pending_backend(request),
+                        second_factor=True,
+                        method="password",
+                    )
+                    return HttpResponseRedirect(redirect_to)
+                request.session[SECOND_FACTOR_AT] = int(time.time())
+                return redirect("comptes:espace")
+            form.add_error("code", WRONG_CODE)
+            status = 400
+        else:
+            status = 400
+    # A new secret for each session that enrols, kept while this session retries.
+    renew = request.session.get(ENROLMENT_USER) != user.pk
+    secret = totp_device_start(user=user, renew=renew)
+    request.session[ENROLMENT_USER] = user.pk
+    uri = totp.provisioning_uri(secret, account=user.email)
+    context.update(
+        {
+            "otpauth_uri": uri,
+            "secret_groups": totp.grouped(secret),
+            "qr_svg": totp.qr_svg(
+                uri, label=_("QR code à scanner avec votre application d’authentification")
+            ),
+            "required": second_factor_required(user),
+        }
+    )
+    return _code_step_response(
+        request, "second_facteur_activer.html", context, form=form, status=status
+    )
+
+
+@login_required
+@sensitive_post_parameters("code")
+@require_POST
+def second_facteur_desactiver(request):
+    """Switch an optional second factor off, with a valid code."""
+    if second_factor_required(request.user):
+        raise PermissionDenied
+    form = CodeForm(request.POST)
+    if form.is_valid() and totp_device_disable(
+        user=request.user, code=form.cleaned_data["code"], request=request
+    ):
+        request.session.pop(SECOND_FACTOR_AT, None)
+        messages.success(request, _("Votre second facteur est désactivé."))
+    else:
+        messages.error(request, _("Code non valable : le second facteur reste activé."))
+    return redirect("comptes:espace")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def second_facteur_reinitialiser(request):
+    """An opérateur removes someone's second factor (lost phone); it is journaled."""
+    if not user_is_operateur(request.user):
+        raise PermissionDenied
+    form = SecondFactorResetForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            target = user_for_email(form.cleaned_data["email"])
+            if target is None:
+                form.add_error("email", _("Aucun compte n’a cette adresse."))
+            elif target == request.user:
+                form.add_error(
+                    "email", _("Un autre opérateur doit réinitialiser votre propre second facteur.")
+                )
+            else:
+                had_device = totp_device_reset(user=target, actor=request.user, request=request)
+                messages.success(
+                    request,
+                    _(
+                        "Le second facteur de %(email)s est réinitialisé : la personne en "
+                        "activera un nouveau à sa prochaine connexion."
+                    )
+                    % {"email": target.email}
+                    if had_device
+                    else _("%(email)s n’avait pas de second facteur activé.")
+                    % {"email": target.email},
+                )
+                next_url = request.POST.get("next", "")
+                if url_has_allowed_host_and_scheme(
+                    next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+                ):
+                    return HttpResponseRedirect(next_url)
+                return redirect("comptes:second_facteur_reinitialiser")
+    return render(
+        request,
+        "comptes/second_facteur_reinitialiser.html",
+        {"form": form, "nav": "espace"},
+        status=status,
+    )
+
+
+# --- Signing up and verifying the address ------------------------------------------------------
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "POST"])
+def inscription(request):
+    """A citizen creates a local account; the answer never tells whether the address is taken."""
+    if request.user.is_authenticated:
+        return redirect("comptes:espace")
+    form = InscriptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_register(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                first_name=form.cleaned_data["first_name"].strip(),
+                last_name=form.cleaned_data["last_name"].strip(),
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error("password1", error)
+        else:
+            request.session["_socle_signup_email"] = normalise_email(form.cleaned_data["email"])
+            return redirect("comptes:inscription_envoyee")
+    return render(
+        request,
+        "comptes/inscription.html",
+        {"form": form, "nav": "connexion"},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_safe
+def inscription_envoyee(request):
+    """Check your mailbox (said whether or not the account was created)."""
+    return render(
+        request,
+        "comptes/inscription_envoyee.html",
+        {"email": request.session.get("_socle_signup_email", ""), "nav": "connexion"},
+    )
+
+
+def _user_from_uid(uidb64: str) -> User | None:
+    try:
+        return User.objects.filter(pk=int(force_str(urlsafe_base64_decode(uidb64)))).first()
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verification(request, uidb64, token):
+    """Verify an address: the link shows a button (mail scanners only GET), POST verifies."""
+    user = _user_from_uid(uidb64)
+    if user is None or not email_verification_token.check_token(user, token):
+        return render(request, "comptes/verification_invalide.html", status=410)
+    if request.method == "POST":
+        if not email_verify(user=user, token=token, request=request):
+            return render(request, "comptes/verification_invalide.html", status=410)
+        messages.success(request, _("Votre adresse électronique est vérifiée. Merci !"))
+        if request.user.is_authenticated:
+            return redirect("comptes:espace")
+        return redirect("comptes:connexion")
+    return render(request, "comptes/verification.html", {"verified_user": user})
+
+
+@login_required
+@require_POST
+def verification_renvoyer(request):
+    """Send the verification link again."""
+    if request.user.email_verified_at is None:
+        email_verification_send(user=request.user)
+        messages.success(
+            request,
+            _("Un nouveau lien de vérification a été envoyé à %(email)s.")
+            % {"email": request.user.email},
+        )
+    return redirect("comptes:espace")
+
+
+# --- Passwords ---------------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def mot_de_passe_oubli(request):
+    """Ask for a reset link; the answer never tells whether the address has an account."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_reset_request(email=form.cleaned_data["email"], request=request)
+        return redirect("comptes:mot_de_passe_oubli_envoye")
+    return render(
+        request,
+        "comptes/mot_de_passe_oubli.html",
+        {"form": form, "nav": "connexion"},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_safe
+def mot_de_passe_oubli_envoye(request):
+    return render(request, "comptes/mot_de_passe_oubli_envoye.html", {"nav": "connexion"})
+
+
+class MotDePasseNouveau(PasswordResetConfirmView):
+    """Choose a new password from an emailed link (Django's view: expires, works once)."""
+
+    form_class = NewPasswordForm
+    template_name = "comptes/mot_de_passe_nouveau.html"
+    success_url = reverse_lazy("comptes:connexion")
+    extra_context = {"nav": "connexion"}
+
+    def form_valid(self, form):
+        password_set(
+            user=self.user,
+            password=form.cleaned_data["new_password1"],
+            via="reset",
+            request=self.request,
+        )
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        login_pending_clear(self.request)
+        messages.success(
+            self.request, _("Votre mot de passe est changé : connectez-vous avec le nouveau.")
+        )
+        return HttpResponseRedirect(self.get_success_url())
+
+    def render_to_response(self, context, **response_kwargs):
+        if not context.get("validlink"):
+            response_kwargs["status"] = 410
+        elif self.request.method == "POST":
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
+
+
+class MotDePasseChanger(PasswordChangeView):
+    """Change my password, knowing the current one."""
+
+    form_class = PasswordChangeForm
+    template_name = "comptes/mot_de_passe_changer.html"
+    success_url = reverse_lazy("comptes:espace")
+    extra_context = {"nav": "espace"}
+
+    def form_valid(self, form):
+        password_set(
+            user=self.request.user,
+            password=form.cleaned_data["new_password1"],
+            via="change",
+            request=self.request,
+        )
+        # Other sessions end; this one goes on.
+        update_session_auth_hash(self.request, self.request.user)
+        messages.success(self.request, _("Votre mot de passe est changé."))
+        return HttpResponseRedirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+# --- My space ----------------------------------------------------------------------------------
 
 
 @login_required
 @require_safe
 def espace(request):
-    """My account: who I am, my roles, and the back offices I may open."""
+    """My account: who I am, my roles, my back offices, my second factor, my recent events."""
     return render(
         request,
         "comptes/espace.html",
@@ -46,14 +511,21 @@ def espace(request):
             "roles": active_roles(request.user).order_by("membre__slug", "kind"),
             "membres": membres_for_user(user=request.user),
             "is_operateur": user_is_operateur(request.user),
+            "second_factor": second_factor_device(request.user),
+            "second_factor_required": second_factor_required(request.user),
+            "security_events": user_security_events(user=request.user, limit=10),
+            "code_form": CodeForm(auto_id="desactiver_%s"),
         },
     )
 
 
-def _after_acceptance(invitation):
+# --- Invitations -------------------------------------------------------------------------------
+
+
+def _after_acceptance_url(invitation) -> str:
     if invitation.membre is not None:
-        return redirect("gestion:membre", slug=invitation.membre.slug)
-    return redirect("gestion:tableau")
+        return reverse("gestion:membre", kwargs={"slug": invitation.membre.slug})
+    return reverse("gestion:tableau")
 
 
 def _add_acceptance_errors(form, error: ValidationError) -> None:
@@ -63,8 +535,13 @@ def _add_acceptance_errors(form, error: ValidationError) -> None:
         form.add_error(field, message)
 
 
+@sensitive_post_parameters("password1", "password2")
 def invitation(request, token):
-    """Show an invitation and accept it, creating the account when needed."""
+    """Show an invitation and accept it, creating the account when needed.
+
+    A role that requires a second factor is only reached through one: the new account (or a
+    session opened without a second factor) goes through the second step of the login.
+    """
     found = invitation_for_token(token)
     if found is None:
         return render(request, "comptes/invitation_invalide.html", status=410)
@@ -80,13 +557,20 @@ def invitation(request, token):
     if request.method == "POST":
         if user.is_authenticated:
             try:
-                invitation_accept(token=token, user=user)
+                invitation_accept(token=token, user=user, request=request)
             except ValidationError as error:
                 errors = error.messages
                 status = 400
             else:
+                # The idle timeout of back-office sessions now applies to this session.
+                request.session.pop(IDLE_SCOPE, None)
                 messages.success(request, _("Invitation acceptée : bienvenue !"))
-                return _after_acceptance(found)
+                if second_factor_required(user) and not session_passed_second_factor(request):
+                    messages.info(request, _("Ce rôle demande un second facteur à la connexion."))
+                    return login_or_second_factor(
+                        request, user, redirect_to=_after_acceptance_url(found), method="invitation"
+                    )
+                return HttpResponseRedirect(_after_acceptance_url(found))
         else:
             status = 400
             if form.is_valid():
@@ -96,15 +580,20 @@ def invitation(request, token):
                         password=form.cleaned_data["password1"],
                         first_name=form.cleaned_data["first_name"].strip(),
                         last_name=form.cleaned_data["last_name"].strip(),
+                        request=request,
                     )
                 except ValidationError as error:
                     _add_acceptance_errors(form, error)
                 else:
-                    login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
                     messages.success(
                         request, _("Votre compte est créé et votre rôle est actif : bienvenue !")
                     )
-                    return _after_acceptance(found)
+                    return login_or_second_factor(
+                        request,
+                        new_user,
+                        redirect_to=_after_acceptance_url(found),
+                        method="invitation",
+                    )
     return render(
         request,
         "comptes/invitation.html",

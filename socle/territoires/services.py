@@ -237,3 +237,23 @@ def competence_override_set(
             commune=commune, competence=competence, defaults={"holder": holder}
         )
     routing_rules_changed()
+
+
+@transaction.atomic
+def competence_catalogue_sync() -> int:
+    """Create or update the competences of the catalogue in code; return how many there are."""
+    from socle.territoires.competences import CATALOGUE
+
+    for code, nom, level, epci_types, description in CATALOGUE:
+        Competence.objects.update_or_create(
+            code=code,
+            defaults={
+                "nom": nom,
+                "default_level": level,
+                "epci_types": epci_types,
+                "description": description,
+            },
+        )
+    RoutingVersion.objects.get_or_create(pk=1)
+    routing_rules_changed()
+    return len(CATALOGUE)

@@ -480,7 +480,7 @@ def role_terminer(request, slug, pk):
     if role is None:
         raise Http404
     if request.method == "POST":
-        role_end(role=role)
+        role_end(role=role, ended_by=request.user, request=request)
         messages.success(
             request,
             _("Le rôle de %(personne)s a pris fin.") % {"personne": role.user},

