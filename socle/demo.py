@@ -30,7 +30,16 @@ SECTEUR_SUD = (
 )
 
 # slug, kind, code, colour, modules, services: (name, competences, sector name, sector)
-MEMBERS = [
+MEMBERS: list[
+    tuple[
+        str,
+        Collectivite.Kind,
+        str,
+        str,
+        list[str],
+        list[tuple[str, list[str], str, str | None]],
+    ]
+] = [
     (
         "bordeaux-metropole",
         Collectivite.Kind.EPCI,
@@ -73,7 +82,7 @@ MEMBERS = [
 ]
 
 # email, first name, last name, role, member slug, service name
-ACCOUNTS = [
+ACCOUNTS: list[tuple[str, str, str, Role.Kind | None, str | None, str | None]] = [
     ("operateur@socle.localhost", "Olivia", "Opératrice", Role.Kind.OPERATEUR, None, None),
     (
         "admin@pessac.socle.localhost",
@@ -191,14 +200,16 @@ def setup_members(
                     secteur_geojson=secteur,
                 )
     users: dict[str, User] = {}
-    for email, first_name, last_name, kind, slug, service_name in ACCOUNTS:
+    for email, first_name, last_name, role_kind, membre_slug, service_name in ACCOUNTS:
         user = _user(email, first_name, last_name)
         users[email] = user
-        if kind is None:
+        if role_kind is None:
             continue
-        membre = members[slug] if slug else None
-        service = Service.objects.get(membre=membre, nom=service_name) if service_name else None
-        role_grant(user=user, kind=kind, membre=membre, service=service)
+        role_membre = members[membre_slug] if membre_slug else None
+        service = (
+            Service.objects.get(membre=role_membre, nom=service_name) if service_name else None
+        )
+        role_grant(user=user, kind=role_kind, membre=role_membre, service=service)
         if second_factors:
             _enrol_second_factor(user)
     return DemoReport(members=members, users=users)

@@ -44,7 +44,7 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from joserfc import jwt
-from joserfc.jwk import ECKey, RSAKey
+from joserfc.jwk import ECKey, KeyParameters, RSAKey
 
 CODE_LIFETIME = 60
 TOKEN_LIFETIME = 60
@@ -270,7 +270,7 @@ class FakeProvider:
 
     def _new_key(self):
         kid = secrets.token_hex(8)
-        parameters = {"kid": kid, "use": "sig", "alg": self.alg}
+        parameters: KeyParameters = {"kid": kid, "use": "sig", "alg": self.alg}
         if self.alg == "ES256":
             return ECKey.generate_key("P-256", parameters=parameters)
         return RSAKey.generate_key(2048, parameters=parameters)
@@ -354,7 +354,7 @@ class FakeProvider:
         }
         if route is not None and route.startswith("/interaction/"):
             response = self._interaction(route.split("/")[2], method, form)
-        elif (method, route) in handlers:
+        elif route is not None and (method, route) in handlers:
             params = form if method == "POST" else query
             response = handlers[(method, route)](params, environ)
         else:
@@ -667,6 +667,7 @@ class FakeIdentityServer:
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
     allow_reuse_address = True
+    verbose = False
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -1,6 +1,8 @@
 """Account forms: login by email, sign-up, passwords, the second factor, and the form that
 accepts an invitation."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -56,7 +58,14 @@ def _confirm_password_field() -> forms.CharField:
     )
 
 
-class NewPasswordMixin:
+if TYPE_CHECKING:
+    # What the mixin relies on (cleaned_data, add_error); at run time it stays a plain mixin.
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class NewPasswordMixin(_FormBase):
     """Two password fields that must match and pass the validators, errors on the first."""
 
     def check_new_password(self, user, first: str = "password1", second: str = "password2"):
@@ -87,7 +96,8 @@ class InvitationAcceptForm(forms.Form):
     password2 = _confirm_password_field()
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("password1") and data.get("password2") != data.get("password1"):
             self.add_error("password2", PASSWORD_MISMATCH)
         return data
@@ -116,7 +126,8 @@ class InscriptionForm(NewPasswordMixin, forms.Form):
     password2 = _confirm_password_field()
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         candidate = User(
             email=(data.get("email") or "").lower(),
             first_name=data.get("first_name", ""),

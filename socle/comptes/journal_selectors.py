@@ -128,14 +128,15 @@ def support_link_token(*, citizen: User, membre: Membre) -> str:
 def get_citizen_for_support(*, membre: Membre, token: str) -> User:
     """Return the citizen a signed link designates, for this member; 404 for anything else."""
     try:
-        value = signing.loads(
-            token, salt=SUPPORT_SIGNING_SALT, max_age=SUPPORT_LINK_MAX_AGE.total_seconds()
-        )
+        value = signing.loads(token, salt=SUPPORT_SIGNING_SALT, max_age=SUPPORT_LINK_MAX_AGE)
     except signing.BadSignature as error:
         raise Http404 from error
     if not isinstance(value, dict) or value.get("m") != membre.slug:
         raise Http404
-    citizen = _citizens().filter(pk=value.get("u")).first()
+    citizen_pk = value.get("u")
+    if citizen_pk is None:
+        raise Http404
+    citizen = _citizens().filter(pk=citizen_pk).first()
     if citizen is None:
         raise Http404
     return citizen

@@ -7,6 +7,8 @@
 - « Qui a consulté mes données » for the logged-in citizen.
 """
 
+from __future__ import annotations
+
 import csv
 
 from django import forms
@@ -41,6 +43,7 @@ from socle.comptes.journal_selectors import (
     support_link_token,
 )
 from socle.comptes.models import PersonalDataAccess
+from socle.territoires.models import Membre
 
 SUPPORT_DATA = gettext_lazy("identité et coordonnées")
 SUPPORT_CHANNEL = gettext_lazy("back-office : assistance aux usagers")
@@ -84,7 +87,7 @@ class AgentChoiceField(forms.ModelChoiceField):
 
 
 class JournalFilterForm(forms.Form):
-    membre = forms.ModelChoiceField(
+    membre: forms.ModelChoiceField[Membre] = forms.ModelChoiceField(
         label=gettext_lazy("Collectivité"),
         queryset=None,
         to_field_name="slug",
@@ -104,17 +107,24 @@ class JournalFilterForm(forms.Form):
 
     def __init__(self, data, *, scope: JournalScope):
         super().__init__(data)
-        self.fields["agent"].queryset = journal_agents(scope=scope)
-        self.fields["donnees"].choices = [("", _("Toutes"))] + [
+        agent = self.fields["agent"]
+        assert isinstance(agent, AgentChoiceField)
+        agent.queryset = journal_agents(scope=scope)
+        donnees = self.fields["donnees"]
+        assert isinstance(donnees, forms.ChoiceField)
+        donnees.choices = [("", _("Toutes"))] + [
             (kind, kind) for kind in journal_data_kinds(scope=scope)
         ]
         if scope.structure_wide:
-            self.fields["membre"].queryset = journal_membres(scope=scope)
+            membre = self.fields["membre"]
+            assert isinstance(membre, forms.ModelChoiceField)
+            membre.queryset = journal_membres(scope=scope)
         else:
             del self.fields["membre"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         since, until = cleaned.get("du"), cleaned.get("au")
         if since and until and since > until:
             self.add_error("au", _("La date de fin précède la date de début."))

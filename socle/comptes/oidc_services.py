@@ -284,7 +284,7 @@ def identity_link(*, user: User, verified: VerifiedIdentity, request=None) -> Id
         return _update_identity(existing, verified)
     if Identity.objects.filter(user=user, provider=verified.provider).exists():
         raise OIDCError("account_has_other_identity", status=403)
-    details = {"provider": verified.provider, "via": "logged_in"}
+    details: dict[str, str | int] = {"provider": verified.provider, "via": "logged_in"}
     if existing is not None:
         if not _is_provider_only(existing.user):
             raise OIDCError("identity_linked_elsewhere", status=403)

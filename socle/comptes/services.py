@@ -165,8 +165,8 @@ def invitation_revoke(*, invitation: Invitation) -> None:
 def _role_details(role: Role) -> dict:
     return {
         "role": role.kind,
-        "membre": role.membre.slug if role.membre_id else None,
-        "service": role.service.nom if role.service_id else None,
+        "membre": role.membre.slug if role.membre is not None else None,
+        "service": role.service.nom if role.service is not None else None,
     }
 
 

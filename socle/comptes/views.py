@@ -2,6 +2,7 @@
 address, passwords, the second factor, my space, and accepting an invitation."""
 
 import time
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -177,7 +178,7 @@ def second_facteur(request):
         return redirect("comptes:second_facteur_activer")
     form = CodeForm(request.POST or None)
     status = 200
-    context = {"pending_user": user}
+    context: dict[str, Any] = {"pending_user": user}
     if request.method == "POST":
         throttled = totp_throttle_check(user=user)
         if throttled is not None:
@@ -445,12 +446,15 @@ def mot_de_passe_oubli_envoye(request):
 class MotDePasseNouveau(PasswordResetConfirmView):
     """Choose a new password from an emailed link (Django's view: expires, works once)."""
 
-    form_class = NewPasswordForm
+    # The stubs want a SetPasswordForm; NewPasswordForm takes the same (user, data) arguments.
+    form_class = NewPasswordForm  # type: ignore[assignment]
     template_name = "comptes/mot_de_passe_nouveau.html"
     success_url = reverse_lazy("comptes:connexion")
     extra_context = {"nav": "connexion"}
 
     def form_valid(self, form):
+        # A form only reaches form_valid through a valid link, which set the user.
+        assert self.user is not None
         password_set(
             user=self.user,
             password=form.cleaned_data["new_password1"],
@@ -475,20 +479,24 @@ class MotDePasseNouveau(PasswordResetConfirmView):
 class MotDePasseChanger(PasswordChangeView):
     """Change my password, knowing the current one."""
 
-    form_class = PasswordChangeForm
+    # The stubs want Django's PasswordChangeForm; ours takes the same (user, data) arguments.
+    form_class = PasswordChangeForm  # type: ignore[assignment]
     template_name = "comptes/mot_de_passe_changer.html"
     success_url = reverse_lazy("comptes:espace")
     extra_context = {"nav": "espace"}
 
     def form_valid(self, form):
+        user = self.request.user
+        # PasswordChangeView requires a login.
+        assert user.is_authenticated
         password_set(
-            user=self.request.user,
+            user=user,
             password=form.cleaned_data["new_password1"],
             via="change",
             request=self.request,
         )
         # Other sessions end; this one goes on.
-        update_session_auth_hash(self.request, self.request.user)
+        update_session_auth_hash(self.request, user)
         messages.success(self.request, _("Votre mot de passe est changé."))
         return HttpResponseRedirect(self.get_success_url())
 
@@ -572,6 +580,8 @@ def invitation(request, token):
                     )
                 return HttpResponseRedirect(_after_acceptance_url(found))
         else:
+            # Anonymous visitors always get the form.
+            assert form is not None
             status = 400
             if form.is_valid():
                 try:

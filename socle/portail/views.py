@@ -74,8 +74,7 @@ def accueil(request):
             }
             for collectivite in found
         ]
-    membres = membres_public()
-    membres = sorted(membres, key=lambda membre: _alphabetical(membre.collectivite.nom))
+    membres = sorted(membres_public(), key=lambda membre: _alphabetical(membre.collectivite.nom))
     return render(
         request,
         "portail/accueil.html",

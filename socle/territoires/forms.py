@@ -1,5 +1,7 @@
 """Back-office forms: they check the shape of the input; the services decide the rest."""
 
+from __future__ import annotations
+
 import unicodedata
 
 from django import forms
@@ -7,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from socle.comptes.models import Role
-from socle.territoires.models import Competence, Membre
+from socle.territoires.models import Competence, Membre, Service
 
 
 def alphabetical(text: str) -> str:
@@ -107,7 +109,9 @@ class ServiceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["competences"].choices = competence_choices()
+        competences = self.fields["competences"]
+        assert isinstance(competences, forms.ModelMultipleChoiceField)
+        competences.choices = competence_choices()
 
 
 class InvitationForm(forms.Form):
@@ -122,7 +126,7 @@ class InvitationForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Role.Kind.AGENT,
     )
-    service = forms.ModelChoiceField(
+    service: forms.ModelChoiceField[Service] = forms.ModelChoiceField(
         label=_("Service (facultatif)"),
         queryset=None,
         required=False,
@@ -131,7 +135,9 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = services
+        service = self.fields["service"]
+        assert isinstance(service, forms.ModelChoiceField)
+        service.queryset = services
 
 
 class OverrideForm(forms.Form):
@@ -142,7 +148,9 @@ class OverrideForm(forms.Form):
 
     def __init__(self, *args, commune, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["competence"].choices = [
+        competence = self.fields["competence"]
+        assert isinstance(competence, forms.ModelChoiceField)
+        competence.choices = [
             ("", _("Choisissez une compétence")),
             *competence_choices(),
         ]
@@ -151,11 +159,13 @@ class OverrideForm(forms.Form):
             for candidate in [commune, commune.epci, commune.departement, commune.region]
             if candidate is not None
         }
-        self.fields["holder"].choices = [("", _("Règle générale (aucune exception)"))] + [
+        holder = self.fields["holder"]
+        assert isinstance(holder, forms.ChoiceField)
+        holder.choices = [("", _("Règle générale (aucune exception)"))] + [
             (pk, f"{candidate.nom} ({candidate.get_kind_display().lower()})")
             for pk, candidate in self.candidates.items()
         ]
-        self.fields["holder"].required = False
+        holder.required = False
 
     def holder_collectivite(self):
         return self.candidates.get(self.cleaned_data.get("holder") or "")
@@ -174,7 +184,9 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["competence"].choices = [
+        competence = self.fields["competence"]
+        assert isinstance(competence, forms.ModelChoiceField)
+        competence.choices = [
             ("", _("Choisissez une compétence")),
             *competence_choices(),
         ]

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import shapely
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Field, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -297,9 +297,23 @@ def _normalise_departement(code: str) -> str:
     return code.zfill(2) if code.isdigit() and len(code) == 1 else code
 
 
+def _concrete_field(model: type[Model], name: str) -> Field[Any, Any]:
+    """Return the model's field of that name: a field of its own, not a relation's other side."""
+    found = model._meta.get_field(name)
+    assert isinstance(found, Field), f"{model.__name__}.{name} is not a field of its own"
+    return found
+
+
+def _column(model: type[Model], name: str) -> str:
+    """Return the column of the model's field of that name."""
+    column = _concrete_field(model, name).column
+    assert column is not None, f"{model.__name__}.{name} has no column"
+    return column
+
+
 def _upsert(kind: str, objects: list[Collectivite]) -> dict[str, int]:
     """Insert or update collectivités of one kind by code; return every code -> pk of that kind."""
-    attnames = [Collectivite._meta.get_field(name).attname for name in UPSERT_FIELDS]
+    attnames = [_concrete_field(Collectivite, name).attname for name in UPSERT_FIELDS]
     for obj in objects:
         obj.nom_recherche = search_key(obj.nom)
     existing = {
@@ -502,7 +516,7 @@ def _replace_elus(data_dir: Path, scope: QuerySet, commune_by_id: dict[str, int]
 def _elu_insert_sql(rows: int) -> str:
     """Return a parametrised INSERT of that many élus in one statement."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(Elu._meta.get_field(name).column) for name in ELU_FIELDS)
+    columns = ", ".join(quote(_column(Elu, name)) for name in ELU_FIELDS)
     values = ", ".join(["(" + ", ".join(["%s"] * len(ELU_FIELDS)) + ")"] * rows)
     # Names come from the model and values are parameters: safe to format.
     return f"INSERT INTO {quote(Elu._meta.db_table)} ({columns}) VALUES {values}"  # noqa: S608

@@ -852,6 +852,10 @@ class Territory(_Versioned):
             "id", "kind", "code", "nom", "epci_type", "epci_id", "departement_id", "region_id"
         )
         parents: dict[int, tuple[int | None, int | None, int | None]] = {}
+        # The stubs type values_list()'s nullable foreign keys as int.
+        epci_id: int | None
+        departement_id: int | None
+        region_id: int | None
         for pk, kind, code, nom, epci_type, epci_id, departement_id, region_id in rows.iterator(
             chunk_size=5000
         ):
@@ -1315,7 +1319,7 @@ def resolve_holder(commune: Collectivite, competence: Competence) -> Holder:
         commune.code,
         commune.nom,
         commune.epci_id,
-        commune.epci.epci_type if commune.epci_id else "",
+        commune.epci.epci_type if commune.epci is not None else "",
         commune.departement_id,
         commune.region_id,
     )
@@ -1337,7 +1341,11 @@ def resolve_holder(commune: Collectivite, competence: Competence) -> Holder:
         .values_list("holder_id", flat=True)
         .first()
     )
-    transfers = {} if transferred is None else {(commune.epci_id, competence.pk): transferred}
+    transfers = (
+        {}
+        if transferred is None or commune.epci_id is None
+        else {(commune.epci_id, competence.pk): transferred}
+    )
     overrides = {} if override is None else {(commune.pk, competence.pk): override}
     holder_id, _reason = resolve(row, rule, transfers, overrides)
     found = Collectivite.objects.get(pk=holder_id)

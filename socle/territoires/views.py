@@ -271,7 +271,7 @@ def competences(request, slug):
     collectivite = found.collectivite
     can_manage = _can_manage(request.user, found)
     catalogue = sorted(Competence.objects.all(), key=lambda c: alphabetical(c.nom))
-    form = None
+    form: OverrideForm | TransferForm | None = None
     status = 200
     if collectivite.kind == Collectivite.Kind.COMMUNE:
         form = OverrideForm(_posted(request), commune=collectivite)

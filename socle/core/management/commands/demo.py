@@ -39,8 +39,8 @@ class Command(BaseCommand):
         )
         self.stdout.write("")
         self.stdout.write(f"Comptes de démonstration (mot de passe : {demo.DEMO_PASSWORD}) :")
-        for email, _first, _last, kind, slug, service in demo.ACCOUNTS:
-            where = f" — {slug}" if slug else ""
+        for email, _first, _last, kind, membre_slug, service in demo.ACCOUNTS:
+            where = f" — {membre_slug}" if membre_slug else ""
             where += f" / {service}" if service else ""
             self.stdout.write(f"  {email:45} {kind or 'citoyen'}{where}")
         self.stdout.write("")
