@@ -81,7 +81,9 @@ class NewPasswordMixin(_FormBase):
             self.add_error(first, error)
 
 
-class InvitationAcceptForm(forms.Form):
+class PersonNameForm(forms.Form):
+    """A person's first and last names, as every account form asks them."""
+
     first_name = forms.CharField(
         label=_("Prénom"),
         max_length=150,
@@ -92,6 +94,9 @@ class InvitationAcceptForm(forms.Form):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
+
+
+class InvitationAcceptForm(PersonNameForm):
     password1 = _new_password_field()
     password2 = _confirm_password_field()
 
@@ -103,7 +108,7 @@ class InvitationAcceptForm(forms.Form):
         return data
 
 
-class InscriptionForm(NewPasswordMixin, forms.Form):
+class InscriptionForm(NewPasswordMixin, PersonNameForm):
     """A citizen's sign-up; whether the address is taken is never told here."""
 
     email = forms.EmailField(
@@ -112,18 +117,10 @@ class InscriptionForm(NewPasswordMixin, forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("Nous vous enverrons un lien pour la vérifier."),
     )
-    first_name = forms.CharField(
-        label=_("Prénom"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label=_("Nom"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
     password1 = _new_password_field()
     password2 = _confirm_password_field()
+
+    field_order = ["email", "first_name", "last_name", "password1", "password2"]
 
     def clean(self):
         super().clean()
