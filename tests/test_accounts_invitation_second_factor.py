@@ -6,6 +6,7 @@ import pytest
 
 from socle.comptes import totp
 from socle.comptes.models import Role, TOTPDevice, User
+from socle.comptes.security import SECOND_FACTOR_AT
 from socle.comptes.services import invitation_create
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,10 @@ def test_it_asks_a_logged_in_agent_for_a_second_factor_before_a_new_admin_role(
     agent = demo_members.agent_pessac
     path = _invite(demo_members, agent.email, Role.Kind.ADMINISTRATEUR)
     client.force_login(agent)
+    # A plain agent's session: it never passed a second factor.
+    session = client.session
+    session.pop(SECOND_FACTOR_AT, None)
+    session.save()
     response = client.post(path)
     assert response["Location"] == "/comptes/second-facteur/activer/"
     assert "_auth_user_id" not in client.session

@@ -24,21 +24,39 @@ def test_it_shows_who_holds_each_competence_in_a_commune(client, demo_members):
 def test_it_sets_and_removes_an_exception(client, demo_members):
     client.force_login(demo_members.admin_pessac)
     pessac = demo_members.pessac.collectivite
-    proprete = Competence.objects.get(code="proprete")
+    voirie = Competence.objects.get(code="voirie")
     page = client.get("/gestion/pessac/competences/")
     assert "Définir une exception" in page.content.decode()
     assert_accessible(page)
 
+    # The commune takes back, for itself, what the law gives its métropole.
     response = client.post(
-        "/gestion/pessac/competences/",
-        {"competence": proprete.pk, "holder": pessac.epci_id},
+        "/gestion/pessac/competences/", {"competence": voirie.pk, "holder": pessac.pk}
     )
     assert response.status_code == 302
-    override = CompetenceOverride.objects.get(commune=pessac, competence=proprete)
-    assert override.holder_id == pessac.epci_id
+    override = CompetenceOverride.objects.get(commune=pessac, competence=voirie)
+    assert override.holder_id == pessac.pk
 
-    client.post("/gestion/pessac/competences/", {"competence": proprete.pk, "holder": ""})
-    assert not CompetenceOverride.objects.filter(commune=pessac, competence=proprete).exists()
+    client.post("/gestion/pessac/competences/", {"competence": voirie.pk, "holder": ""})
+    assert not CompetenceOverride.objects.filter(commune=pessac, competence=voirie).exists()
+
+
+def test_it_lets_only_an_operateur_hand_a_competence_to_another_collectivite(
+    client, demo_members, operateur
+):
+    pessac = demo_members.pessac.collectivite
+    proprete = Competence.objects.get(code="proprete")
+    handing = {"competence": proprete.pk, "holder": pessac.epci_id}
+
+    client.force_login(demo_members.admin_pessac)
+    response = client.post("/gestion/pessac/competences/", handing)
+    assert response.status_code == 400
+    assert "Seul un opérateur de la plateforme" in response.content.decode()
+    assert not CompetenceOverride.objects.exists()
+
+    client.force_login(operateur)
+    assert client.post("/gestion/pessac/competences/", handing).status_code == 302
+    assert CompetenceOverride.objects.get(commune=pessac).holder_id == pessac.epci_id
 
 
 def test_it_refuses_a_holder_outside_the_commune(client, demo_members):

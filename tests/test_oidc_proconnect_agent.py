@@ -98,3 +98,31 @@ def test_it_still_asks_an_administrator_for_the_second_factor(client, fake_pc, a
     assert response["Location"].startswith("/comptes/second-facteur/")
     assert not logged_in_user(client).is_authenticated
     assert not Invitation.objects.exists()
+
+
+def test_it_takes_an_unverified_squatters_password_away_from_the_invited_agents_account(
+    client, fake_pc, demo_members
+):
+    from django.test import Client
+
+    from socle.comptes.services import user_create
+
+    # Someone registered the agent's address before the agent arrived, and never proved it.
+    squatter = user_create(email="nouvel.agent@pessac.example.fr", password="S0cle-squat-2026!")
+    assert squatter.email_verified_at is None
+    invitation_create(
+        email="nouvel.agent@pessac.example.fr",
+        kind=Role.Kind.AGENT,
+        invited_by=demo_members.admin_pessac,
+        membre=demo_members.pessac,
+    )
+    _agent_identity(fake_pc, "nouvel", "nouvel.agent@pessac.example.fr", "Noé", "Vel")
+
+    login_through(client, "nouvel", "proconnect")
+
+    agent = logged_in_user(client)
+    assert agent.pk == squatter.pk
+    assert agent.email_verified_at is not None
+    assert not agent.has_usable_password()
+    # The squatter's password opens nothing any more.
+    assert not Client().login(email="nouvel.agent@pessac.example.fr", password="S0cle-squat-2026!")

@@ -29,6 +29,7 @@ from django.utils.ipv6 import clean_ipv6_address
 from django.utils.translation import gettext as _
 
 from socle.comptes.models import PersonalDataAccess, User
+from socle.comptes.security import client_ip
 
 # The previous hash of the very first entry.
 GENESIS_HASH = "0" * 64
@@ -85,7 +86,8 @@ def _normalise_ip(value) -> str | None:
 def _client_ip(request) -> str | None:
     if request is None:
         return None
-    return _normalise_ip(request.META.get("REMOTE_ADDR"))
+    # The same reading as the security events: behind trusted proxies, the client's address.
+    return _normalise_ip(client_ip(request))
 
 
 def canonical_entry(values: dict, previous_hash: str) -> bytes:

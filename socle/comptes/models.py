@@ -65,8 +65,13 @@ class Role(models.Model):
     membre = models.ForeignKey(
         "territoires.Membre", null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
     )
+    # Ended roles outlive their service: the history of who worked where stays.
     service = models.ForeignKey(
-        "territoires.Service", null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
+        "territoires.Service",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="roles",
     )
     granted_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

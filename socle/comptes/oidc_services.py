@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from socle.comptes.models import Identity, Invitation, Role, SecurityEvent, User
+from socle.comptes.models import Identity, Invitation, Role, SecurityEvent, TOTPDevice, User
 from socle.comptes.oidc import OIDCError, VerifiedIdentity
 from socle.comptes.security import (
     client_ip,
@@ -195,8 +195,12 @@ def _match_agent(verified: VerifiedIdentity) -> User:
         )
     now = timezone.now()
     if user.email_verified_at is None:
+        # Nobody had proved this address until ProConnect did: whoever opened the account may
+        # not be this agent. Its password and second factor go, which also ends its sessions.
+        user.set_unusable_password()
         user.email_verified_at = now
-        user.save(update_fields=["email_verified_at"])
+        user.save(update_fields=["password", "email_verified_at"])
+        TOTPDevice.objects.filter(user=user).delete()
     for invitation in invitations:
         role_grant(
             user=user,

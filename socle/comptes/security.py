@@ -419,6 +419,42 @@ class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
 email_verification_token = EmailVerificationTokenGenerator()
 
 
+# --- The second factor, on every request -------------------------------------------------------
+
+
+class SecondFactorMiddleware:
+    """Log out a session without a second factor once its user's roles require one.
+
+    The login checks it, but a session opened earlier (before a role was granted elsewhere, or
+    before an opérateur reset the device) must not keep the rights without the code.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not session_passed_second_factor(request)
+            and second_factor_required(user)
+        ):
+            security_event_record(
+                kind=SecurityEvent.Kind.LOGOUT,
+                user=user,
+                request=request,
+                details={"second_factor_missing": True},
+            )
+            logout(request)
+            messages.info(
+                request,
+                _("Votre rôle demande un second facteur : reconnectez-vous pour le saisir."),
+            )
+            return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
 # --- Idle timeout of back-office sessions ------------------------------------------------------
 
 

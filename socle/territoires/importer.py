@@ -8,6 +8,7 @@ import functools
 import itertools
 import json
 import lzma
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -97,6 +98,9 @@ ELU_FIELDS = [
     "date_debut_fonction",
 ]
 SITE_WEB_MAX_LENGTH = 500
+# Only these go into an href: never javascript: or another scheme from the source data.
+WEB_ADDRESS = re.compile(r"https?://[^\s/]+\.[^\s]+", re.IGNORECASE)
+DOMAIN = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", re.IGNORECASE)
 EXAMPLE_DEPARTEMENTS = ["01", "2A", "33", "75", "971"]
 
 # Boundaries make a handful of CSV fields far larger than the csv module's default limit.
@@ -291,6 +295,15 @@ def _check_departements(requested: list[str] | None, known: set[str]) -> set[str
     return codes
 
 
+def _web_address(text: str) -> str:
+    """Return a mairie's website as an http(s) address, or "" (an email, a typo, too long)."""
+    if DOMAIN.fullmatch(text):
+        text = "https://" + text  # the Annuaire sometimes gives a bare domain
+    if len(text) > SITE_WEB_MAX_LENGTH or not WEB_ADDRESS.match(text):
+        return ""
+    return text
+
+
 def _normalise_departement(code: str) -> str:
     """Return a département code as INSEE writes it ("1" -> "01", "2a" -> "2A")."""
     code = code.strip().upper()
@@ -396,7 +409,7 @@ def _communes(
                 telephone=_text(row["mairie_telephone"]),
                 email=_text(row["mairie_email"]),
                 # A truncated address would be a wrong one: drop what does not fit.
-                site_web=site_web if len(site_web) <= SITE_WEB_MAX_LENGTH else "",
+                site_web=_web_address(site_web),
             )
         )
     return communes

@@ -1,8 +1,10 @@
 """Writes on members, services and competence rules; each bumps what routing depends on."""
 
 import re
+from urllib.parse import urlsplit
 
 import shapely
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -10,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from socle.comptes.models import Role, User
-from socle.comptes.services import invitation_create
+from socle.comptes.services import invitation_create, role_end
 from socle.territoires.models import (
     Collectivite,
     Competence,
@@ -58,6 +60,8 @@ def _clean_membre_fields(*, slug: str, couleur: str, modules: list[str], hostnam
             r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+", hostname
         ):
             raise ValidationError({"hostname": _("Nom d'hôte invalide.")})
+        if hostname == urlsplit(settings.SITE_URL).hostname:
+            raise ValidationError({"hostname": _("C'est l'adresse de la plateforme elle-même.")})
     return hostname or None
 
 
@@ -193,8 +197,10 @@ def service_update(
 
 
 @transaction.atomic
-def service_delete(*, service: Service) -> None:
-    """Delete a service (its roles go with it)."""
+def service_delete(*, service: Service, by: User | None = None, request=None) -> None:
+    """Delete a service, ending its agents' roles first (their history stays)."""
+    for role in Role.objects.filter(service=service, ended_at__isnull=True):
+        role_end(role=role, ended_by=by, request=request)
     service.delete()
     routing_rules_changed()
 

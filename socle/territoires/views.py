@@ -231,14 +231,19 @@ def membre_reglages(request, slug):
     form = MembreSettingsForm(request.POST)
     if form.is_valid():
         active = None
-        if user_is_operateur(request.user) and "active" in request.POST:
-            active = request.POST["active"] == "1"
+        # Status and host name are the structure's to set: a host name decides which site
+        # answers on an address, so an administrator must not be able to claim any.
+        hostname = found.hostname
+        if user_is_operateur(request.user):
+            hostname = form.cleaned_data["hostname"] or None
+            if "active" in request.POST:
+                active = request.POST["active"] == "1"
         try:
             membre_update(
                 membre=found,
                 couleur=form.cleaned_data["couleur"],
                 modules=form.cleaned_data["modules"],
-                hostname=form.cleaned_data["hostname"] or None,
+                hostname=hostname,
                 active=active,
             )
         except ValidationError as error:
@@ -285,10 +290,26 @@ def competences(request, slug):
         if form.is_valid():
             try:
                 if isinstance(form, OverrideForm):
+                    holder = form.holder_collectivite()
+                    # Handing a competence to another collectivité gives it work: only the
+                    # structure, which hears both sides, records that.
+                    if (
+                        holder is not None
+                        and holder.pk != collectivite.pk
+                        and not user_is_operateur(request.user)
+                    ):
+                        raise ValidationError(
+                            {
+                                "holder": _(
+                                    "Seul un opérateur de la plateforme peut confier cette "
+                                    "compétence à une autre collectivité."
+                                )
+                            }
+                        )
                     competence_override_set(
                         commune=collectivite,
                         competence=form.cleaned_data["competence"],
-                        holder=form.holder_collectivite(),
+                        holder=holder,
                     )
                 else:
                     competence_transfer_set(
@@ -421,7 +442,7 @@ def service_supprimer(request, slug, pk):
     service = get_service_for_user(user=request.user, membre=found, pk=pk, manage=True)
     if request.method == "POST":
         nom = service.nom
-        service_delete(service=service)
+        service_delete(service=service, by=request.user, request=request)
         messages.success(request, _("Le service « %(nom)s » a été supprimé.") % {"nom": nom})
         return redirect("gestion:membre", slug=found.slug)
     return render(
