@@ -1312,43 +1312,58 @@ def commune_at(lat: float, lon: float) -> str | None:
     return get_router().commune_at(lat, lon)
 
 
-def resolve_holder(commune: Collectivite, competence: Competence) -> Holder:
-    """Return who holds a competence in a commune, read from the database (for pages)."""
+def resolve_holders(commune: Collectivite, competences: Sequence[Competence]) -> dict[int, Holder]:
+    """Return who holds each competence in a commune, read from the database (for pages).
+
+    A fixed number of queries, whatever the number of competences.
+    """
+    epci = commune.epci
     row = CommuneRow(
         commune.pk,
         commune.code,
         commune.nom,
         commune.epci_id,
-        commune.epci.epci_type if commune.epci is not None else "",
+        epci.epci_type if epci is not None else "",
         commune.departement_id,
         commune.region_id,
     )
-    rule = CompetenceRule(
-        competence.pk,
-        competence.code,
-        competence.nom,
-        competence.default_level,
-        frozenset(competence.epci_types or ()),
-        CompetenceRef(competence.code, competence.nom),
+    transfers = {
+        (epci_id, competence_id): transferred
+        for epci_id, competence_id, transferred in CompetenceTransfer.objects.filter(
+            epci_id=commune.epci_id
+        ).values_list("epci_id", "competence_id", "transferred")
+    }
+    overrides = {
+        (commune_id, competence_id): holder_id
+        for commune_id, competence_id, holder_id in CompetenceOverride.objects.filter(
+            commune=commune
+        ).values_list("commune_id", "competence_id", "holder_id")
+    }
+    holder_ids = {}
+    for competence in competences:
+        rule = CompetenceRule(
+            competence.pk,
+            competence.code,
+            competence.nom,
+            competence.default_level,
+            frozenset(competence.epci_types or ()),
+            CompetenceRef(competence.code, competence.nom),
+        )
+        holder_ids[competence.pk] = resolve(row, rule, transfers, overrides)[0]
+    found = Collectivite.objects.in_bulk(set(holder_ids.values()))
+    slugs = dict(
+        Membre.objects.filter(collectivite_id__in=found, active=True).values_list(
+            "collectivite_id", "slug"
+        )
     )
-    transferred = (
-        CompetenceTransfer.objects.filter(epci_id=commune.epci_id, competence=competence)
-        .values_list("transferred", flat=True)
-        .first()
-    )
-    override = (
-        CompetenceOverride.objects.filter(commune=commune, competence=competence)
-        .values_list("holder_id", flat=True)
-        .first()
-    )
-    transfers = (
-        {}
-        if transferred is None or commune.epci_id is None
-        else {(commune.epci_id, competence.pk): transferred}
-    )
-    overrides = {} if override is None else {(commune.pk, competence.pk): override}
-    holder_id, _reason = resolve(row, rule, transfers, overrides)
-    found = Collectivite.objects.get(pk=holder_id)
-    membre = Membre.objects.filter(collectivite=found, active=True).values_list("slug", flat=True)
-    slug = membre.first()
-    return Holder(found.kind, found.code, found.nom, slug is not None, slug)
+    return {
+        competence_id: Holder(
+            found[pk].kind, found[pk].code, found[pk].nom, pk in slugs, slugs.get(pk)
+        )
+        for competence_id, pk in holder_ids.items()
+    }
+
+
+def resolve_holder(commune: Collectivite, competence: Competence) -> Holder:
+    """Return who holds one competence in a commune, read from the database (for pages)."""
+    return resolve_holders(commune, [competence])[competence.pk]

@@ -39,7 +39,7 @@ from socle.territoires.forms import (
     alphabetical,
 )
 from socle.territoires.models import Collectivite, Competence, Membre
-from socle.territoires.routing import resolve_holder
+from socle.territoires.routing import resolve_holders
 from socle.territoires.selectors import (
     collectivite_search,
     get_membre_for_user,
@@ -258,9 +258,10 @@ def membre_reglages(request, slug):
 def _holders(commune: Collectivite, competences) -> dict[int, dict]:
     """Who holds each competence in this commune, and whether an exception says so."""
     overridden = set(commune.overrides.values_list("competence_id", flat=True))
+    resolved = resolve_holders(commune, competences)
     holders = {}
     for competence in competences:
-        holder = resolve_holder(commune, competence)
+        holder = resolved[competence.pk]
         holders[competence.pk] = {
             "holder": holder,
             "holder_kind": Collectivite.Kind(holder.kind).label,
