@@ -10,16 +10,13 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from socle.comptes import totp
-from socle.comptes.models import Role, User
+from socle.comptes.models import User
 from socle.comptes.security import second_factor_device, second_factor_required
-from socle.comptes.services import (
-    role_grant,
-    totp_device_confirm,
-    totp_device_start,
-    user_create,
-)
-from socle.territoires.models import Collectivite, Competence, Membre, Service
-from socle.territoires.services import membre_onboard, service_create
+from socle.comptes.services import totp_device_confirm, totp_device_start, user_create
+from socle.core.modules import module_codes
+from socle.membres.models import Membre, Role, Service
+from socle.membres.services import membre_onboard, role_grant, service_create
+from socle.territoires.models import Collectivite, Competence
 
 DEMO_PASSWORD = "socle-demo-2026"  # noqa: S105 - demo accounts only, printed by `make run`
 
@@ -181,18 +178,20 @@ def setup_members(
         if membre is None:
             collectivite = Collectivite.objects.get(kind=kind, code=code)
             membre = membre_onboard(
+                acting_user=None,
                 collectivite=collectivite,
                 slug=slug,
                 admin_email=None,
-                by=None,
                 couleur=couleur,
-                modules=modules,
+                # Only the modules this platform has installed: nothing promised that is not there.
+                modules=[code for code in modules if code in module_codes()],
             )
             log(f"membre créé : {collectivite.nom} (/{slug}/)")
         members[slug] = membre
         for nom, codes, secteur_nom, secteur in services:
             if not Service.objects.filter(membre=membre, nom=nom).exists():
                 service_create(
+                    acting_user=None,
                     membre=membre,
                     nom=nom,
                     competences=list(Competence.objects.filter(code__in=codes)),
@@ -209,7 +208,7 @@ def setup_members(
         service = (
             Service.objects.get(membre=role_membre, nom=service_name) if service_name else None
         )
-        role_grant(user=user, kind=role_kind, membre=role_membre, service=service)
+        role_grant(acting_user=None, user=user, kind=role_kind, membre=role_membre, service=service)
         if second_factors:
             _enrol_second_factor(user)
     return DemoReport(members=members, users=users)

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "socle.core",
     "socle.territoires",
     "socle.comptes",
+    "socle.membres",
+    "socle.routage",
+    "socle.journal",
     "socle.portail",
 ]
 
@@ -66,7 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "socle.comptes.security.SecondFactorMiddleware",
-    "socle.territoires.middleware.MemberHostMiddleware",
+    "socle.membres.middleware.MemberHostMiddleware",
 ]
 
 ROOT_URLCONF = "socle.urls"
@@ -108,8 +111,10 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "comptes.User"
+# Which app answers accounts' questions about roles (socle.comptes.roles).
+SOCLE_ROLE_POLICY = "socle.membres.account_policy"
 LOGIN_URL = "comptes:connexion"
-LOGIN_REDIRECT_URL = "comptes:espace"
+LOGIN_REDIRECT_URL = "portail:espace"
 LOGOUT_REDIRECT_URL = "portail:accueil"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -1,11 +1,35 @@
+"""The URL configuration: the platform's apps, then each module's public and API URLs."""
+
 from django.urls import include, path
 
+from socle.core.modules import registered_modules
+
+module_api = [
+    path(
+        f"api/v1/{module.prefix}",
+        include((module.api_urls, module.code), namespace=f"api-{module.code}"),
+    )
+    for module in registered_modules()
+    if module.api_urls
+]
+module_public = [
+    path(
+        f"<slug:slug>/{module.prefix}",
+        include((module.public_urls, module.code), namespace=module.code),
+    )
+    for module in registered_modules()
+    if module.public_urls
+]
+
 urlpatterns = [
+    *module_api,
     path("api/v1/", include("socle.territoires.api_urls")),
+    path("comptes/invitation/", include("socle.membres.invitation_urls")),
     path("comptes/", include("socle.comptes.urls")),
     path("comptes/oidc/", include("socle.comptes.oidc_urls")),
     # The personal-data journal's screens live in the back office, next to the member's pages.
-    path("gestion/", include("socle.comptes.journal_urls")),
-    path("gestion/", include("socle.territoires.admin_urls")),
+    path("gestion/", include("socle.journal.urls")),
+    path("gestion/", include("socle.membres.urls")),
+    *module_public,
     path("", include("socle.portail.urls")),
 ]

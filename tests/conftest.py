@@ -145,14 +145,15 @@ def smtp_server(_smtp_controller, settings):
 
 def _persona(email_address: str, *, kind=None, membre=None, service=None):
     from socle.comptes.models import User
-    from socle.comptes.services import role_grant, user_create
+    from socle.comptes.services import user_create
     from socle.demo import DEMO_PASSWORD
+    from socle.membres.services import role_grant
 
     user = User.objects.filter(email=email_address).first() or user_create(
         email=email_address, password=DEMO_PASSWORD, first_name="Test", last_name="Persona"
     )
     if kind:
-        role_grant(user=user, kind=kind, membre=membre, service=service)
+        role_grant(acting_user=None, user=user, kind=kind, membre=membre, service=service)
     return user
 
 
@@ -173,7 +174,7 @@ def citizen(db):
 @pytest.fixture
 def operateur(db):
     """An opérateur of the mutualisation structure."""
-    from socle.comptes.models import Role
+    from socle.membres.models import Role
 
     return _persona("olivia.operatrice@socle.localhost", kind=Role.Kind.OPERATEUR)
 
@@ -181,8 +182,8 @@ def operateur(db):
 @pytest.fixture
 def demo_members(db, gironde):
     """Bordeaux Métropole, Bordeaux and Pessac as members, with services and agents."""
-    from socle.comptes.models import Role
     from socle.demo import setup_members
+    from socle.membres.models import Role
 
     report = setup_members()
     members = report.members

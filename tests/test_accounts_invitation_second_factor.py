@@ -5,9 +5,10 @@ import time
 import pytest
 
 from socle.comptes import totp
-from socle.comptes.models import Role, TOTPDevice, User
+from socle.comptes.models import TOTPDevice, User
 from socle.comptes.security import SECOND_FACTOR_AT
-from socle.comptes.services import invitation_create
+from socle.membres.models import Role
+from socle.membres.services import invitation_create
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ PASSWORD = "Une-phrase-de-passe-solide-2026"
 
 def _invite(demo_members, email, kind):
     _invitation, token = invitation_create(
-        email=email, kind=kind, invited_by=demo_members.admin_pessac, membre=demo_members.pessac
+        email=email, kind=kind, acting_user=demo_members.admin_pessac, membre=demo_members.pessac
     )
     return f"/comptes/invitation/{token}/"
 

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from socle.membres.services import membre_onboard, service_create
 from socle.territoires import routing
 from socle.territoires.models import Collectivite, Competence
-from socle.territoires.services import membre_onboard, service_create
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +49,14 @@ def test_it_names_the_members_service_and_sees_changes_at_once(client, gironde):
     params = {"lat": "44.8067", "lon": "-0.6311", "competence": "voirie"}
     assert get(client, **params).json()["holder"]["collectivite"]["member"] is False
 
-    membre = membre_onboard(collectivite=epci, slug="bordeaux-metropole", admin_email=None, by=None)
+    membre = membre_onboard(
+        collectivite=epci, slug="bordeaux-metropole", admin_email=None, acting_user=None
+    )
     service = service_create(
-        membre=membre, nom="Voirie", competences=[Competence.objects.get(code="voirie")]
+        acting_user=None,
+        membre=membre,
+        nom="Voirie",
+        competences=[Competence.objects.get(code="voirie")],
     )
     data = get(client, **params).json()
     assert data["holder"]["collectivite"]["member"] is True

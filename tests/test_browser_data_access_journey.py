@@ -11,8 +11,9 @@ import time
 import pytest
 
 from socle.comptes import totp
-from socle.comptes.models import PersonalDataAccess, User
+from socle.comptes.models import User
 from socle.comptes.services import totp_device_confirm, totp_device_start
+from socle.journal.models import PersonalDataAccess
 
 PURPOSE = "Demande d'assistance au guichet n° 2026-118"
 

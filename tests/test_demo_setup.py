@@ -4,9 +4,9 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from socle.comptes.models import Role, User
+from socle.comptes.models import User
 from socle.demo import ACCOUNTS, DEMO_PASSWORD
-from socle.territoires.models import Membre, Service
+from socle.membres.models import Membre, Role, Service
 
 
 def _counts():

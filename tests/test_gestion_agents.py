@@ -3,7 +3,8 @@
 import pytest
 from django.test import Client
 
-from socle.comptes.models import Invitation, Role, User
+from socle.comptes.models import User
+from socle.membres.models import Invitation, Role
 from tests.a11y import assert_accessible
 from tests.pages_fixtures import invitation_path
 

@@ -4,9 +4,8 @@ import html
 
 import pytest
 
-from socle.comptes.models import Invitation
 from socle.core.models import OutboxMessage
-from socle.territoires.models import Membre, Service
+from socle.membres.models import Invitation, Membre, Service
 from tests.a11y import assert_accessible
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +15,7 @@ GOOD_MEMBER = {
     "slug": "talence",
     "admin_email": "admin@talence.example.fr",
     "couleur": "#1f4e8c",
-    "modules": ["signalements"],
+    "modules": ["jardins"],
     "hostname": "",
 }
 
@@ -114,7 +113,7 @@ def test_it_ties_the_error_to_its_field(client, demo_members):
 def test_it_refuses_a_bad_colour_in_the_settings(client, demo_members):
     client.force_login(demo_members.admin_pessac)
     response = client.post(
-        "/gestion/pessac/reglages/", {"couleur": "#12345", "modules": ["signalements"]}
+        "/gestion/pessac/reglages/", {"couleur": "#12345", "modules": ["jardins"]}
     )
     assert response.status_code == 400
     assert "La couleur doit être au format #RRVVBB." in response.content.decode()

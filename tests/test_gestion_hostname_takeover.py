@@ -1,12 +1,12 @@
 """Only the structure sets a member's host name, and never the platform's own."""
 
-from socle.territoires.models import Membre
+from socle.membres.models import Membre
 
 
 def _settings(client, hostname):
     return client.post(
         "/gestion/pessac/reglages/",
-        {"couleur": "#1f5c8c", "modules": ["signalements"], "hostname": hostname},
+        {"couleur": "#1f5c8c", "modules": ["jardins"], "hostname": hostname},
     )
 
 

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 
 from socle.comptes import totp
-from socle.comptes.models import Invitation, Role, TOTPDevice, User
-from socle.territoires.models import Membre
+from socle.comptes.models import TOTPDevice, User
+from socle.membres.models import Invitation, Membre, Role
 from tests.a11y import assert_accessible
 from tests.pages_fixtures import invitation_path
 
@@ -21,7 +21,7 @@ def _onboard(client, django_capture_on_commit_callbacks, **overrides):
         "slug": "merignac",
         "admin_email": ADMIN_EMAIL,
         "couleur": "#00695c",
-        "modules": ["signalements", "demarches"],
+        "modules": ["jardins"],
         "hostname": "",
         **overrides,
     }
@@ -62,7 +62,7 @@ def test_it_onboards_a_commune_and_emails_a_working_invitation(
     membre = Membre.objects.get(slug="merignac")
     assert membre.collectivite.nom == "Mérignac"
     assert membre.couleur == "#00695c"
-    assert membre.modules == ["signalements", "demarches"]
+    assert membre.modules == ["jardins"]
 
     [message] = smtp_server.wait_for(1)
     assert message["To"] == ADMIN_EMAIL

@@ -8,8 +8,8 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from socle.comptes.models import Role
-from socle.comptes.services import invitation_create
+from socle.membres.models import Role
+from socle.membres.services import invitation_create
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,7 @@ def ids(demo_members):
     invitation, _token = invitation_create(
         email="nouvel.agent@pessac.example.fr",
         kind=Role.Kind.AGENT,
-        invited_by=demo_members.admin_pessac,
+        acting_user=demo_members.admin_pessac,
         membre=pessac,
     )
     return {

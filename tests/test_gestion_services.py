@@ -3,7 +3,7 @@
 import pytest
 import shapely
 
-from socle.territoires.models import Service
+from socle.membres.models import Service
 from tests.a11y import assert_accessible
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from socle.comptes.models import Invitation, Role, User
-from socle.comptes.services import invitation_create
+from socle.comptes.models import User
+from socle.membres.models import Invitation, Role
+from socle.membres.services import invitation_create
 from tests.a11y import assert_accessible
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def invited(demo_members):
     invitation, token = invitation_create(
         email="ines.ecole@pessac.example.fr",
         kind=Role.Kind.AGENT,
-        invited_by=demo_members.admin_pessac,
+        acting_user=demo_members.admin_pessac,
         membre=demo_members.pessac,
         service=service,
     )

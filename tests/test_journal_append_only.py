@@ -3,8 +3,8 @@
 import pytest
 from django.db.transaction import atomic
 
-from socle.comptes.journal import JournalIsAppendOnly, journal_record, journal_verify
-from socle.comptes.models import PersonalDataAccess
+from socle.journal.models import PersonalDataAccess
+from socle.journal.services import JournalIsAppendOnly, journal_record, journal_verify
 
 pytestmark = pytest.mark.django_db
 

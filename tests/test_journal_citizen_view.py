@@ -5,7 +5,7 @@ import html
 import pytest
 from django.utils import dateformat, timezone, translation
 
-from socle.comptes.journal import journal_record
+from socle.journal.services import journal_record
 from tests.a11y import assert_accessible
 from tests.test_journal_personas import (  # noqa: F401
     other_citizen_fixture,

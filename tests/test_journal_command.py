@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from socle.comptes.models import PersonalDataAccess
+from socle.journal.models import PersonalDataAccess
 from tests.test_journal_personas import (  # noqa: F401
     other_citizen_fixture,
     pessac_and_bordeaux_entries_fixture,
@@ -88,8 +88,9 @@ def test_it_refuses_bad_export_options(db, args, message):
 
 
 TAMPER = """
-from socle.comptes.journal import journal_record
-from socle.comptes.models import PersonalDataAccess, User
+from socle.journal.services import journal_record
+from socle.journal.models import PersonalDataAccess
+from socle.comptes.models import User
 agent = User.objects.create_user(email="agent@example.fr", password=None)
 citizen = User.objects.create_user(email="usager@example.fr", password=None)
 for purpose in ("premier accès", "second accès"):
@@ -102,7 +103,13 @@ PersonalDataAccess.objects.filter(purpose="premier accès").update(purpose="autr
 def test_it_exits_with_status_0_then_1_from_the_command_line(tmp_path):
     """The real `socle` program, on its own SQLite database in a temporary directory."""
     socle = Path(sys.executable).with_name("socle")
-    env = {**os.environ, "SOCLE_DATA_DIR": str(tmp_path), "DEBUG": "0"}
+    # The platform as installed, without the test run's toy module.
+    env = {
+        **os.environ,
+        "SOCLE_DATA_DIR": str(tmp_path),
+        "DEBUG": "0",
+        "DJANGO_SETTINGS_MODULE": "socle.settings",
+    }
     env.pop("DATABASE_URL", None)
 
     def run(*args):

@@ -16,8 +16,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from socle.comptes.journal import GENESIS_HASH, journal_record, journal_verify
-from socle.comptes.models import PersonalDataAccess, User
+from socle.comptes.models import User
+from socle.journal.models import PersonalDataAccess
+from socle.journal.services import GENESIS_HASH, journal_record, journal_verify
 
 THREADS = 6
 RECORDS_PER_THREAD = 8

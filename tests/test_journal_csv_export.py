@@ -6,7 +6,7 @@ import io
 import pytest
 from django.utils import timezone
 
-from socle.comptes.journal import journal_record
+from socle.journal.services import journal_record
 from tests.test_journal_personas import (  # noqa: F401
     dpo_pessac_fixture,
     other_citizen_fixture,

@@ -11,8 +11,8 @@ import re
 import pytest
 from django.test import Client
 
-from socle.comptes.journal import journal_verify
-from socle.comptes.models import PersonalDataAccess
+from socle.journal.models import PersonalDataAccess
+from socle.journal.services import journal_verify
 from tests.test_journal_personas import dpo_pessac_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db

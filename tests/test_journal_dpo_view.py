@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from socle.comptes.journal import journal_record
-from socle.comptes.models import PersonalDataAccess
+from socle.journal.models import PersonalDataAccess
+from socle.journal.services import journal_record
 from tests.a11y import assert_accessible
 from tests.test_journal_personas import (  # noqa: F401
     dpo_bordeaux_fixture,

@@ -8,12 +8,8 @@ chain, the lock and the IP address are the journal's business.
 import pytest
 from django.test import RequestFactory
 
-from socle.comptes.journal import journal_record, journal_verify
-from socle.comptes.journal_selectors import (
-    citizen_accesses,
-    get_journal_scope_for_user,
-    journal_entries,
-)
+from socle.journal.selectors import citizen_accesses, get_journal_scope_for_user, journal_entries
+from socle.journal.services import journal_record, journal_verify
 from tests.test_journal_personas import dpo_pessac_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from socle.comptes.journal_selectors import support_link_token
-from socle.comptes.services import role_end
+from socle.journal.selectors import support_link_token
+from socle.membres.services import role_end
 from tests.test_journal_personas import (  # noqa: F401
     dpo_bordeaux_fixture,
     dpo_pessac_fixture,
@@ -102,6 +102,6 @@ def test_it_answers_404_for_an_unknown_member(client, ethique):
 
 
 def test_it_forgets_a_dpo_whose_role_ended(client, demo_members, dpo_pessac):
-    role_end(role=dpo_pessac.roles.get())
+    role_end(acting_user=None, role=dpo_pessac.roles.get())
     client.force_login(dpo_pessac)
     assert client.get("/gestion/pessac/journal/").status_code == 403

@@ -6,10 +6,12 @@ citizen checks that nobody sees someone else's accesses.
 
 import pytest
 
-from socle.comptes.journal import journal_record
-from socle.comptes.models import Role, User
-from socle.comptes.services import role_grant, user_create
+from socle.comptes.models import User
+from socle.comptes.services import user_create
 from socle.demo import DEMO_PASSWORD
+from socle.journal.services import journal_record
+from socle.membres.models import Role
+from socle.membres.services import role_grant
 
 
 def _person(email: str, first_name: str, last_name: str) -> User:
@@ -21,21 +23,21 @@ def _person(email: str, first_name: str, last_name: str) -> User:
 @pytest.fixture(name="dpo_pessac")
 def dpo_pessac_fixture(demo_members):
     user = _person("delphine.dpo@pessac.example.fr", "Delphine", "Dépéo")
-    role_grant(user=user, kind=Role.Kind.DPO, membre=demo_members.pessac)
+    role_grant(acting_user=None, user=user, kind=Role.Kind.DPO, membre=demo_members.pessac)
     return user
 
 
 @pytest.fixture(name="dpo_bordeaux")
 def dpo_bordeaux_fixture(demo_members):
     user = _person("damien.dpo@bordeaux.example.fr", "Damien", "Dépéo")
-    role_grant(user=user, kind=Role.Kind.DPO, membre=demo_members.bordeaux)
+    role_grant(acting_user=None, user=user, kind=Role.Kind.DPO, membre=demo_members.bordeaux)
     return user
 
 
 @pytest.fixture(name="ethique")
 def ethique_fixture(db):
     user = _person("eloise.ethique@socle.localhost", "Éloïse", "Éthique")
-    role_grant(user=user, kind=Role.Kind.ETHIQUE)
+    role_grant(acting_user=None, user=user, kind=Role.Kind.ETHIQUE)
     return user
 
 

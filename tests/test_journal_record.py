@@ -7,8 +7,8 @@ from datetime import UTC
 import pytest
 from django.test import RequestFactory
 
-from socle.comptes.journal import GENESIS_HASH, journal_record
-from socle.comptes.models import PersonalDataAccess
+from socle.journal.models import PersonalDataAccess
+from socle.journal.services import GENESIS_HASH, journal_record
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from socle.comptes.journal import journal_record
-from socle.comptes.models import PersonalDataAccess, User
+from socle.comptes.models import User
+from socle.journal.models import PersonalDataAccess
+from socle.journal.services import journal_record
 
 pytestmark = pytest.mark.django_db
 

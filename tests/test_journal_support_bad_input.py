@@ -7,9 +7,9 @@ from unittest import mock
 import pytest
 from django.core import signing
 
-from socle.comptes.journal_selectors import support_link_token
-from socle.comptes.models import PersonalDataAccess
-from socle.comptes.services import role_grant
+from socle.journal.models import PersonalDataAccess
+from socle.journal.selectors import support_link_token
+from socle.membres.services import role_grant
 from tests.a11y import assert_accessible
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +114,6 @@ def test_it_answers_404_to_an_expired_link(client, demo_members, agent_pessac, c
 def test_it_answers_404_once_the_citizen_became_an_agent(
     client, demo_members, agent_pessac, link, citizen
 ):
-    role_grant(user=citizen, kind="agent", membre=demo_members.bordeaux)
+    role_grant(acting_user=None, user=citizen, kind="agent", membre=demo_members.bordeaux)
     client.force_login(agent_pessac)
     assert client.post(link, {"purpose": "Guichet"}).status_code == 404

@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from socle.comptes.models import Identity, PersonalDataAccess
+from socle.comptes.models import Identity
+from socle.journal.models import PersonalDataAccess
 from tests.a11y import assert_accessible
 from tests.test_journal_personas import dpo_pessac_fixture  # noqa: F401
 

@@ -9,14 +9,14 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from socle.comptes.journal import (
+from socle.journal.models import PersonalDataAccess
+from socle.journal.services import (
     GENESIS_HASH,
     HASHED_FIELDS,
     compute_entry_hash,
     journal_record,
     journal_verify,
 )
-from socle.comptes.models import PersonalDataAccess
 
 pytestmark = pytest.mark.django_db
 

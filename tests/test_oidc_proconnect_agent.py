@@ -6,8 +6,9 @@ who holds an active role or a pending invitation. Afterwards: through the linked
 
 import pytest
 
-from socle.comptes.models import Identity, Invitation, Role, SecurityEvent, User
-from socle.comptes.services import invitation_create
+from socle.comptes.models import Identity, SecurityEvent, User
+from socle.membres.models import Invitation, Role
+from socle.membres.services import invitation_create
 from tests.test_oidc_support import (
     assert_rejected,
     logged_in_user,
@@ -59,7 +60,7 @@ def test_it_accepts_the_pending_invitation_of_a_new_agent(client, fake_pc, demo_
     invitation, _token = invitation_create(
         email="nouvel.agent@pessac.example.fr",
         kind=Role.Kind.AGENT,
-        invited_by=demo_members.admin_pessac,
+        acting_user=demo_members.admin_pessac,
         membre=pessac,
     )
     _agent_identity(fake_pc, "nouvel", "Nouvel.Agent@pessac.example.fr", "Noé", "Vel")
@@ -113,7 +114,7 @@ def test_it_takes_an_unverified_squatters_password_away_from_the_invited_agents_
     invitation_create(
         email="nouvel.agent@pessac.example.fr",
         kind=Role.Kind.AGENT,
-        invited_by=demo_members.admin_pessac,
+        acting_user=demo_members.admin_pessac,
         membre=demo_members.pessac,
     )
     _agent_identity(fake_pc, "nouvel", "nouvel.agent@pessac.example.fr", "Noé", "Vel")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from socle.comptes.models import Role
-from socle.comptes.services import invitation_create
+from socle.membres.models import Role
+from socle.membres.services import invitation_create
 from socle.portail.templatetags.socle_ui import contrast, theme_colours
 from tests.a11y import a11y_problems, assert_accessible
 
@@ -45,7 +45,7 @@ def context(demo_members, citizen, operateur):
     _invitation, token = invitation_create(
         email="nouvelle@pessac.example.fr",
         kind=Role.Kind.AGENT,
-        invited_by=demo_members.admin_pessac,
+        acting_user=demo_members.admin_pessac,
         membre=demo_members.pessac,
     )
     people = {

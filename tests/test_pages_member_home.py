@@ -42,10 +42,15 @@ def test_it_lists_the_maire_first(client, demo_members):
     assert elus.index(", maire") < elus.index("adjoint")
 
 
-def test_it_marks_modules_without_a_page_as_coming_soon(client, demo_members):
+def test_it_offers_only_the_modules_the_member_switched_on(client, demo_members):
+    from socle.membres.services import membre_update
+
+    bordeaux = demo_members.bordeaux
+    assert "Jardins partagés" not in client.get("/bordeaux/").content.decode()
+    membre_update(acting_user=None, membre=bordeaux, couleur=bordeaux.couleur, modules=["jardins"])
     html = client.get("/bordeaux/").content.decode()
-    assert "Démarches en ligne" in html
-    assert "bientôt disponible" in html
+    assert 'href="/bordeaux/jardins/"' in html
+    assert "bientôt disponible" not in html
 
 
 def test_it_lists_the_communes_of_an_epci(client, demo_members):
@@ -70,10 +75,11 @@ def test_it_answers_404_for_an_unknown_slug(client, demo_members):
 
 
 def test_it_answers_404_for_an_inactive_member(client, demo_members):
-    from socle.territoires.services import membre_update
+    from socle.membres.services import membre_update
 
     pessac = demo_members.pessac
     membre_update(
+        acting_user=None,
         membre=pessac,
         couleur=pessac.couleur,
         modules=pessac.modules,

@@ -10,11 +10,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pessac_host(demo_members, settings):
-    from socle.territoires.services import membre_update
+    from socle.membres.services import membre_update
 
     pessac = demo_members.pessac
     membre_update(
-        membre=pessac, couleur=pessac.couleur, modules=pessac.modules, hostname="services.pessac.fr"
+        acting_user=None,
+        membre=pessac,
+        couleur=pessac.couleur,
+        modules=pessac.modules,
+        hostname="services.pessac.fr",
     )
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "services.pessac.fr"]
     cache.clear()

@@ -23,10 +23,17 @@ def test_it_lists_the_members(client, demo_members):
 
 
 def test_it_hides_an_inactive_member(client, demo_members):
-    from socle.territoires.services import membre_update
+    from socle.membres.services import membre_update
 
     pessac = demo_members.pessac
-    membre_update(membre=pessac, couleur=pessac.couleur, modules=[], hostname=None, active=False)
+    membre_update(
+        acting_user=None,
+        membre=pessac,
+        couleur=pessac.couleur,
+        modules=[],
+        hostname=None,
+        active=False,
+    )
     assert 'href="/pessac/"' not in client.get("/").content.decode()
 
 

@@ -11,7 +11,7 @@ from socle.territoires.models import (
     CompetenceTransfer,
     RoutingVersion,
 )
-from socle.territoires.services import competence_override_set, competence_transfer_set
+from socle.territoires.services import competence_override_write, competence_transfer_write
 
 pytestmark = pytest.mark.django_db
 
@@ -49,15 +49,15 @@ def test_it_sees_transfers_made_through_the_services(gironde):
     voirie = Competence.objects.get(code="voirie")
     assert routing.route(*PESSAC, "voirie").reason == "loi"
 
-    competence_transfer_set(epci=metropole, competence=voirie, transferred=False)
+    competence_transfer_write(epci=metropole, competence=voirie, transferred=False)
     result = routing.route(*PESSAC, "voirie")
     assert (result.holder.code, result.reason) == ("33318", "transfert")
 
-    competence_transfer_set(epci=metropole, competence=voirie, transferred=None)
+    competence_transfer_write(epci=metropole, competence=voirie, transferred=None)
     assert routing.route(*PESSAC, "voirie").reason == "loi"
 
     pessac = Collectivite.objects.get(kind="commune", code="33318")
-    competence_override_set(commune=pessac, competence=voirie, holder=pessac.departement)
+    competence_override_write(commune=pessac, competence=voirie, holder=pessac.departement)
     result = routing.route(*PESSAC, "voirie")
     assert (result.holder.kind, result.reason) == ("departement", "override")
     assert result.contact.point_entree is True

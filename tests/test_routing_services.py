@@ -4,9 +4,9 @@ import json
 
 import pytest
 
+from socle.membres.services import membre_onboard, service_create
 from socle.territoires import routing
 from socle.territoires.models import Collectivite, Competence
-from socle.territoires.services import membre_onboard, service_create
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,9 @@ def square(lat: float, lon: float, half: float = 0.005) -> str:
 def metropole(gironde):
     """Bordeaux Métropole, a member: it holds voirie in Pessac by law."""
     epci = Collectivite.objects.get(kind="epci", nom="Bordeaux Métropole")
-    return membre_onboard(collectivite=epci, slug="bordeaux-metropole", admin_email=None, by=None)
+    return membre_onboard(
+        collectivite=epci, slug="bordeaux-metropole", admin_email=None, acting_user=None
+    )
 
 
 def competence(code: str) -> Competence:
@@ -46,6 +48,7 @@ def competence(code: str) -> Competence:
 
 def test_it_gives_the_member_service_handling_the_competence(metropole):
     service = service_create(
+        acting_user=None,
         membre=metropole,
         nom="Voirie",
         competences=[competence("voirie")],
@@ -71,14 +74,16 @@ def test_it_gives_the_member_service_handling_the_competence(metropole):
 def test_it_prefers_the_service_whose_sector_holds_the_point(metropole):
     voirie = [competence("voirie")]
     elsewhere = service_create(
+        acting_user=None,
         membre=metropole,
         nom="Voirie rive droite",
         competences=voirie,
         secteur_nom="Rive droite",
         secteur_geojson=square(44.85, -0.53),
     )
-    general = service_create(membre=metropole, nom="Voirie", competences=voirie)
+    general = service_create(acting_user=None, membre=metropole, nom="Voirie", competences=voirie)
     sector = service_create(
+        acting_user=None,
         membre=metropole,
         nom="Voirie Pessac",
         competences=voirie,
@@ -86,6 +91,7 @@ def test_it_prefers_the_service_whose_sector_holds_the_point(metropole):
         secteur_geojson=square(*PESSAC),
     )
     service_create(
+        acting_user=None,
         membre=metropole,
         nom="Voirie Pessac bis",
         competences=voirie,
@@ -103,7 +109,9 @@ def test_it_prefers_the_service_whose_sector_holds_the_point(metropole):
 
 
 def test_it_says_when_the_member_has_no_service_for_the_point(metropole):
-    service_create(membre=metropole, nom="Collecte", competences=[competence("dechets")])
+    service_create(
+        acting_user=None, membre=metropole, nom="Collecte", competences=[competence("dechets")]
+    )
     result = routing.route(*PESSAC, "voirie")
     assert result.holder.member is True
     assert (result.service, result.service_reason) == (None, "aucun_service")
@@ -113,6 +121,7 @@ def test_it_says_when_the_member_has_no_service_for_the_point(metropole):
     assert result.contact.telephone == "05 57 93 63 63"
 
     service_create(
+        acting_user=None,
         membre=metropole,
         nom="Voirie rive droite",
         competences=[competence("voirie")],
@@ -123,7 +132,9 @@ def test_it_says_when_the_member_has_no_service_for_the_point(metropole):
 
 
 def test_it_ignores_an_inactive_member(metropole):
-    service_create(membre=metropole, nom="Voirie", competences=[competence("voirie")])
+    service_create(
+        acting_user=None, membre=metropole, nom="Voirie", competences=[competence("voirie")]
+    )
     metropole.active = False
     metropole.save(update_fields=["active"])
     from socle.territoires.services import routing_rules_changed

@@ -1,8 +1,9 @@
 """A session without the second factor loses its rights once the user's roles require one."""
 
-from socle.comptes.models import Role, SecurityEvent
+from socle.comptes.models import SecurityEvent
 from socle.comptes.security import SECOND_FACTOR_AT
-from socle.comptes.services import role_grant
+from socle.membres.models import Role
+from socle.membres.services import role_grant
 
 
 def _without_second_factor(client, user):
@@ -18,7 +19,9 @@ def test_it_logs_out_an_older_session_when_a_privileged_role_is_granted(
     # The citizen's phone stays logged in while, elsewhere, he becomes an administrator.
     _without_second_factor(client, citizen)
     assert client.get("/comptes/espace/").status_code == 200
-    role_grant(user=citizen, kind=Role.Kind.ADMINISTRATEUR, membre=demo_members.pessac)
+    role_grant(
+        acting_user=None, user=citizen, kind=Role.Kind.ADMINISTRATEUR, membre=demo_members.pessac
+    )
 
     response = client.get("/gestion/pessac/")
     assert response.status_code == 302

@@ -6,14 +6,11 @@ import time
 import pytest
 
 from socle.comptes import totp
-from socle.comptes.models import Role, SecurityEvent
+from socle.comptes.models import SecurityEvent
 from socle.comptes.security import security_event_record
-from socle.comptes.services import (
-    role_end,
-    role_grant,
-    totp_device_confirm,
-    totp_device_start,
-)
+from socle.comptes.services import totp_device_confirm, totp_device_start
+from socle.membres.models import Role
+from socle.membres.services import role_end, role_grant
 
 pytestmark = pytest.mark.django_db
 
@@ -66,11 +63,11 @@ def test_it_records_second_factor_events(client, operateur, password):
 
 
 def test_it_records_role_changes_with_their_actor(operateur, citizen):
-    role = role_grant(user=citizen, kind=Role.Kind.ETHIQUE, granted_by=operateur)
+    role = role_grant(acting_user=None, user=citizen, kind=Role.Kind.ETHIQUE, granted_by=operateur)
     # Granting the same role again changes nothing and records nothing.
-    role_grant(user=citizen, kind=Role.Kind.ETHIQUE, granted_by=operateur)
-    role_end(role=role, ended_by=operateur)
-    role_end(role=role, ended_by=operateur)
+    role_grant(acting_user=None, user=citizen, kind=Role.Kind.ETHIQUE, granted_by=operateur)
+    role_end(role=role, acting_user=operateur)
+    role_end(role=role, acting_user=operateur)
     granted, ended = SecurityEvent.objects.filter(user=citizen).order_by("id")
     assert (granted.kind, granted.actor) == ("role_granted", operateur)
     assert (ended.kind, ended.actor) == ("role_ended", operateur)
@@ -78,12 +75,12 @@ def test_it_records_role_changes_with_their_actor(operateur, citizen):
 
 
 def test_it_records_the_role_granted_by_an_invitation(client, demo_members, password):
-    from socle.comptes.services import invitation_create
+    from socle.membres.services import invitation_create
 
     _invitation, token = invitation_create(
         email="ines.ecole@pessac.example.fr",
         kind=Role.Kind.AGENT,
-        invited_by=demo_members.admin_pessac,
+        acting_user=demo_members.admin_pessac,
         membre=demo_members.pessac,
     )
     client.post(
@@ -106,7 +103,7 @@ def test_it_records_the_role_granted_by_an_invitation(client, demo_members, pass
 def test_it_records_a_role_ended_in_the_back_office(client, demo_members):
     role = Role.objects.get(user=demo_members.agent_pessac, membre=demo_members.pessac)
     client.force_login(demo_members.admin_pessac)
-    role_end(role=role, ended_by=demo_members.admin_pessac)
+    role_end(role=role, acting_user=demo_members.admin_pessac)
     event = SecurityEvent.objects.get(kind="role_ended")
     assert event.user == demo_members.agent_pessac
     assert event.actor == demo_members.admin_pessac

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from socle.comptes import totp
-from socle.comptes.models import Role, SecurityEvent, TOTPDevice
+from socle.comptes.models import SecurityEvent, TOTPDevice
 from socle.comptes.services import totp_device_confirm, totp_device_reset, totp_device_start
+from socle.membres.models import Role
 from tests.a11y import assert_accessible
 from tests.conftest import _persona
 

@@ -1,4 +1,4 @@
-"""Users, their roles in collectivités and services, and invitations."""
+"""Users, the identities providers verified, second factors, security events and the journal."""
 
 from typing import ClassVar
 
@@ -46,89 +46,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
-
-
-class Role(models.Model):
-    """A user's role, for the whole structure (opérateur) or one member (and maybe a service)."""
-
-    class Kind(models.TextChoices):
-        OPERATEUR = "operateur", _("Opérateur")
-        ADMINISTRATEUR = "administrateur", _("Administrateur de la collectivité")
-        DPO = "dpo", _("Délégué à la protection des données")
-        ETHIQUE = "ethique", _("Comité d'éthique")
-        AIDANT = "aidant", _("Aidant numérique")
-        AGENT = "agent", _("Agent")
-        ELU = "elu", _("Élu")
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    membre = models.ForeignKey(
-        "territoires.Membre", null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
-    )
-    # Ended roles outlive their service: the history of who worked where stays.
-    service = models.ForeignKey(
-        "territoires.Service",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="roles",
-    )
-    granted_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    started_at = models.DateTimeField(default=timezone.now)
-    ended_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["user", "ended_at"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(kind__in=["operateur", "ethique"], membre__isnull=True)
-                | (~models.Q(kind__in=["operateur", "ethique"]) & models.Q(membre__isnull=False)),
-                name="role_scope_matches_kind",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} — {self.get_kind_display()}"
-
-
-# Roles held for the whole mutualisation structure rather than for one member.
-STRUCTURE_ROLES = {Role.Kind.OPERATEUR, Role.Kind.ETHIQUE}
-
-
-class Invitation(models.Model):
-    """An emailed invitation to take a role; only a hash of its token is stored."""
-
-    email = models.EmailField()
-    kind = models.CharField(max_length=20, choices=Role.Kind.choices)
-    membre = models.ForeignKey(
-        "territoires.Membre",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="invitations",
-    )
-    service = models.ForeignKey(
-        "territoires.Service", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.email
 
 
 class Identity(models.Model):
@@ -218,42 +135,3 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class PersonalDataAccess(models.Model):
-    """One entry of the append-only journal of agents' accesses to citizens' personal data.
-
-    Each entry's hash covers its content and the previous entry's hash, so that editing or
-    deleting any entry breaks the chain (`socle journal verify`).
-    """
-
-    class Action(models.TextChoices):
-        READ = "lecture", _("Consultation")
-        EXPORT = "export", _("Export")
-
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    agent = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    citizen = models.ForeignKey(User, on_delete=models.PROTECT, related_name="data_accesses")
-    membre = models.ForeignKey(
-        "territoires.Membre", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    action = models.CharField(max_length=20, choices=Action.choices, default=Action.READ)
-    # Which data, in plain words for the citizen: "identité et coordonnées", "justificatif"…
-    data = models.CharField(max_length=200)
-    # From which screen or API endpoint.
-    channel = models.CharField(max_length=200)
-    # Why: the case it was part of ("signalement 2026-0042", "demande d'assistance").
-    purpose = models.CharField(max_length=300)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
-
-    class Meta:
-        ordering = ["-id"]
-        indexes = [
-            models.Index(fields=["citizen", "created_at"]),
-            models.Index(fields=["membre", "created_at"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.agent} → {self.citizen} ({self.data})"

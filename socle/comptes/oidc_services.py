@@ -22,7 +22,8 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from socle.comptes.models import Identity, Invitation, Role, SecurityEvent, TOTPDevice, User
+from socle.comptes import roles
+from socle.comptes.models import Identity, SecurityEvent, TOTPDevice, User
 from socle.comptes.oidc import OIDCError, VerifiedIdentity
 from socle.comptes.security import (
     client_ip,
@@ -30,7 +31,6 @@ from socle.comptes.security import (
     second_factor_required,
     security_event_record,
 )
-from socle.comptes.services import role_grant
 
 PLACEHOLDER_DOMAIN = "franceconnect.invalid"
 REJECTIONS_PER_IP_PER_MINUTE = 30
@@ -160,15 +160,6 @@ def _create_citizen(verified: VerifiedIdentity) -> tuple[User, bool]:
     return user, email_taken and bool(fields["email"])
 
 
-def _pending_invitations(email: str):
-    return Invitation.objects.select_for_update().filter(
-        email__iexact=email,
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    )
-
-
 def _match_agent(verified: VerifiedIdentity) -> User:
     """Find the account of a ProConnect agent's first login, or refuse.
 
@@ -181,9 +172,7 @@ def _match_agent(verified: VerifiedIdentity) -> User:
     user = User.objects.filter(email__iexact=email).first()
     if user is not None:
         _check_active(user)
-    invitations = list(_pending_invitations(email))
-    has_role = user is not None and Role.objects.filter(user=user, ended_at__isnull=True).exists()
-    if not has_role and not invitations:
+    if not roles.agent_access_pending(user=user, email=email):
         raise OIDCError("proconnect_no_access", status=403, detail=email)
     if user is None:
         fields = _identity_fields(verified)
@@ -201,17 +190,7 @@ def _match_agent(verified: VerifiedIdentity) -> User:
         user.email_verified_at = now
         user.save(update_fields=["password", "email_verified_at"])
         TOTPDevice.objects.filter(user=user).delete()
-    for invitation in invitations:
-        role_grant(
-            user=user,
-            kind=invitation.kind,
-            membre=invitation.membre,
-            service=invitation.service,
-            granted_by=invitation.invited_by,
-        )
-        invitation.accepted_at = now
-        invitation.accepted_by = user
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    roles.agent_access_accept(user=user, email=email)
     return user
 
 
@@ -264,10 +243,7 @@ def _identity_login(*, verified: VerifiedIdentity, request) -> LoginOutcome:
 
 def _is_provider_only(user: User) -> bool:
     """An account created by a provider login, never given a password nor a role."""
-    return (
-        not user.has_usable_password()
-        and not Role.objects.filter(user=user, ended_at__isnull=True).exists()
-    )
+    return not user.has_usable_password() and not roles.user_holds_role(user)
 
 
 @transaction.atomic

@@ -27,17 +27,10 @@ from django.utils.http import base36_to_int
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from socle.comptes.models import Role, SecurityEvent, TOTPDevice, User
+from socle.comptes import roles
+from socle.comptes.models import SecurityEvent, TOTPDevice, User
 
 logger = logging.getLogger("socle.security")
-
-# Roles whose holders must log in with a second factor.
-SECOND_FACTOR_ROLES = {
-    Role.Kind.OPERATEUR,
-    Role.Kind.ADMINISTRATEUR,
-    Role.Kind.DPO,
-    Role.Kind.ETHIQUE,
-}
 
 # Session keys of the two-step login. While they are set, the user is NOT logged in.
 PENDING_USER = "_socle_pending_user"
@@ -226,9 +219,7 @@ def totp_throttle_check(*, user: User) -> Throttled | None:
 
 def second_factor_required(user: User) -> bool:
     """Tell whether the user's roles make a second factor mandatory."""
-    return Role.objects.filter(
-        user=user, ended_at__isnull=True, kind__in=SECOND_FACTOR_ROLES
-    ).exists()
+    return roles.user_requires_second_factor(user)
 
 
 def second_factor_device(user: User) -> TOTPDevice | None:
@@ -480,7 +471,7 @@ class BackOfficeIdleTimeoutMiddleware:
         session = request.session
         in_scope = session.get(IDLE_SCOPE)
         if in_scope is None:
-            in_scope = Role.objects.filter(user=user, ended_at__isnull=True).exists()
+            in_scope = roles.user_holds_role(user)
             session[IDLE_SCOPE] = in_scope
         if not in_scope:
             return None

@@ -1,8 +1,8 @@
-"""Writes on accounts: invitations, roles, local users, email verification, passwords and the
-second factor. Security-relevant writes are journaled through security_event_record."""
+"""Writes on accounts: local users, email verification, passwords and the second factor.
 
-import hashlib
-import secrets
+Security-relevant writes are journaled through security_event_record.
+"""
+
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,201 +19,15 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from socle.comptes import totp
-from socle.comptes.models import (
-    STRUCTURE_ROLES,
-    Invitation,
-    Role,
-    SecurityEvent,
-    TOTPDevice,
-    User,
-)
+from socle.comptes import roles, totp
+from socle.comptes.models import SecurityEvent, TOTPDevice, User
 from socle.comptes.security import (
     email_verification_token,
     normalise_email,
     second_factor_required,
     security_event_record,
 )
-from socle.comptes.selectors import user_is_operateur
 from socle.core.outbox import outbox_enqueue_email
-
-
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def invitation_url(token: str) -> str:
-    """Return the absolute URL where an invitation is accepted."""
-    return settings.SITE_URL + reverse("comptes:invitation", kwargs={"token": token})
-
-
-@transaction.atomic
-def invitation_create(
-    *,
-    email: str,
-    kind: str,
-    invited_by: User | None,
-    membre=None,
-    service=None,
-) -> tuple[Invitation, str]:
-    """Invite someone to take a role, and email the link; return the invitation and its token."""
-    email = email.strip().lower()
-    if kind not in Role.Kind.values:
-        raise ValidationError(_("Rôle inconnu."))
-    if (kind in STRUCTURE_ROLES) != (membre is None):
-        raise ValidationError(
-            _("Seuls les rôles d'opérateur et de comité d'éthique se passent de collectivité.")
-        )
-    if service is not None and service.membre_id != getattr(membre, "pk", None):
-        raise ValidationError(_("Ce service n'appartient pas à cette collectivité."))
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        email=email,
-        kind=kind,
-        membre=membre,
-        service=service,
-        token_hash=_hash_token(token),
-        invited_by=invited_by,
-        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALIDITY_DAYS),
-    )
-    context = {
-        "invitation": invitation,
-        "role": invitation.get_kind_display(),
-        "collectivite": membre.collectivite.nom if membre else settings.SITE_NAME,
-        "url": invitation_url(token),
-        "inviter": invited_by,
-        "SITE_NAME": settings.SITE_NAME,
-    }
-    outbox_enqueue_email(
-        to=[email],
-        subject=_("Invitation à rejoindre %(where)s sur %(site)s")
-        % {"where": context["collectivite"], "site": settings.SITE_NAME},
-        body=render_to_string("comptes/email/invitation.txt", context),
-    )
-    return invitation, token
-
-
-def invitation_for_token(token: str) -> Invitation | None:
-    """Return the pending, unexpired invitation for this token, if any."""
-    return (
-        Invitation.objects.select_related("membre__collectivite", "service")
-        .filter(
-            token_hash=_hash_token(token),
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
-        .first()
-    )
-
-
-@transaction.atomic
-def invitation_accept(
-    *,
-    token: str,
-    user: User | None = None,
-    password: str = "",
-    first_name: str = "",
-    last_name: str = "",
-    request: HttpRequest | None = None,
-) -> User:
-    """Accept an invitation, creating the account if needed, and grant its role once."""
-    invitation = invitation_for_token(token)
-    if invitation is None:
-        raise ValidationError(_("Cette invitation n'existe pas, a expiré ou a déjà été utilisée."))
-    # Lock the row so two concurrent acceptances cannot both grant the role.
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at is not None:
-        raise ValidationError(_("Cette invitation a déjà été utilisée."))
-    if user is None:
-        if User.objects.filter(email__iexact=invitation.email).exists():
-            raise ValidationError(
-                _("Un compte existe déjà pour cette adresse : connectez-vous pour accepter.")
-            )
-        candidate = User(email=invitation.email, first_name=first_name, last_name=last_name)
-        validate_password(password, user=candidate)
-        user = User.objects.create_user(
-            email=invitation.email, password=password, first_name=first_name, last_name=last_name
-        )
-    elif user.email.lower() != invitation.email:
-        raise ValidationError(_("Cette invitation a été envoyée à une autre adresse."))
-    if user.email_verified_at is None:
-        # The invitation link reached this address: it is verified.
-        user.email_verified_at = timezone.now()
-        user.save(update_fields=["email_verified_at"])
-    role_grant(
-        user=user,
-        kind=invitation.kind,
-        membre=invitation.membre,
-        service=invitation.service,
-        granted_by=invitation.invited_by,
-        request=request,
-    )
-    invitation.accepted_at = timezone.now()
-    invitation.accepted_by = user
-    invitation.save(update_fields=["accepted_at", "accepted_by"])
-    return user
-
-
-@transaction.atomic
-def invitation_revoke(*, invitation: Invitation) -> None:
-    """Revoke a pending invitation."""
-    invitation.revoked_at = timezone.now()
-    invitation.save(update_fields=["revoked_at"])
-
-
-def _role_details(role: Role) -> dict:
-    return {
-        "role": role.kind,
-        "membre": role.membre.slug if role.membre is not None else None,
-        "service": role.service.nom if role.service is not None else None,
-    }
-
-
-@transaction.atomic
-def role_grant(
-    *,
-    user: User,
-    kind: str,
-    membre=None,
-    service=None,
-    granted_by=None,
-    request: HttpRequest | None = None,
-) -> Role:
-    """Give a user a role, unless an identical one is already active (journaled)."""
-    existing = Role.objects.filter(
-        user=user, kind=kind, membre=membre, service=service, ended_at__isnull=True
-    ).first()
-    if existing:
-        return existing
-    role = Role.objects.create(
-        user=user, kind=kind, membre=membre, service=service, granted_by=granted_by
-    )
-    security_event_record(
-        kind=SecurityEvent.Kind.ROLE_GRANTED,
-        user=user,
-        actor=granted_by,
-        request=request,
-        details=_role_details(role),
-    )
-    return role
-
-
-@transaction.atomic
-def role_end(
-    *, role: Role, ended_by: User | None = None, request: HttpRequest | None = None
-) -> None:
-    """End a role (the agent left, or it was revoked); the row stays for history (journaled)."""
-    if role.ended_at is None:
-        role.ended_at = timezone.now()
-        role.save(update_fields=["ended_at"])
-        security_event_record(
-            kind=SecurityEvent.Kind.ROLE_ENDED,
-            user=role.user,
-            actor=ended_by,
-            request=request,
-            details=_role_details(role),
-        )
 
 
 @transaction.atomic
@@ -487,7 +301,7 @@ def totp_device_reset(*, user: User, actor: User, request: HttpRequest | None = 
 
     Returns whether there was a device. Journaled with the actor; the user is told by email.
     """
-    if not user_is_operateur(actor):
+    if not roles.user_may_reset_second_factors(actor):
         raise PermissionDenied
     deleted, _rows = TOTPDevice.objects.filter(user=user).delete()
     security_event_record(

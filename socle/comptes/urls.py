@@ -6,8 +6,6 @@ app_name = "comptes"
 urlpatterns = [
     path("connexion/", views.Connexion.as_view(), name="connexion"),
     path("deconnexion/", views.Deconnexion.as_view(), name="deconnexion"),
-    path("espace/", views.espace, name="espace"),
-    path("invitation/<str:token>/", views.invitation, name="invitation"),
     # Citizens' local accounts.
     path("inscription/", views.inscription, name="inscription"),
     path("inscription/envoyee/", views.inscription_envoyee, name="inscription_envoyee"),

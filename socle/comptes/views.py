@@ -18,7 +18,7 @@ from django.contrib.auth.views import (
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -27,12 +27,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from socle.comptes import totp
+from socle.comptes import roles, totp
 from socle.comptes.forms import (
     CodeForm,
     EmailAuthenticationForm,
     InscriptionForm,
-    InvitationAcceptForm,
     NewPasswordForm,
     PasswordChangeForm,
     PasswordResetRequestForm,
@@ -42,7 +41,6 @@ from socle.comptes.models import SecurityEvent, User
 from socle.comptes.oidc import configured_providers
 from socle.comptes.security import (
     ENROLMENT_USER,
-    IDLE_SCOPE,
     SECOND_FACTOR_AT,
     email_verification_token,
     login_complete,
@@ -56,18 +54,13 @@ from socle.comptes.security import (
     second_factor_device,
     second_factor_required,
     security_event_record,
-    session_passed_second_factor,
     totp_throttle_check,
     user_for_email,
-    user_security_events,
 )
-from socle.comptes.selectors import active_roles, user_is_operateur
 from socle.comptes.services import (
     account_register,
     email_verification_send,
     email_verify,
-    invitation_accept,
-    invitation_for_token,
     password_reset_request,
     password_set,
     totp_device_confirm,
@@ -76,7 +69,6 @@ from socle.comptes.services import (
     totp_device_start,
     totp_device_verify,
 )
-from socle.territoires.selectors import membres_for_user
 
 PASSWORD_ERROR_CODES = {
     "password_too_short",
@@ -171,7 +163,7 @@ def second_facteur(request):
     user = login_pending_user(request)
     if user is None:
         if request.user.is_authenticated:
-            return redirect("comptes:espace")
+            return redirect("portail:espace")
         messages.info(request, _("Saisissez d’abord votre adresse et votre mot de passe."))
         return redirect("comptes:connexion")
     if second_factor_device(user) is None:
@@ -223,7 +215,7 @@ def second_facteur_activer(request):
         if pending is not None:
             return redirect("comptes:second_facteur")
         messages.info(request, _("Votre second facteur est déjà activé."))
-        return redirect("comptes:espace")
+        return redirect("portail:espace")
     form = CodeForm(request.POST or None)
     status = 200
     context: dict = {"pending_user": pending}
@@ -250,7 +242,7 @@ def second_facteur_activer(request):
                     )
                     return HttpResponseRedirect(redirect_to)
                 request.session[SECOND_FACTOR_AT] = int(time.time())
-                return redirect("comptes:espace")
+                return redirect("portail:espace")
             form.add_error("code", WRONG_CODE)
             status = 400
         else:
@@ -290,14 +282,14 @@ def second_facteur_desactiver(request):
         messages.success(request, _("Votre second facteur est désactivé."))
     else:
         messages.error(request, _("Code non valable : le second facteur reste activé."))
-    return redirect("comptes:espace")
+    return redirect("portail:espace")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def second_facteur_reinitialiser(request):
     """An opérateur removes someone's second factor (lost phone); it is journaled."""
-    if not user_is_operateur(request.user):
+    if not roles.user_may_reset_second_factors(request.user):
         raise PermissionDenied
     form = SecondFactorResetForm(request.POST or None)
     status = 200
@@ -347,7 +339,7 @@ def second_facteur_reinitialiser(request):
 def inscription(request):
     """A citizen creates a local account; the answer never tells whether the address is taken."""
     if request.user.is_authenticated:
-        return redirect("comptes:espace")
+        return redirect("portail:espace")
     form = InscriptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -400,7 +392,7 @@ def verification(request, uidb64, token):
             return render(request, "comptes/verification_invalide.html", status=410)
         messages.success(request, _("Votre adresse électronique est vérifiée. Merci !"))
         if request.user.is_authenticated:
-            return redirect("comptes:espace")
+            return redirect("portail:espace")
         return redirect("comptes:connexion")
     return render(request, "comptes/verification.html", {"verified_user": user})
 
@@ -416,7 +408,7 @@ def verification_renvoyer(request):
             _("Un nouveau lien de vérification a été envoyé à %(email)s.")
             % {"email": request.user.email},
         )
-    return redirect("comptes:espace")
+    return redirect("portail:espace")
 
 
 # --- Passwords ---------------------------------------------------------------------------------
@@ -482,7 +474,7 @@ class MotDePasseChanger(PasswordChangeView):
     # The stubs want Django's PasswordChangeForm; ours takes the same (user, data) arguments.
     form_class = PasswordChangeForm  # type: ignore[assignment]
     template_name = "comptes/mot_de_passe_changer.html"
-    success_url = reverse_lazy("comptes:espace")
+    success_url = reverse_lazy("portail:espace")
     extra_context = {"nav": "espace"}
 
     def form_valid(self, form):
@@ -502,117 +494,3 @@ class MotDePasseChanger(PasswordChangeView):
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
-
-
-# --- My space ----------------------------------------------------------------------------------
-
-
-@login_required
-@require_safe
-def espace(request):
-    """My account: who I am, my roles, my back offices, my second factor, my recent events."""
-    return render(
-        request,
-        "comptes/espace.html",
-        {
-            "nav": "espace",
-            "roles": active_roles(request.user).order_by("membre__slug", "kind"),
-            "membres": membres_for_user(user=request.user),
-            "is_operateur": user_is_operateur(request.user),
-            "second_factor": second_factor_device(request.user),
-            "second_factor_required": second_factor_required(request.user),
-            "security_events": user_security_events(user=request.user, limit=10),
-            "code_form": CodeForm(auto_id="desactiver_%s"),
-        },
-    )
-
-
-# --- Invitations -------------------------------------------------------------------------------
-
-
-def _after_acceptance_url(invitation) -> str:
-    if invitation.membre is not None:
-        return reverse("gestion:membre", kwargs={"slug": invitation.membre.slug})
-    return reverse("gestion:tableau")
-
-
-def _add_acceptance_errors(form, error: ValidationError) -> None:
-    for item in error.error_list:
-        message = item.message % item.params if item.params else item.message
-        field = "password1" if item.code in PASSWORD_ERROR_CODES else None
-        form.add_error(field, message)
-
-
-@sensitive_post_parameters("password1", "password2")
-def invitation(request, token):
-    """Show an invitation and accept it, creating the account when needed.
-
-    A role that requires a second factor is only reached through one: the new account (or a
-    session opened without a second factor) goes through the second step of the login.
-    """
-    found = invitation_for_token(token)
-    if found is None:
-        return render(request, "comptes/invitation_invalide.html", status=410)
-    user = request.user
-    same_person = user.is_authenticated and user.email.lower() == found.email
-    form = (
-        None
-        if user.is_authenticated
-        else InvitationAcceptForm(request.POST if request.method == "POST" else None)
-    )
-    errors: list[str] = []
-    status = 200
-    if request.method == "POST":
-        if user.is_authenticated:
-            try:
-                invitation_accept(token=token, user=user, request=request)
-            except ValidationError as error:
-                errors = error.messages
-                status = 400
-            else:
-                # The idle timeout of back-office sessions now applies to this session.
-                request.session.pop(IDLE_SCOPE, None)
-                messages.success(request, _("Invitation acceptée : bienvenue !"))
-                if second_factor_required(user) and not session_passed_second_factor(request):
-                    messages.info(request, _("Ce rôle demande un second facteur à la connexion."))
-                    return login_or_second_factor(
-                        request, user, redirect_to=_after_acceptance_url(found), method="invitation"
-                    )
-                return HttpResponseRedirect(_after_acceptance_url(found))
-        else:
-            # Anonymous visitors always get the form.
-            assert form is not None
-            status = 400
-            if form.is_valid():
-                try:
-                    new_user = invitation_accept(
-                        token=token,
-                        password=form.cleaned_data["password1"],
-                        first_name=form.cleaned_data["first_name"].strip(),
-                        last_name=form.cleaned_data["last_name"].strip(),
-                        request=request,
-                    )
-                except ValidationError as error:
-                    _add_acceptance_errors(form, error)
-                else:
-                    messages.success(
-                        request, _("Votre compte est créé et votre rôle est actif : bienvenue !")
-                    )
-                    return login_or_second_factor(
-                        request,
-                        new_user,
-                        redirect_to=_after_acceptance_url(found),
-                        method="invitation",
-                    )
-    return render(
-        request,
-        "comptes/invitation.html",
-        {
-            "invitation": found,
-            "form": form,
-            "same_person": same_person,
-            "errors": errors,
-            "collectivite": found.membre.collectivite if found.membre else None,
-        },
-        status=status,
-    )

@@ -2,33 +2,33 @@
 
 import unicodedata
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from socle.territoires.hours import horaires_en_clair
-from socle.territoires.models import Collectivite, Membre
-from socle.territoires.selectors import (
-    collectivite_search,
-    commune_elus,
-    epci_communes,
+from socle.comptes.forms import CodeForm
+from socle.comptes.security import (
+    second_factor_device,
+    second_factor_required,
+    user_security_events,
+)
+from socle.core.modules import registered_modules
+from socle.membres.models import Membre
+from socle.membres.permissions import grants_for
+from socle.membres.selectors import (
+    active_roles,
     membre_public,
+    membres_for_user,
     membres_of,
     membres_public,
 )
+from socle.territoires.hours import horaires_en_clair
+from socle.territoires.models import Collectivite
+from socle.territoires.selectors import collectivite_search, commune_elus, epci_communes
 from socle.territoires.svgmap import commune_map_svg, osm_url
-
-# Where each module's public page will live, once the module ships one.
-MODULE_URL_NAMES = {
-    Membre.Module.SIGNALEMENTS: "signalements:accueil",
-    Membre.Module.DEMARCHES: "demarches:accueil",
-    Membre.Module.DOSSIER: "dossier:accueil",
-    Membre.Module.OPENDATA: "opendata:accueil",
-    Membre.Module.OBSERVATOIRE: "observatoire:accueil",
-    Membre.Module.MEDIATION: "mediation:accueil",
-}
 
 
 def _alphabetical(text: str) -> str:
@@ -43,15 +43,16 @@ def _kind_label(collectivite: Collectivite) -> str:
 
 
 def _modules(membre: Membre) -> list[dict]:
+    """The modules this member offers: installed, switched on, with their public page."""
     modules = []
-    for value in membre.modules:
-        if value not in Membre.Module.values:
+    for module in registered_modules():
+        if not module.switchable or module.code not in membre.modules:
             continue
         try:
-            url = reverse(MODULE_URL_NAMES[value], kwargs={"slug": membre.slug})
-        except (KeyError, NoReverseMatch):
+            url = reverse(f"{module.code}:accueil", kwargs={"slug": membre.slug})
+        except NoReverseMatch:
             url = ""
-        modules.append({"label": Membre.Module(value).label, "url": url})
+        modules.append({"label": module.label, "url": url})
     return modules
 
 
@@ -124,3 +125,23 @@ def _membre_home(request, membre: Membre):
             {"collectivite": commune, "membre": members.get(commune.pk)} for commune in communes
         ]
     return render(request, "portail/membre.html", context)
+
+
+@login_required
+@require_safe
+def espace(request):
+    """My space: who I am, my roles, my back offices, my second factor, my recent events."""
+    return render(
+        request,
+        "portail/espace.html",
+        {
+            "nav": "espace",
+            "roles": active_roles(request.user).order_by("membre__slug", "kind"),
+            "membres": membres_for_user(user=request.user),
+            "is_operateur": grants_for(request.user).has("second_facteur.reinitialiser"),
+            "second_factor": second_factor_device(request.user),
+            "second_factor_required": second_factor_required(request.user),
+            "security_events": user_security_events(user=request.user, limit=10),
+            "code_form": CodeForm(auto_id="desactiver_%s"),
+        },
+    )

@@ -24,13 +24,7 @@ from django.db.models import F, Field, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from socle.territoires.models import (
-    Collectivite,
-    CommuneGeometry,
-    Elu,
-    RoutingVersion,
-    search_key,
-)
+from socle.territoires.models import Collectivite, CommuneGeometry, Elu, RoutingVersion, search_key
 
 # Plain strings: without django-stubs, mypy takes choice members for (value, label) tuples.
 REGION = str(Collectivite.Kind.REGION)

@@ -168,58 +168,6 @@ class CompetenceOverride(models.Model):
         return f"{self.commune_id}/{self.competence_id} → {self.holder_id}"
 
 
-class Membre(models.Model):
-    """A collectivité that is a member of the mutualisation structure."""
-
-    class Module(models.TextChoices):
-        SIGNALEMENTS = "signalements", _("Signalements")
-        DEMARCHES = "demarches", _("Démarches en ligne")
-        DOSSIER = "dossier", _("Dossier citoyen")
-        OPENDATA = "opendata", _("Données ouvertes")
-        OBSERVATOIRE = "observatoire", _("Observatoire")
-        MEDIATION = "mediation", _("Médiation numérique")
-
-    collectivite = models.OneToOneField(
-        Collectivite, on_delete=models.PROTECT, related_name="membre"
-    )
-    slug = models.SlugField(max_length=60, unique=True)
-    hostname = models.CharField(max_length=253, blank=True, null=True, unique=True)
-    couleur = models.CharField(max_length=7, default="#1f4e8c")
-    logo = models.ImageField(upload_to="logos/", blank=True)
-    modules = models.JSONField(default=list, blank=True)
-    joined_at = models.DateTimeField(auto_now_add=True)
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["slug"]
-
-    def __str__(self) -> str:
-        return self.collectivite.nom
-
-
-class Service(models.Model):
-    """An organisational unit of a member that handles some competences, maybe in a sector."""
-
-    membre = models.ForeignKey(Membre, on_delete=models.CASCADE, related_name="services")
-    nom = models.CharField(max_length=200)
-    email = models.EmailField(blank=True)
-    telephone = models.CharField(max_length=50, blank=True)
-    competences = models.ManyToManyField(Competence, related_name="services", blank=True)
-    # Optional sub-area (WKB polygon, WGS84), as DansMaRue routes by sector.
-    secteur_nom = models.CharField(max_length=200, blank=True)
-    secteur_wkb = models.BinaryField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["nom"]
-        constraints = [
-            models.UniqueConstraint(fields=["membre", "nom"], name="service_name_unique")
-        ]
-
-    def __str__(self) -> str:
-        return self.nom
-
-
 class RoutingVersion(models.Model):
     """Counters bumped when what routing depends on changes, so every process rebuilds."""
 

@@ -80,15 +80,14 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext as _
 
+from socle.membres.models import Membre, Service
 from socle.territoires.models import (
     Collectivite,
     CommuneGeometry,
     Competence,
     CompetenceOverride,
     CompetenceTransfer,
-    Membre,
     RoutingVersion,
-    Service,
 )
 
 logger = logging.getLogger(__name__)

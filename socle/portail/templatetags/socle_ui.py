@@ -5,7 +5,7 @@ import re
 from django import template
 from django.utils.html import format_html
 
-from socle.comptes.selectors import active_roles
+from socle.membres.selectors import active_roles
 
 register = template.Library()
 

@@ -1,0 +1,66 @@
+"""The personal-data journal: every agent access to a citizen's personal data, hash-chained."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PersonalDataAccess(models.Model):
+    """One entry of the append-only journal of agents' accesses to citizens' personal data.
+
+    Each entry's hash covers its content and the previous entry's hash, so that editing or
+    deleting any entry breaks the chain (`socle journal verify`).
+    """
+
+    class Action(models.TextChoices):
+        READ = "lecture", _("Consultation")
+        EXPORT = "export", _("Export")
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="data_accesses"
+    )
+    membre = models.ForeignKey(
+        "membres.Membre", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices, default=Action.READ)
+    # Which data, in plain words for the citizen: "identité et coordonnées", "justificatif"…
+    data = models.CharField(max_length=200)
+    # From which screen or API endpoint.
+    channel = models.CharField(max_length=200)
+    # Why: the case it was part of ("signalement 2026-0042", "demande d'assistance").
+    purpose = models.CharField(max_length=300)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        db_table = "comptes_personaldataaccess"
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["citizen", "created_at"]),
+            models.Index(fields=["membre", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent} → {self.citizen} ({self.data})"
+
+
+class JournalCheckpoint(models.Model):
+    """The last entry whose chain was verified from the start, so pages verify only what follows.
+
+    `socle journal verify` walks the whole chain and moves the checkpoint; a page verifies the
+    entries after it (usually none or a few) instead of the whole journal.
+    """
+
+    entry_id = models.PositiveBigIntegerField()
+    entry_hash = models.CharField(max_length=64)
+    verified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-entry_id"]
+
+    def __str__(self) -> str:
+        return f"vérifié jusqu'à {self.entry_id}"

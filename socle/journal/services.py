@@ -1,0 +1,250 @@
+"""The personal-data journal: writes and the chain check (recommendation #35 of the Oural report).
+
+Every read or export of a citizen's personal data by an agent is recorded, in one line, by the
+module that shows the data::
+
+    journal_record(agent=request.user, citizen=report.author, membre=membre,
+                   data="identité et coordonnées", channel="back-office : signalements",
+                   purpose=f"signalement {report.reference}", request=request)
+
+The journal is append-only and tamper-evident: each entry's hash covers its content and the
+previous entry's hash, so editing, deleting, inserting or reordering any entry breaks the chain,
+which `journal_verify()` (and `socle journal verify`) detects. Only `journal_record` writes the
+model; saving an existing entry or deleting one through the ORM raises `JournalIsAppendOnly`.
+Raw SQL can still change rows: the chain check is what makes such a change visible.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_ipv46_address
+from django.db import transaction
+from django.db.models.signals import pre_delete, pre_save
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
+from django.utils.translation import gettext as _
+
+from socle.comptes.models import User
+from socle.comptes.security import client_ip
+from socle.journal.models import PersonalDataAccess
+
+# The previous hash of the very first entry.
+GENESIS_HASH = "0" * 64
+
+# The fields an entry's hash covers (model attribute names), besides the previous hash.
+HASHED_FIELDS = (
+    "created_at",
+    "agent_id",
+    "citizen_id",
+    "membre_id",
+    "action",
+    "data",
+    "channel",
+    "purpose",
+    "ip",
+)
+
+# PostgreSQL advisory lock that serializes appends to the chain (a stable 64-bit number).
+CHAIN_LOCK_KEY = int.from_bytes(
+    hashlib.sha256(b"socle.comptes.journal").digest()[:8], "big", signed=True
+)
+
+
+class JournalIsAppendOnly(Exception):
+    """Raised when code tries to change or delete a journal entry."""
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """The result of walking the chain: how many entries hold, and the first broken one."""
+
+    ok: bool
+    count: int
+    head: str = GENESIS_HASH
+    broken_id: int | None = None
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def _normalise_ip(value) -> str | None:
+    """Return the address in its canonical text form, or None when it is not an address."""
+    if not value:
+        return None
+    text = str(value).strip()
+    try:
+        validate_ipv46_address(text)
+    except ValidationError:
+        return None
+    return clean_ipv6_address(text) if ":" in text else text
+
+
+def _client_ip(request) -> str | None:
+    if request is None:
+        return None
+    # The same reading as the security events: behind trusted proxies, the client's address.
+    return _normalise_ip(client_ip(request))
+
+
+def canonical_entry(values: dict, previous_hash: str) -> bytes:
+    """Return the canonical serialisation that an entry's hash covers.
+
+    ``values`` maps HASHED_FIELDS to the entry's values: JSON with sorted keys, compact, UTF-8;
+    the date in UTC, ISO 8601 with microseconds; users and member by id.
+    """
+    created_at = values["created_at"].astimezone(UTC).isoformat(timespec="microseconds")
+    payload = {
+        "action": values["action"],
+        "agent": values["agent_id"],
+        "channel": values["channel"],
+        "citizen": values["citizen_id"],
+        "created_at": created_at,
+        "data": values["data"],
+        "ip": _normalise_ip(values["ip"]),
+        "membre": values["membre_id"],
+        "previous_hash": previous_hash,
+        "purpose": values["purpose"],
+    }
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def compute_entry_hash(values: dict, previous_hash: str) -> str:
+    """Return the SHA-256 (hex) of an entry chained to the previous one."""
+    return hashlib.sha256(canonical_entry(values, previous_hash)).hexdigest()
+
+
+def _lock_chain() -> None:
+    """Make this transaction the only one appending to the chain until it ends.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite: the settings open every transaction
+    with BEGIN IMMEDIATE, so a write transaction is already exclusive.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+
+
+def _clean_text(value, *, field: str, max_length: int, required_message: str) -> str:
+    text = str(value or "").strip()
+    if not text:
+        raise ValidationError({field: required_message})
+    if len(text) > max_length:
+        raise ValidationError({field: _("%(max)d caractères au plus.") % {"max": max_length}})
+    return text
+
+
+def journal_record(
+    *,
+    agent: User,
+    citizen: User,
+    membre,
+    data: str,
+    channel: str,
+    purpose: str,
+    request=None,
+    action: str = PersonalDataAccess.Action.READ,
+) -> PersonalDataAccess:
+    """Record that an agent read (or exported) a citizen's personal data, and why.
+
+    ``membre`` is the collectivité on whose behalf the agent acted (None only for the
+    structure's own staff outside any member); ``data`` says which data in plain words,
+    ``channel`` from which screen or API, ``purpose`` the case it was part of; the IP address
+    comes from ``request``. Raises ValidationError (in French) when something is missing.
+    """
+    data = _clean_text(
+        data,
+        field="data",
+        max_length=200,
+        required_message=_("Précisez quelles données ont été consultées."),
+    )
+    channel = _clean_text(
+        channel,
+        field="channel",
+        max_length=200,
+        required_message=_("Précisez depuis quel écran ou quelle API les données sont lues."),
+    )
+    purpose = _clean_text(
+        purpose,
+        field="purpose",
+        max_length=300,
+        required_message=_("Le motif de la consultation est obligatoire."),
+    )
+    if action not in PersonalDataAccess.Action.values:
+        raise ValidationError({"action": _("Action inconnue : %s") % action})
+    if agent is None or agent.pk is None or citizen is None or citizen.pk is None:
+        raise ValidationError(_("L’agent et l’usager doivent être des comptes enregistrés."))
+
+    with transaction.atomic():
+        _lock_chain()
+        previous_hash = (
+            PersonalDataAccess.objects.order_by("-id").values_list("entry_hash", flat=True).first()
+        ) or GENESIS_HASH
+        entry = PersonalDataAccess(
+            created_at=timezone.now(),
+            agent=agent,
+            citizen=citizen,
+            membre=membre,
+            action=action,
+            data=data,
+            channel=channel,
+            purpose=purpose,
+            ip=_client_ip(request),
+            previous_hash=previous_hash,
+        )
+        values = {name: getattr(entry, name) for name in HASHED_FIELDS}
+        entry.entry_hash = compute_entry_hash(values, previous_hash)
+        entry.save(force_insert=True)
+    return entry
+
+
+def journal_verify(*, chunk_size: int = 2000) -> VerifyReport:
+    """Walk the chain in id order, recomputing every hash; report the first broken entry."""
+    previous_hash = GENESIS_HASH
+    count = 0
+    rows = (
+        PersonalDataAccess.objects.order_by("id")
+        .values("id", "previous_hash", "entry_hash", *HASHED_FIELDS)
+        .iterator(chunk_size=chunk_size)
+    )
+    for row in rows:
+        if row["previous_hash"] != previous_hash:
+            return VerifyReport(
+                ok=False,
+                count=count,
+                head=previous_hash,
+                broken_id=row["id"],
+                reason=_(
+                    "l’entrée n°%(id)s ne suit pas la précédente : une entrée a été supprimée, "
+                    "insérée ou déplacée juste avant elle"
+                )
+                % {"id": row["id"]},
+            )
+        if compute_entry_hash(row, previous_hash) != row["entry_hash"]:
+            return VerifyReport(
+                ok=False,
+                count=count,
+                head=previous_hash,
+                broken_id=row["id"],
+                reason=_("le contenu de l’entrée n°%(id)s a été modifié") % {"id": row["id"]},
+            )
+        previous_hash = row["entry_hash"]
+        count += 1
+    return VerifyReport(ok=True, count=count, head=previous_hash)
+
+
+# Guards, not business logic: they make the ORM refuse what the chain would reveal anyway.
+@receiver(pre_save, sender=PersonalDataAccess, dispatch_uid="journal-append-only-save")
+def _refuse_changes(sender, instance, **kwargs):
+    if not instance._state.adding:
+        raise JournalIsAppendOnly(_("Une entrée du journal ne peut pas être modifiée."))
+
+
+@receiver(pre_delete, sender=PersonalDataAccess, dispatch_uid="journal-append-only-delete")
+def _refuse_deletion(sender, instance, **kwargs):
+    raise JournalIsAppendOnly(_("Une entrée du journal ne peut pas être supprimée."))

@@ -1,0 +1,203 @@
+"""Back-office forms: they check the shape of the input; the services decide the rest."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from socle.core.modules import module_choices
+from socle.membres.models import Role, Service
+from socle.territoires.models import Competence
+
+
+def alphabetical(text: str) -> str:
+    """Sort key that files « État civil » under E, as a French reader expects."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def competence_choices():
+    """The catalogue of competences, in alphabetical order."""
+    competences = sorted(Competence.objects.all(), key=lambda c: alphabetical(c.nom))
+    return [(competence.pk, competence.nom) for competence in competences]
+
+
+class ColourInput(forms.TextInput):
+    input_type = "color"
+
+
+def add_service_errors(form: forms.Form, error: ValidationError, aliases=None) -> None:
+    """Show a service's ValidationError on the form, on the matching fields where it says."""
+    aliases = aliases or {}
+    if hasattr(error, "error_dict"):
+        for key, messages in error.message_dict.items():
+            field = aliases.get(key, key)
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class CollectiviteSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Nom de la collectivité, code INSEE ou SIREN"),
+        max_length=100,
+        required=False,
+    )
+
+
+class MembreSettingsForm(forms.Form):
+    couleur = forms.CharField(
+        label=_("Couleur principale"),
+        max_length=7,
+        widget=ColourInput,
+        help_text=_("Utilisée pour le bandeau et les boutons du site public."),
+    )
+    modules = forms.MultipleChoiceField(
+        label=_("Services en ligne activés"),
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    hostname = forms.CharField(
+        label=_("Nom d’hôte propre (facultatif)"),
+        max_length=253,
+        required=False,
+        help_text=_("Par exemple services.macommune.fr, si la collectivité en a un."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        modules = self.fields["modules"]
+        assert isinstance(modules, forms.MultipleChoiceField)
+        # Only the modules installed on this platform can be switched on.
+        modules.choices = module_choices()
+
+
+class MembreOnboardForm(MembreSettingsForm):
+    collectivite = forms.CharField(widget=forms.HiddenInput)
+    slug = forms.CharField(
+        label=_("Adresse sur la plateforme"),
+        max_length=60,
+        help_text=_("Lettres minuscules, chiffres et tirets ; par exemple « merignac »."),
+    )
+    admin_email = forms.EmailField(
+        label=_("Adresse électronique de l’administrateur"),
+        help_text=_("Cette personne reçoit une invitation pour créer son accès."),
+    )
+
+    field_order = ["collectivite", "slug", "admin_email", "couleur", "modules", "hostname"]
+
+
+class ServiceForm(forms.Form):
+    nom = forms.CharField(label=_("Nom du service"), max_length=200)
+    email = forms.EmailField(label=_("Adresse électronique du service"), required=False)
+    telephone = forms.CharField(label=_("Téléphone"), max_length=50, required=False)
+    competences = forms.ModelMultipleChoiceField(
+        label=_("Compétences traitées"),
+        queryset=Competence.objects.order_by("nom"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    secteur_nom = forms.CharField(
+        label=_("Nom du secteur (facultatif)"), max_length=200, required=False
+    )
+    secteur_geojson = forms.CharField(
+        label=_("Secteur en GeoJSON (facultatif)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text=_(
+            "Un polygone en coordonnées WGS 84, si le service n’intervient que sur une partie "
+            "du territoire. Laissez vide pour tout le territoire."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        competences = self.fields["competences"]
+        assert isinstance(competences, forms.ModelMultipleChoiceField)
+        competences.choices = competence_choices()
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse électronique"))
+    kind = forms.ChoiceField(
+        label=_("Rôle"),
+        choices=[
+            (Role.Kind.AGENT, Role.Kind.AGENT.label),
+            (Role.Kind.ADMINISTRATEUR, Role.Kind.ADMINISTRATEUR.label),
+            (Role.Kind.ELU, Role.Kind.ELU.label),
+        ],
+        widget=forms.RadioSelect,
+        initial=Role.Kind.AGENT,
+    )
+    service: forms.ModelChoiceField[Service] = forms.ModelChoiceField(
+        label=_("Service (facultatif)"),
+        queryset=None,
+        required=False,
+        empty_label=_("Aucun service en particulier"),
+    )
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        service = self.fields["service"]
+        assert isinstance(service, forms.ModelChoiceField)
+        service.queryset = services
+
+
+class OverrideForm(forms.Form):
+    competence = forms.ModelChoiceField(
+        label=_("Compétence"), queryset=Competence.objects.order_by("nom")
+    )
+    holder = forms.ChoiceField(label=_("Qui l’exerce pour la commune"))
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        competence = self.fields["competence"]
+        assert isinstance(competence, forms.ModelChoiceField)
+        competence.choices = [
+            ("", _("Choisissez une compétence")),
+            *competence_choices(),
+        ]
+        self.candidates = {
+            str(candidate.pk): candidate
+            for candidate in [commune, commune.epci, commune.departement, commune.region]
+            if candidate is not None
+        }
+        holder = self.fields["holder"]
+        assert isinstance(holder, forms.ChoiceField)
+        holder.choices = [("", _("Règle générale (aucune exception)"))] + [
+            (pk, f"{candidate.nom} ({candidate.get_kind_display().lower()})")
+            for pk, candidate in self.candidates.items()
+        ]
+        holder.required = False
+
+    def holder_collectivite(self):
+        return self.candidates.get(self.cleaned_data.get("holder") or "")
+
+
+class TransferForm(forms.Form):
+    STATES = [
+        ("loi", _("Selon la loi (règle par défaut)")),
+        ("oui", _("Transférée à l’intercommunalité")),
+        ("non", _("Exercée par les communes")),
+    ]
+    competence = forms.ModelChoiceField(
+        label=_("Compétence"), queryset=Competence.objects.order_by("nom")
+    )
+    state = forms.ChoiceField(label=_("Situation"), choices=STATES, widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        competence = self.fields["competence"]
+        assert isinstance(competence, forms.ModelChoiceField)
+        competence.choices = [
+            ("", _("Choisissez une compétence")),
+            *competence_choices(),
+        ]
+
+    def transferred(self) -> bool | None:
+        return {"loi": None, "oui": True, "non": False}[self.cleaned_data["state"]]

@@ -1,0 +1,159 @@
+"""Reads of members, services, roles, invitations and the audit trail.
+
+Access control lives here, one function per kind of object: `get_membre_for_user`,
+`get_service_for_user`, `get_role_for_user`, `get_invitation_for_user`. Each takes the user and
+the permission it needs (socle.membres.permissions); none fetches a row by a bare primary key.
+"""
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from socle.membres.models import AuditEvent, Invitation, Membre, Role, Service
+from socle.membres.permissions import grants_for
+
+HOST_CACHE_SECONDS = 60
+
+
+def membre_for_hostname(hostname: str) -> Membre | None:
+    """Return the active member whose own host name this is, if any."""
+    key = f"membre-host:{hostname}"
+    membre_id = cache.get(key)
+    if membre_id is None:
+        membre_id = (
+            Membre.objects.filter(hostname=hostname, active=True)
+            .values_list("pk", flat=True)
+            .first()
+        ) or 0
+        cache.set(key, membre_id, HOST_CACHE_SECONDS)
+    if not membre_id:
+        return None
+    return Membre.objects.select_related("collectivite").filter(pk=membre_id).first()
+
+
+def membre_public(slug: str) -> Membre | None:
+    """Return an active member by its public address."""
+    return Membre.objects.select_related("collectivite").filter(slug=slug, active=True).first()
+
+
+def membres_public() -> QuerySet[Membre]:
+    """Return the active members, for public listings."""
+    return Membre.objects.filter(active=True).select_related("collectivite")
+
+
+def membres_of(collectivites) -> dict[int, Membre]:
+    """Map the given collectivités' ids to their active membership, for those that are members."""
+    ids = [collectivite.pk for collectivite in collectivites if collectivite is not None]
+    return {
+        membre.collectivite_id: membre
+        for membre in membres_public().filter(collectivite_id__in=ids)
+    }
+
+
+def membre_by_slug(slug: str) -> Membre | None:
+    """Return a member (active or not) by its slug, for commands run by the structure."""
+    return Membre.objects.select_related("collectivite").filter(slug=slug).first()
+
+
+def get_membre_for_user(*, user, slug: str, permission: str = "membre.voir") -> Membre:
+    """Return the member if the user holds the permission there; 404 if unknown, else 403."""
+    membre = membre_by_slug(slug)
+    if membre is None:
+        raise Http404
+    if not grants_for(user).has(permission, membre):
+        raise PermissionDenied
+    return membre
+
+
+def get_service_for_user(
+    *, user, membre: Membre, pk: int, permission: str = "membre.voir"
+) -> Service:
+    """Return a service of this member if the user holds the permission on the member."""
+    if not grants_for(user).has(permission, membre):
+        raise PermissionDenied
+    service = Service.objects.filter(membre=membre, pk=pk).first()
+    if service is None:
+        raise Http404
+    return service
+
+
+def get_role_for_user(*, user, membre: Membre, pk: int) -> Role:
+    """Return a current role held in this member, if the user may manage its agents."""
+    if not grants_for(user).has("agents.gerer", membre):
+        raise PermissionDenied
+    role = membre_roles(membre=membre).filter(pk=pk).first()
+    if role is None:
+        raise Http404
+    return role
+
+
+def get_invitation_for_user(*, user, membre: Membre, pk: int) -> Invitation:
+    """Return a pending invitation of this member, if the user may manage its agents."""
+    if not grants_for(user).has("agents.gerer", membre):
+        raise PermissionDenied
+    invitation = membre_pending_invitations(membre=membre).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def membre_services(*, membre: Membre) -> QuerySet[Service]:
+    """Return a member's services with their competences."""
+    return membre.services.prefetch_related("competences").order_by("nom")
+
+
+def membres_for_user(*, user) -> QuerySet[Membre]:
+    """Return the members whose back office the user may open."""
+    qs = Membre.objects.select_related("collectivite").order_by("collectivite__nom")
+    allowed = grants_for(user).membre_ids("membre.voir")
+    return qs if allowed is None else qs.filter(pk__in=allowed)
+
+
+def active_roles(user) -> QuerySet[Role]:
+    """Return the user's current roles."""
+    return Role.objects.filter(user=user, ended_at__isnull=True).select_related(
+        "membre__collectivite", "service"
+    )
+
+
+def user_is_operateur(user) -> bool:
+    """Tell whether the user works for the mutualisation structure."""
+    return Role.Kind.OPERATEUR in grants_for(user).structure
+
+
+def user_is_ethique(user) -> bool:
+    """Tell whether the user sits on the structure's ethics committee."""
+    return Role.Kind.ETHIQUE in grants_for(user).structure
+
+
+def membre_roles(*, membre: Membre) -> QuerySet[Role]:
+    """Return the current roles held in a member."""
+    return (
+        Role.objects.filter(membre=membre, ended_at__isnull=True)
+        .select_related("user", "service")
+        .order_by("user__last_name", "user__email")
+    )
+
+
+def invitations_pending() -> QuerySet[Invitation]:
+    """Return the invitations that can still be accepted: not accepted, revoked nor expired."""
+    return Invitation.objects.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+def membre_pending_invitations(*, membre: Membre) -> QuerySet[Invitation]:
+    """Return the invitations of a member that can still be accepted."""
+    return invitations_pending().filter(membre=membre).select_related("service")
+
+
+def membre_audit_events(*, membre: Membre) -> QuerySet[AuditEvent]:
+    """Return a member's audit trail, newest first."""
+    return AuditEvent.objects.filter(membre=membre).select_related("actor")
+
+
+def structure_audit_events() -> QuerySet[AuditEvent]:
+    """Return the audit events of the structure itself (no member), newest first."""
+    return AuditEvent.objects.filter(membre__isnull=True).select_related("actor")

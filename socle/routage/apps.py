@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from socle.core.modules import MenuEntry, Module
+
+
+class RoutageConfig(AppConfig):
+    name = "socle.routage"
+    label = "routage"
+    verbose_name = "Routage"
+
+    socle_module = Module(
+        code="routage",
+        label=_("Compétences et routage"),
+        description=_("Qui exerce chaque compétence, et quel service traite chaque demande."),
+        switchable=False,
+        gestion_urls="socle.routage.gestion_urls",
+        mount="",
+        menu=(MenuEntry(_("Compétences"), "gestion:routage:competences", "competences.voir"),),
+    )

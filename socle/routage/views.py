@@ -1,0 +1,100 @@
+"""A member's competences page: who holds each competence; exceptions and transfers."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from socle.membres.decorators import membre_view
+from socle.membres.forms import OverrideForm, TransferForm, add_service_errors, alphabetical
+from socle.membres.permissions import grants_for
+from socle.membres.views import membre_crumbs, membre_menu
+from socle.routage.services import competence_override_set, competence_transfer_set
+from socle.territoires.models import Collectivite, Competence
+from socle.territoires.routing import resolve_holders
+
+
+def _holders(commune: Collectivite, competences) -> dict[int, dict]:
+    """Who holds each competence in this commune, and whether an exception says so."""
+    overridden = set(commune.overrides.values_list("competence_id", flat=True))
+    resolved = resolve_holders(commune, competences)
+    holders = {}
+    for competence in competences:
+        holder = resolved[competence.pk]
+        holders[competence.pk] = {
+            "holder": holder,
+            "holder_kind": Collectivite.Kind(holder.kind).label,
+            "override": competence.pk in overridden,
+        }
+    return holders
+
+
+@membre_view("competences.voir")
+def competences(request, membre):
+    """Who holds each competence; an administrator sets exceptions or transfers."""
+    collectivite = membre.collectivite
+    can_manage = grants_for(request.user).has("competences.gerer", membre)
+    catalogue = sorted(Competence.objects.all(), key=lambda c: alphabetical(c.nom))
+    form: OverrideForm | TransferForm | None = None
+    status = 200
+    posted = request.POST if request.method == "POST" else None
+    if collectivite.kind == Collectivite.Kind.COMMUNE:
+        form = OverrideForm(posted, commune=collectivite)
+    elif collectivite.kind == Collectivite.Kind.EPCI:
+        form = TransferForm(posted)
+
+    if request.method == "POST":
+        if not can_manage or form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                if isinstance(form, OverrideForm):
+                    competence_override_set(
+                        acting_user=request.user,
+                        membre=membre,
+                        competence=form.cleaned_data["competence"],
+                        holder=form.holder_collectivite(),
+                    )
+                else:
+                    competence_transfer_set(
+                        acting_user=request.user,
+                        membre=membre,
+                        competence=form.cleaned_data["competence"],
+                        transferred=form.transferred(),
+                    )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("La règle a été enregistrée."))
+                return redirect("gestion:routage:competences", slug=membre.slug)
+        status = 400
+
+    rows = []
+    if collectivite.kind == Collectivite.Kind.COMMUNE:
+        holders = _holders(collectivite, catalogue)
+        rows = [{"competence": c, **holders[c.pk]} for c in catalogue]
+    elif collectivite.kind == Collectivite.Kind.EPCI:
+        transfers = {t.competence_id: t.transferred for t in collectivite.transfers.all()}
+        rows = [
+            {
+                "competence": c,
+                "by_law": collectivite.epci_type in (c.epci_types or []),
+                "transferred": transfers.get(c.pk),
+            }
+            for c in catalogue
+        ]
+    return render(
+        request,
+        "routage/competences.html",
+        {
+            "nav": "gestion",
+            "breadcrumbs": membre_crumbs(membre, _("Compétences")),
+            "menu": membre_menu(request, membre),
+            "membre": membre,
+            "collectivite": collectivite,
+            "can_manage": can_manage,
+            "rows": rows,
+            "form": form if can_manage else None,
+        },
+        status=status,
+    )
