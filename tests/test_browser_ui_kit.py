@@ -7,6 +7,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+
+from tests.test_journal_personas import (  # noqa: F401
+    dpo_pessac_fixture,
+    other_citizen_fixture,
+    pessac_and_bordeaux_entries_fixture,
+)
 
 SCREENSHOT_DIR = Path(os.environ.get("SOCLE_SCREENSHOTS", tempfile.gettempdir()))
 
@@ -51,4 +58,26 @@ def test_it_moves_the_focus_to_the_error_summary(browser, live_server):
     display = page.locator("#demandes tbody tr").first.evaluate("r => getComputedStyle(r).display")
     assert display == "table-row"
     page.screenshot(path=SCREENSHOT_DIR / "socle-kit-1280.png", full_page=True)
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_fits_the_journal_in_320_pixels(
+    browser, live_server, gironde_transactional, client, dpo_pessac, pessac_and_bordeaux_entries
+):
+    client.force_login(dpo_pessac)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/gestion/pessac/journal/")
+
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Journal des accès")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    row = page.locator(".kit-table tbody tr").first
+    assert row.evaluate("r => getComputedStyle(r).display") == "block"
+    page.screenshot(path=SCREENSHOT_DIR / "socle-journal-320.png", full_page=True)
     context.close()
