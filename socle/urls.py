@@ -27,6 +27,7 @@ urlpatterns = [
     path("comptes/invitation/", include("socle.membres.invitation_urls")),
     path("comptes/", include("socle.comptes.urls")),
     path("comptes/oidc/", include("socle.comptes.oidc_urls")),
+    path("gestion/kit/", include("socle.core.urls")),
     # The personal-data journal's screens live in the back office, next to the member's pages.
     path("gestion/", include("socle.journal.urls")),
     path("gestion/", include("socle.membres.urls")),
