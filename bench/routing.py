@@ -205,7 +205,7 @@ def main() -> None:
 
         # Give the import's freed memory back first, so the difference is the index's.
         gc.collect()
-        routing._release_free_memory()
+        routing.cache._release_free_memory()
         before = rss_mb()
         started = time.perf_counter()
         router = routing.preload_router()

@@ -3,7 +3,8 @@
 import pytest
 
 from socle.territoires import routing
-from socle.territoires.routing import CommuneRow, CompetenceRef, CompetenceRule, resolve
+from socle.territoires.routing import CompetenceRef
+from socle.territoires.routing.resolution import CommuneRow, CompetenceRule, resolve
 
 COMMUNE, EPCI, DEPARTEMENT, REGION = 1, 2, 3, 4
 
