@@ -55,7 +55,7 @@ def setup_django(data_dir: str) -> None:
 def index_only(data_dir: str) -> None:
     """Build the router in a process that does nothing else; print its memory as JSON."""
     setup_django(data_dir)
-    from socle.territoires.routing import preload_router
+    from socle.routage.routing import preload_router
 
     before = rss_mb()
     started = time.perf_counter()
@@ -118,7 +118,7 @@ def time_route(
     points: list[tuple[float, float]], warm_up: list[tuple[float, float]]
 ) -> tuple[list[float], list[str | None]]:
     """Route every point in process; return the latencies (µs) and the communes found."""
-    from socle.territoires.routing import route
+    from socle.routage.routing import route
 
     for lat, lon in warm_up:
         route(lat, lon, COMPETENCE)
@@ -201,11 +201,11 @@ def main() -> None:
 
         import gc
 
-        from socle.territoires import routing
+        from socle.routage import routing
 
         # Give the import's freed memory back first, so the difference is the index's.
         gc.collect()
-        routing._release_free_memory()
+        routing.cache._release_free_memory()
         before = rss_mb()
         started = time.perf_counter()
         router = routing.preload_router()

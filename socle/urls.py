@@ -23,7 +23,7 @@ module_public = [
 
 urlpatterns = [
     *module_api,
-    path("api/v1/", include("socle.territoires.api_urls")),
+    path("api/v1/", include("socle.routage.api_urls")),
     path("comptes/invitation/", include("socle.membres.invitation_urls")),
     path("comptes/", include("socle.comptes.urls")),
     path("comptes/oidc/", include("socle.comptes.oidc_urls")),

@@ -10,6 +10,6 @@ application = get_wsgi_application()
 if os.environ.get("SOCLE_PRELOAD_ROUTING", "1") == "1" and os.environ.get(
     "SERVER_SOFTWARE", ""
 ).startswith("gunicorn"):
-    from socle.territoires.routing import preload_router
+    from socle.routage.routing import preload_router
 
     preload_router()

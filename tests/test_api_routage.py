@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from socle.membres.services import membre_onboard, service_create
-from socle.territoires import routing
+from socle.routage import routing
 from socle.territoires.models import Collectivite, Competence
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from socle.territoires import routing
+from socle.routage import routing
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,8 @@ def test_it_refuses_a_replayed_code(client, fake_fc):
     from socle.comptes.fake_franceconnect import pick_identity
 
     back = pick_identity(start_login(client), "angela")
-    assert client.get(back).status_code == 302  # the code is used
+    assert client.get(back)["Location"] == "/comptes/espace/"  # the code is used
+    assert logged_in_user(client).is_authenticated
     stolen_code = query(back)["code"]
 
     attacker = Client()
@@ -30,6 +31,18 @@ def test_it_refuses_a_replayed_code(client, fake_fc):
     response = attacker.get(with_query(own_request, code=stolen_code))
 
     assert_rejected(response, "token_refused")
+    html = response.content.decode()
+    assert "Connexion avec FranceConnect impossible" in html
+    assert "a refusé le code de connexion (déjà utilisé ou expiré)" in html
+    assert "Référence de l’incident : token_refused." in html
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.OIDC_REJECTED)
+    # The provider's own answer to the replay (RFC 6749: invalid_grant), for the journal.
+    assert event.details == {
+        "provider": "franceconnect",
+        "reason": "token_refused",
+        "detail": "HTTP 400 invalid_grant",
+    }
+    assert event.user is None
     assert not logged_in_user(attacker).is_authenticated
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.LOGIN).count() == 1
 
@@ -37,4 +50,9 @@ def test_it_refuses_a_replayed_code(client, fake_fc):
 def test_it_logs_in_again_with_a_fresh_code(client, fake_fc):
     login_through(client, "angela")
     client.logout()
-    assert login_through(client, "angela").status_code == 302
+    response = login_through(client, "angela")
+
+    assert response["Location"] == "/comptes/espace/"
+    assert logged_in_user(client).email == "angela.dubois@example.fr"
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.LOGIN).count() == 2
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.OIDC_REJECTED).exists()

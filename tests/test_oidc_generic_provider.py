@@ -50,7 +50,10 @@ def generic_provider(settings, monkeypatch):
         user_claims=[oidc_provider_mock.User(sub=SUB, claims=CLAIMS)],
     )
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll, so that shutdown() at teardown does not wait the default 0.5 s.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
     thread.start()
     issuer = f"http://127.0.0.1:{server.server_port}"
     settings.SITE_URL = SITE

@@ -10,6 +10,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from django.utils.html import escape
 
 from socle.comptes import oidc
 from socle.comptes.fake_franceconnect import (
@@ -19,6 +20,7 @@ from socle.comptes.fake_franceconnect import (
     pick_identity,
 )
 from socle.comptes.models import SecurityEvent
+from socle.comptes.oidc_views import DEFAULT_MESSAGE, MESSAGES
 
 SITE = "http://testserver"
 FRANCECONNECT_SCOPES = [
@@ -132,6 +134,7 @@ def assert_rejected(response, reason: str, *, status: int = 400):
     assert '<html lang="fr">' in html
     assert "Traceback" not in html
     assert reason in html  # the incident reference shown to the person
+    assert escape(str(MESSAGES.get(reason, DEFAULT_MESSAGE))) in html  # and why, in French
     assert rejections(reason).count() == 1, list(rejections().values_list("details", flat=True))
 
 

@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from socle.territoires import routing
+from socle.routage import routing
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import shapely
 
-from socle.territoires import routing
+from socle.routage import routing
 from socle.territoires.models import CommuneGeometry
 
 pytestmark = pytest.mark.django_db

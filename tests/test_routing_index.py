@@ -1,10 +1,15 @@
 """The geometry index on made-up communes: exact cells, borders, overlaps, the sea."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 import shapely
 
-from socle.territoires.routing import CELLS_PER_DEGREE, GeometryIndex
+from socle.routage.routing import index as index_module
+from socle.routage.routing.index import CELLS_PER_DEGREE, GeometryIndex
 
 CELL = 1 / CELLS_PER_DEGREE
 
@@ -85,3 +90,28 @@ def test_it_builds_an_empty_index():
     assert index.locate(-0.57, 44.83) == -1
     assert index.locate(0.0, 0.0) == -2
     assert index.nearest(-0.57, 44.83) is None
+
+
+# Loads index.py alone (not through its package, whose __init__ imports Django), builds an
+# index and prints the Django modules then loaded.
+ALONE = """
+import importlib.util, sys
+import numpy as np, shapely
+spec = importlib.util.spec_from_file_location("routing_index", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+index = module.GeometryIndex(["33001"], np.array([shapely.box(-0.6, 44.8, -0.5, 44.9)]))
+assert index.locate(-0.55, 44.85) == 0
+print(sorted(name for name in sys.modules if name == "django" or name.startswith("django.")))
+"""
+
+
+def test_it_builds_the_index_without_django():
+    run = subprocess.run(
+        [sys.executable, "-c", ALONE, str(Path(index_module.__file__))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"

@@ -3,7 +3,7 @@
 import pytest
 from django.db.models import F
 
-from socle.territoires import routing
+from socle.routage import routing
 from socle.territoires.models import (
     Collectivite,
     Competence,
@@ -67,10 +67,10 @@ def test_it_checks_the_versions_at_most_every_few_seconds_outside_transactions(
     gironde, settings, monkeypatch
 ):
     # As in production: tables built outside any transaction, a check every 30 s.
-    monkeypatch.setattr(routing, "_transaction_marker", lambda: None)
+    monkeypatch.setattr(routing.state, "_transaction_marker", lambda: None)
     settings.ROUTING_VERSION_CHECK_SECONDS = 30
     clock = [1000.0]
-    monkeypatch.setattr(routing.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(routing.cache.time, "monotonic", lambda: clock[0])
     metropole = Collectivite.objects.get(kind="epci", nom="Bordeaux Métropole")
     voirie = Competence.objects.get(code="voirie")
     assert routing.route(*PESSAC, "voirie").reason == "loi"
@@ -90,7 +90,7 @@ def test_it_forgets_tables_built_in_a_transaction_that_rolled_back(gironde, monk
     router = routing.get_router()
     assert router.rules.marker is not None  # pytest-django runs each test in a transaction
     # Another transaction (the next test, say) with the same version numbers.
-    monkeypatch.setattr(routing, "_transaction_marker", lambda: object())
+    monkeypatch.setattr(routing.state, "_transaction_marker", lambda: object())
     assert routing.get_router() is not router
 
 
@@ -112,5 +112,5 @@ def test_it_forgets_everything_after_a_flush_or_a_migration(gironde):
     post_migrate.send(
         sender=config, app_config=config, verbosity=0, interactive=False, using="default"
     )
-    assert routing._router is None
+    assert routing.cache._router is None
     assert routing.get_router() is not router

@@ -2,7 +2,7 @@
 
 import pytest
 
-from socle.territoires import routing
+from socle.routage import routing
 
 pytestmark = pytest.mark.django_db
 

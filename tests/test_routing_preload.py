@@ -5,7 +5,7 @@ import gc
 import pytest
 from django.db import DatabaseError
 
-from socle.territoires import routing
+from socle.routage import routing
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def calls(monkeypatch):
     # The real ones would freeze the test process and close the test's connection.
     found = []
     monkeypatch.setattr(gc, "freeze", lambda: found.append("freeze"))
-    monkeypatch.setattr(routing.connections, "close_all", lambda: found.append("close_all"))
+    monkeypatch.setattr(routing.cache.connections, "close_all", lambda: found.append("close_all"))
     return found
 
 
@@ -37,6 +37,6 @@ def test_it_lets_the_server_start_without_a_database(calls, monkeypatch):
     def broken(**kwargs):
         raise DatabaseError("no such table: territoires_routingversion")
 
-    monkeypatch.setattr(routing, "get_router", broken)
+    monkeypatch.setattr(routing.cache, "get_router", broken)
     assert routing.preload_router() is None
     assert calls == ["close_all"]

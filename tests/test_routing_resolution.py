@@ -2,8 +2,9 @@
 
 import pytest
 
-from socle.territoires import routing
-from socle.territoires.routing import CommuneRow, CompetenceRef, CompetenceRule, resolve
+from socle.routage import routing
+from socle.routage.routing import CompetenceRef
+from socle.routage.routing.resolution import CommuneRow, CompetenceRule, resolve
 
 COMMUNE, EPCI, DEPARTEMENT, REGION = 1, 2, 3, 4
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from socle.membres.services import membre_onboard, service_create
-from socle.territoires import routing
+from socle.routage import routing
 from socle.territoires.models import Collectivite, Competence
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from socle.membres.decorators import membre_view
 from socle.membres.forms import OverrideForm, TransferForm, add_service_errors, alphabetical
 from socle.membres.permissions import grants_for
 from socle.membres.views import membre_crumbs, membre_menu
+from socle.routage.routing import resolve_holders
 from socle.routage.services import competence_override_set, competence_transfer_set
 from socle.territoires.models import Collectivite, Competence
-from socle.territoires.routing import resolve_holders
 
 
 def _holders(commune: Collectivite, competences) -> dict[int, dict]:

@@ -5,8 +5,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from socle.territoires import routing
-from socle.territoires.api import hors_commune_message
+from socle.routage import routing
+from socle.routage.api import hors_commune_message
 from socle.territoires.hours import horaires_en_clair
 from socle.territoires.models import Collectivite
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from socle.territoires import api
+from socle.routage import api
 
 app_name = "api"
 urlpatterns = [

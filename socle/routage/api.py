@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from socle.territoires import routing
+from socle.routage import routing
+from socle.routage.openapi import openapi_document
 from socle.territoires.models import Competence
-from socle.territoires.openapi import openapi_document
 
 ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -157,7 +157,7 @@ def docs(request: HttpRequest) -> HttpResponse:
     ]
     return render(
         request,
-        "territoires/api_docs.html",
+        "routage/api_docs.html",
         {
             "examples": examples,
             "routage_url": routage_url,
