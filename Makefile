@@ -48,6 +48,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test-sqlite: venv
 	$(BIN)/pytest -q -p no:cacheprovider

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "socle.routage",
     "socle.journal",
     "socle.portail",
+    "socle.demo",
 ]
 
 MIDDLEWARE = [
@@ -240,7 +241,7 @@ MIDDLEWARE = [*MIDDLEWARE, "socle.comptes.security.BackOfficeIdleTimeoutMiddlewa
 # FRANCECONNECT_FAKE_URL, http://127.0.0.1:8001 by default) unless their ISSUER is set.
 FRANCECONNECT_FAKE = env_bool("FRANCECONNECT_FAKE", False)
 FRANCECONNECT_FAKE_URL = env("FRANCECONNECT_FAKE_URL", "http://127.0.0.1:8001").rstrip("/")
-# The fake's demo client (socle.comptes.fake_franceconnect.DEMO_CLIENT_*), or nothing.
+# The fake's demo client (socle.demo.fake_franceconnect.DEMO_CLIENT_*), or nothing.
 _OIDC_ID, _OIDC_SECRET = (
     ("socle-demo", "socle-demo-secret-not-for-production") if FRANCECONNECT_FAKE else ("", "")
 )

@@ -68,7 +68,7 @@ def gironde(django_db_setup, django_db_blocker):
 @pytest.fixture
 def gironde_transactional(transactional_db):
     """Import the Gironde inside a transactional test (live server, browser)."""
-    from socle.demo import territory_loaded
+    from socle.demo.setup import territory_loaded
     from socle.territoires.importer import import_territory
     from socle.territoires.services import competence_catalogue_sync
 
@@ -146,7 +146,7 @@ def smtp_server(_smtp_controller, settings):
 def _persona(email_address: str, *, kind=None, membre=None, service=None):
     from socle.comptes.models import User
     from socle.comptes.services import user_create
-    from socle.demo import DEMO_PASSWORD
+    from socle.demo.setup import DEMO_PASSWORD
     from socle.membres.services import role_grant
 
     user = User.objects.filter(email=email_address).first() or user_create(
@@ -160,7 +160,7 @@ def _persona(email_address: str, *, kind=None, membre=None, service=None):
 @pytest.fixture
 def password():
     """The password every persona logs in with."""
-    from socle.demo import DEMO_PASSWORD
+    from socle.demo.setup import DEMO_PASSWORD
 
     return DEMO_PASSWORD
 
@@ -182,7 +182,7 @@ def operateur(db):
 @pytest.fixture
 def demo_members(db, gironde):
     """Bordeaux Métropole, Bordeaux and Pessac as members, with services and agents."""
-    from socle.demo import setup_members
+    from socle.demo.setup import setup_members
     from socle.membres.models import Role
 
     report = setup_members()

@@ -32,7 +32,7 @@ def test_it_logs_the_administrator_of_pessac_in_with_a_second_factor(
 ):
     from socle.comptes import totp
     from socle.comptes.models import TOTPDevice
-    from socle.demo import setup_members
+    from socle.demo.setup import setup_members
 
     setup_members()
     base = live_server.url

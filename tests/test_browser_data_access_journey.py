@@ -42,7 +42,7 @@ def _log_in(page, base: str, email: str, password: str, secret: str | None = Non
 def test_it_shows_an_agents_access_to_the_dpo_and_to_the_citizen(
     browser, live_server, gironde_transactional, password
 ):
-    from socle.demo import setup_members
+    from socle.demo.setup import setup_members
 
     setup_members()
     base = live_server.url

@@ -18,7 +18,7 @@ from tests.test_oidc_support import (
 
 @pytest.fixture
 def fake_franceconnect(live_server, settings):
-    from socle.comptes.fake_franceconnect import FakeProviderServer
+    from socle.demo.fake_franceconnect import FakeProviderServer
 
     with FakeProviderServer() as server:
         settings.SITE_URL = live_server.url

@@ -41,7 +41,7 @@ def _enrol_second_factor(page):
 def test_it_takes_a_commune_from_onboarding_to_its_public_page(
     browser, live_server, gironde_transactional, operateur, password, smtp_server, settings
 ):
-    from socle.demo import setup_members
+    from socle.demo.setup import setup_members
 
     setup_members()
     settings.SITE_URL = live_server.url

@@ -5,7 +5,7 @@ from io import StringIO
 from django.core.management import call_command
 
 from socle.comptes.models import User
-from socle.demo import ACCOUNTS, DEMO_PASSWORD
+from socle.demo.setup import ACCOUNTS, DEMO_PASSWORD
 from socle.membres.models import Membre, Role, Service
 
 

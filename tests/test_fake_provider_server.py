@@ -3,7 +3,7 @@
 import time
 import urllib.request
 
-from socle.comptes.fake_franceconnect import FakeProviderServer
+from socle.demo.fake_franceconnect import FakeProviderServer
 
 
 def test_it_serves_then_stops_without_waiting_for_a_slow_poll():

@@ -8,7 +8,7 @@ import pytest
 
 from socle.comptes.models import User
 from socle.comptes.services import user_create
-from socle.demo import DEMO_PASSWORD
+from socle.demo.setup import DEMO_PASSWORD
 from socle.journal.services import journal_record
 from socle.membres.models import Role
 from socle.membres.services import role_grant

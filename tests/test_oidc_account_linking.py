@@ -6,8 +6,8 @@ goes through FranceConnect, or he is logged in through FranceConnect and types i
 
 import pytest
 
-from socle.comptes.fake_franceconnect import pick_identity
 from socle.comptes.models import Identity, SecurityEvent, User
+from socle.demo.fake_franceconnect import pick_identity
 from tests.a11y import assert_accessible
 from tests.test_oidc_support import (
     assert_rejected,

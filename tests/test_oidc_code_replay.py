@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_it_refuses_a_replayed_code(client, fake_fc):
     from django.test import Client
 
-    from socle.comptes.fake_franceconnect import pick_identity
+    from socle.demo.fake_franceconnect import pick_identity
 
     back = pick_identity(start_login(client), "angela")
     assert client.get(back)["Location"] == "/comptes/espace/"  # the code is used

@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from socle.comptes.fake_franceconnect import pick_identity
+from socle.demo.fake_franceconnect import pick_identity
 from tests.test_oidc_support import (
     FRANCECONNECT_SCOPES,
     assert_rejected,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from socle.comptes.fake_franceconnect import pick_identity
+from socle.demo.fake_franceconnect import pick_identity
 from tests.test_oidc_support import (
     assert_rejected,
     logged_in_user,

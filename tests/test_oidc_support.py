@@ -1,7 +1,7 @@
 """Fixtures and helpers of the OpenID Connect tests; this module holds no test.
 
 The relying party talks over real HTTP, on loopback, to the fake FranceConnect/ProConnect
-provider (socle.comptes.fake_franceconnect) that each test starts in a thread. A test
+provider (socle.demo.fake_franceconnect) that each test starts in a thread. A test
 module imports the fixtures it needs by name (like tests/pages_fixtures.py).
 """
 
@@ -13,14 +13,14 @@ import pytest
 from django.utils.html import escape
 
 from socle.comptes import oidc
-from socle.comptes.fake_franceconnect import (
+from socle.comptes.models import SecurityEvent
+from socle.comptes.oidc_views import DEFAULT_MESSAGE, MESSAGES
+from socle.demo.fake_franceconnect import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
     FakeProviderServer,
     pick_identity,
 )
-from socle.comptes.models import SecurityEvent
-from socle.comptes.oidc_views import DEFAULT_MESSAGE, MESSAGES
 
 SITE = "http://testserver"
 FRANCECONNECT_SCOPES = [

@@ -63,12 +63,17 @@ PERMISSIONS: dict[str, Permission] = {
 }
 
 
+# The names that module apps added (through their registry entry), apart from the platform's.
+MODULE_PERMISSIONS: set[str] = set()
+
+
 def permission_register(name: str, permission: Permission) -> None:
     """Add a module's permission to the table (from its registry entry, once at start-up)."""
     existing = PERMISSIONS.get(name)
     if existing is not None and existing != permission:
         raise ValueError(f"permission {name!r} is already defined differently")
     PERMISSIONS[name] = permission
+    MODULE_PERMISSIONS.add(name)
 
 
 @dataclass
@@ -141,3 +146,25 @@ def permission_check(user, name: str, membre=None) -> None:
         return
     if not grants_for(user).has(name, membre):
         raise PermissionDenied
+
+
+def permissions_markdown(*, modules: bool = False) -> str:
+    """Return the platform's permission table (and the modules', if asked) as Markdown."""
+    labels = dict(Role.Kind.choices)
+
+    def names(kinds: frozenset[str]) -> str:
+        return ", ".join(str(labels.get(kind, kind)) for kind in sorted(kinds)) or "—"
+
+    lines = [
+        "| permission | what it allows | roles, in their member | roles, everywhere |",
+        "|---|---|---|---|",
+    ]
+    for name in sorted(PERMISSIONS):
+        if name in MODULE_PERMISSIONS and not modules:
+            continue
+        permission = PERMISSIONS[name]
+        lines.append(
+            f"| `{name}` | {permission.label} | {names(permission.member_roles)} "
+            f"| {names(permission.structure_roles)} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from socle.comptes.fake_franceconnect import (
+from socle.demo.fake_franceconnect import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
     FakeProviderServer,
