@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from socle.demo.setup import setup as demo
+from socle.demo import setup as demo
 from socle.territoires.services import competence_catalogue_sync
 
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from socle.comptes import totp
 from socle.comptes.security import second_factor_device, user_for_email
-from socle.demo.setup import setup as demo
+from socle.demo import setup as demo
 
 
 class Command(BaseCommand):
