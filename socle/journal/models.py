@@ -57,6 +57,8 @@ class JournalCheckpoint(models.Model):
 
     entry_id = models.PositiveBigIntegerField()
     entry_hash = models.CharField(max_length=64)
+    # How many entries the chain held up to it.
+    entry_count = models.PositiveBigIntegerField(default=0)
     verified_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

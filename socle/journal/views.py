@@ -42,7 +42,7 @@ from socle.journal.selectors import (
     journal_membres,
     support_link_token,
 )
-from socle.journal.services import journal_record, journal_verify
+from socle.journal.services import journal_record, journal_verify_recent
 from socle.membres.models import Membre
 
 SUPPORT_DATA = gettext_lazy("identité et coordonnées")
@@ -293,7 +293,7 @@ def _journal_page(request, scope: JournalScope):
             "scope": scope,
             "form": form,
             "page": page,
-            "report": journal_verify(),
+            "report": journal_verify_recent(),
             "export_url": export_url,
             "query": _filter_query(request) if form.is_bound else "",
         },

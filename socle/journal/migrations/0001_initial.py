@@ -105,6 +105,7 @@ class Migration(migrations.Migration):
                 ),
                 ("entry_id", models.PositiveBigIntegerField()),
                 ("entry_hash", models.CharField(max_length=64)),
+                ("entry_count", models.PositiveBigIntegerField(default=0)),
                 ("verified_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
