@@ -1,6 +1,7 @@
 """Socle's only settings module: every deployment difference comes from the environment."""
 
 import os
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -106,8 +107,9 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
-            # A file, not memory: background workers started by the tests must see its data.
-            "TEST": {"NAME": str(DATA_DIR / "test-socle.sqlite3")},
+            # A file, not memory: background workers started by the tests must see its data;
+            # one per test run, so that runs side by side do not share it.
+            "TEST": {"NAME": str(DATA_DIR / f"test-socle-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -281,6 +283,7 @@ OIDC_JWKS_CACHE_SECONDS = int(env("OIDC_JWKS_CACHE_SECONDS", "3600"))
 # Redis at REDIS_URL (pip install 'socle[redis]') and runs them with
 # `socle rqworker --with-scheduler --job-class django_tasks_rq.Job default`.
 TASKS_BACKEND = env("TASKS_BACKEND", "database")
+TASKS: dict[str, dict[str, object]]
 if TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 elif TASKS_BACKEND == "rq":
@@ -293,7 +296,8 @@ else:
 # how long a worker owns a message it is sending; how late an undelivered message must be before
 # `socle outbox` queues it again (its task was lost: worker killed, Redis flushed).
 OUTBOX_MESSAGE_ID_DOMAIN = env(
-    "OUTBOX_MESSAGE_ID_DOMAIN", urlsplit(SITE_URL).hostname or "socle.localhost"
+    "OUTBOX_MESSAGE_ID_DOMAIN",
+    parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or urlsplit(SITE_URL).hostname or "socle",
 )
 OUTBOX_CLAIM_SECONDS = int(env("OUTBOX_CLAIM_SECONDS", "300"))
 OUTBOX_SWEEP_AFTER_SECONDS = int(env("OUTBOX_SWEEP_AFTER_SECONDS", "600"))
