@@ -11,7 +11,8 @@ def worker_env(**extra: str) -> dict[str, str]:
     """The environment of a worker process that works on this test run's database."""
     from django.db import connection
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "socle.settings", **extra}
+    # The test run's settings module (pytest-django exports it), on the test run's database.
+    env = {"DJANGO_SETTINGS_MODULE": "socle.settings", **os.environ, **extra}
     name = connection.settings_dict["NAME"]
     if connection.vendor == "sqlite":
         env["SOCLE_SQLITE_PATH"] = str(name)
