@@ -1,7 +1,9 @@
 """Socle's only settings module: every deployment difference comes from the environment."""
 
 import os
+from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -49,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "socle.core",
     "socle.territoires",
     "socle.comptes",
@@ -101,12 +105,15 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(DATA_DIR / "socle.sqlite3"),
+            "NAME": env("SOCLE_SQLITE_PATH", str(DATA_DIR / "socle.sqlite3")),
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # A file, not memory: background workers started by the tests must see its data;
+            # one per test run, so that runs side by side do not share it.
+            "TEST": {"NAME": str(DATA_DIR / f"test-socle-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -274,3 +281,30 @@ OIDC_HTTP_TIMEOUT = float(env("OIDC_HTTP_TIMEOUT", "10"))
 OIDC_CLOCK_SKEW = int(env("OIDC_CLOCK_SKEW", "60"))
 OIDC_JWKS_CACHE_SECONDS = int(env("OIDC_JWKS_CACHE_SECONDS", "3600"))
 # ---- end of OpenID Connect settings ---------------------------------------------------------
+
+# ---- Background work: Django's tasks framework (django-tasks) --------------------------------
+# Default: tasks are rows of the database (django-tasks-db), written in the caller's transaction
+# and run by `socle db_worker` (as many as wanted; on PostgreSQL they claim tasks with
+# SELECT ... FOR UPDATE SKIP LOCKED). Production option: TASKS_BACKEND=rq keeps the tasks in
+# Redis at REDIS_URL (pip install 'socle[redis]') and runs them with
+# `socle rqworker --with-scheduler --job-class django_tasks_rq.Job default`.
+TASKS_BACKEND = env("TASKS_BACKEND", "database")
+TASKS: dict[str, dict[str, object]]
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_BACKEND == "rq":
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'database' or 'rq'.")
+# Outbox delivery (socle.core.outbox): the domain of the stable Message-ID <outbox-PK@domain>;
+# how long a worker owns a message it is sending; how late an undelivered message must be before
+# `socle outbox` queues it again (its task was lost: worker killed, Redis flushed).
+OUTBOX_MESSAGE_ID_DOMAIN = env(
+    "OUTBOX_MESSAGE_ID_DOMAIN",
+    parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or urlsplit(SITE_URL).hostname or "socle",
+)
+OUTBOX_CLAIM_SECONDS = int(env("OUTBOX_CLAIM_SECONDS", "300"))
+OUTBOX_SWEEP_AFTER_SECONDS = int(env("OUTBOX_SWEEP_AFTER_SECONDS", "600"))
+# ---- end of background work settings ---------------------------------------------------------

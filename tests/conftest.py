@@ -5,6 +5,7 @@ import email.policy
 import socket
 import threading
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -22,6 +23,19 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sqlite_test_database_files_removed():
+    """Remove what SQLite leaves beside the file test database (its WAL) once the run is over."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    name = database.get("TEST", {}).get("NAME")
+    yield
+    if name and database["ENGINE"] == "django.db.backends.sqlite3":
+        for suffix in ("-wal", "-shm"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)
@@ -92,8 +106,44 @@ class _Handler:
         return "250 Message accepted for delivery"
 
 
+def run_tasks() -> int:
+    """Run the queued background tasks that are due, here and now, as `socle db_worker` would.
+
+    Return how many ran. (Not the worker's loop: it closes the test's database connection.)
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="pytest",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (result := DBTaskResult.objects.ready().first()) is not None:
+        result.claim(worker.worker_id)
+        worker.run_task(result)
+        ran += 1
+    return ran
+
+
+@pytest.fixture(name="run_tasks")
+def _run_tasks():
+    """`run_tasks()`: run the due background tasks in the test's process."""
+    return run_tasks
+
+
 class SmtpServer:
-    """A real SMTP server on loopback that keeps what it receives."""
+    """A real SMTP server on loopback that keeps what it receives.
+
+    `wait_for` runs the queued background tasks (the outbox delivers mail through them) while it
+    waits, as a worker beside the application would.
+    """
 
     def __init__(self, handler: _Handler, port: int):
         self.handler = handler
@@ -111,7 +161,8 @@ class SmtpServer:
     def wait_for(self, count: int = 1, timeout: float = 5.0) -> list:
         deadline = time.monotonic() + timeout
         while len(self.handler.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
+            if not run_tasks():
+                time.sleep(0.02)
         assert len(self.handler.messages) >= count, f"expected {count} mail(s), got {self.messages}"
         return self.handler.messages
 

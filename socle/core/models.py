@@ -16,6 +16,9 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField(db_index=True)
     delivered_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_error = models.TextField(blank=True)
+    # The worker sending it owns it until then (a conditional UPDATE takes it; see outbox.py).
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["id"]
