@@ -111,6 +111,17 @@ def membres_for_user(*, user) -> QuerySet[Membre]:
     return qs if allowed is None else qs.filter(pk__in=allowed)
 
 
+def membres_with_permission(*, user, permission: str) -> QuerySet[Membre]:
+    """Return the members where the user holds this permission through a role held there."""
+    held = grants_for(user).members
+    ids = [pk for pk, kinds in held.items() if grants_for(user).has(permission, pk)]
+    return (
+        Membre.objects.select_related("collectivite")
+        .filter(pk__in=ids)
+        .order_by("collectivite__nom")
+    )
+
+
 def active_roles(user) -> QuerySet[Role]:
     """Return the user's current roles."""
     return Role.objects.filter(user=user, ended_at__isnull=True).select_related(

@@ -46,6 +46,7 @@ from socle.membres.selectors import (
     membre_roles,
     membre_services,
     membres_for_user,
+    membres_with_permission,
 )
 from socle.membres.services import (
     invitation_accept,
@@ -111,6 +112,8 @@ def tableau(request):
             "is_operateur": grants.has("membres.ajouter"),
             "is_ethique": grants.has("journal.lire_tout"),
             "membres": membres_for_user(user=request.user),
+            # The members whose journal the user reads (a DPO), each a link of its own.
+            "journaux": membres_with_permission(user=request.user, permission="journal.lire"),
         },
     )
 
