@@ -64,7 +64,7 @@ def test_it_refuses_anyone_but_an_operateur(client, colleague, citizen):
     assert response.status_code == 403
     assert TOTPDevice.objects.filter(user=colleague).exists()
     with pytest.raises(PermissionDenied):
-        totp_device_reset(user=colleague, actor=citizen)
+        totp_device_reset(acting_user=citizen, user=colleague)
     client.logout()
     anonymous = client.post("/comptes/second-facteur/reinitialiser/", {"email": colleague.email})
     assert anonymous["Location"].startswith("/comptes/connexion/")

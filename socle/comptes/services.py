@@ -296,18 +296,18 @@ def totp_device_verify(*, user: User, code: str, request: HttpRequest | None = N
 
 
 @transaction.atomic
-def totp_device_reset(*, user: User, actor: User, request: HttpRequest | None = None) -> bool:
+def totp_device_reset(*, acting_user: User, user: User, request: HttpRequest | None = None) -> bool:
     """Remove a user's second factor, as an opérateur; they enrol again at their next login.
 
     Returns whether there was a device. Journaled with the actor; the user is told by email.
     """
-    if not roles.user_may_reset_second_factors(actor):
+    if not roles.user_may_reset_second_factors(acting_user):
         raise PermissionDenied
     deleted, _rows = TOTPDevice.objects.filter(user=user).delete()
     security_event_record(
         kind=SecurityEvent.Kind.TOTP_RESET,
         user=user,
-        actor=actor,
+        actor=acting_user,
         request=request,
         details={"had_device": bool(deleted)},
     )
@@ -316,7 +316,7 @@ def totp_device_reset(*, user: User, actor: User, request: HttpRequest | None = 
         subject=_("Votre second facteur a été réinitialisé sur %(site)s")
         % {"site": settings.SITE_NAME},
         template="second_facteur_reinitialise.txt",
-        context={"user": user, "actor": actor},
+        context={"user": user, "actor": acting_user},
     )
     return bool(deleted)
 

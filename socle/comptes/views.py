@@ -304,7 +304,9 @@ def second_facteur_reinitialiser(request):
                     "email", _("Un autre opérateur doit réinitialiser votre propre second facteur.")
                 )
             else:
-                had_device = totp_device_reset(user=target, actor=request.user, request=request)
+                had_device = totp_device_reset(
+                    acting_user=request.user, user=target, request=request
+                )
                 messages.success(
                     request,
                     _(

@@ -5,7 +5,7 @@ import re
 from django import template
 from django.utils.html import format_html
 
-from socle.membres.selectors import active_roles
+from socle.membres.permissions import grants_for
 
 register = template.Library()
 
@@ -68,4 +68,5 @@ def safe_colour(colour: str | None) -> str:
 @register.simple_tag
 def has_back_office(user) -> bool:
     """Tell whether the user holds a role that opens a back office."""
-    return bool(user and user.is_authenticated and active_roles(user).exists())
+    # The request's grants, read once and shared with the page's own checks.
+    return grants_for(user).holds_any_role
