@@ -53,7 +53,7 @@ def method_error_response() -> dict[str, Any]:
 
 
 def keyed_error_responses() -> dict[str, Any]:
-    """The 401, 403 and 429 of an endpoint behind `keyed_endpoint(scope)`."""
+    """The 401, 403, 405 and 429 of an endpoint behind `keyed_endpoint(scope)`."""
     too_many = error_response(
         "Trop de requêtes pour cette clé ; l'en-tête Retry-After dit combien de secondes attendre.",
         {
@@ -90,6 +90,7 @@ def keyed_error_responses() -> dict[str, Any]:
                 ),
             },
         ),
+        "405": method_error_response(),
         "429": too_many,
     }
 
