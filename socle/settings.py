@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "socle.territoires",
     "socle.comptes",
     "socle.membres",
+    "socle.api",
     "socle.routage",
     "socle.journal",
     "socle.portail",

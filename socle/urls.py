@@ -10,7 +10,8 @@ module_api = [
         include((module.api_urls, module.code), namespace=f"api-{module.code}"),
     )
     for module in registered_modules()
-    if module.api_urls
+    # A module at the API's root (routage) is in socle.api.urls, namespace `api`.
+    if module.api_urls and module.prefix
 ]
 module_public = [
     path(
@@ -23,7 +24,7 @@ module_public = [
 
 urlpatterns = [
     *module_api,
-    path("api/v1/", include("socle.routage.api_urls")),
+    path("api/v1/", include("socle.api.urls")),
     path("comptes/invitation/", include("socle.membres.invitation_urls")),
     path("comptes/", include("socle.comptes.urls")),
     path("comptes/oidc/", include("socle.comptes.oidc_urls")),

@@ -9,7 +9,8 @@ URLs a module declares are mounted at:
 - `public_urls` → `/<member slug>/<code>/…` (the member's public site);
 - `gestion_urls` → `/gestion/<member slug>/<code>/…`, URL names `gestion:<code>:<name>` (views
   get the member through `socle.membres.decorators.membre_view`);
-- `api_urls` → `/api/v1/<code>/…`.
+- `api_urls` → `/api/v1/<code>/…`, URL names `api-<code>:<name>`; a module mounted at the root
+  (`mount=""`, routage) shares the `api` namespace: `/api/v1/routage`, `api:routage`.
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ class Module:
     switchable: bool = True
     # A callable (or its dotted path) returning {"paths": {...}, "schemas": {...}} for OpenAPI.
     openapi: Callable[[], dict[str, Any]] | str | None = None
+    # The scopes an API key may hold to call its keyed endpoints: {"jardins.lire": label}.
+    api_scopes: dict[str, str | Promise] = field(default_factory=dict)
 
     @property
     def prefix(self) -> str:

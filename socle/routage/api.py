@@ -1,24 +1,18 @@
 """The public open API: who handles a competence at a point, and the competence catalogue.
 
-Every endpoint answers GET (and HEAD) with JSON, allows any origin (CORS), and reports
-errors in one shape: ``{"error": {"code": "...", "message": "<en français>", "details": {}}}``.
+Open endpoints (`socle.api.http.public_endpoint`): GET (and HEAD) with JSON, any origin (CORS),
+errors in the API's one shape (`api_error`). The OpenAPI document is socle.api's, which reads
+this module's part (socle.routage.openapi) through the registry.
 """
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 
+from socle.api.http import api_error, json_response, public_endpoint
 from socle.routage import routing
-from socle.routage.openapi import openapi_document
 from socle.territoires.models import Competence
-
-ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
 
 # Example points shown on the documentation page.
 EXAMPLES = [
@@ -26,45 +20,6 @@ EXAMPLES = [
     (44.8945, -0.1557, "eclairage-public", "Saint-Émilion, éclairage public"),
     (44.8945, -0.1557, "dechets", "Saint-Émilion, déchets ménagers"),
 ]
-
-
-def _json(data: dict[str, Any], status: int = 200) -> JsonResponse:
-    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-
-
-def api_error(
-    status: int, code: str, message: str, details: dict[str, Any] | None = None
-) -> JsonResponse:
-    """Return an error in the API's documented shape."""
-    return _json({"error": {"code": code, "message": message, "details": details or {}}}, status)
-
-
-def public_endpoint(view: Callable[[HttpRequest], HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve a read-only endpoint to any origin; other methods get a JSON 405."""
-
-    # An open API has no session to protect, and a POST must get its 405, not a 403.
-    @csrf_exempt
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method == "OPTIONS":
-            response = HttpResponse(status=204)
-            response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-            response["Access-Control-Max-Age"] = "86400"
-        elif request.method not in ALLOWED_METHODS:
-            response = api_error(
-                405,
-                "methode_non_autorisee",
-                _("Méthode « %(method)s » non autorisée : cette API ne répond qu'à GET.")
-                % {"method": request.method},
-                {"methodes_autorisees": ["GET", "HEAD", "OPTIONS"]},
-            )
-        else:
-            response = view(request, *args, **kwargs)
-        response["Allow"] = ", ".join(ALLOWED_METHODS)
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
-
-    return wrapper
 
 
 @public_endpoint
@@ -102,7 +57,7 @@ def routage(request: HttpRequest) -> HttpResponse:
             hors_commune_message(result),
             {"lat": lat, "lon": lon, "commune_proche": nearest},
         )
-    return _json(result.to_dict())
+    return json_response(result.to_dict())
 
 
 def hors_commune_message(result: routing.RoutingResult) -> str:
@@ -125,7 +80,7 @@ def competences(request: HttpRequest) -> HttpResponse:
     rows = Competence.objects.order_by("code").values(
         "code", "nom", "description", "default_level", "epci_types"
     )
-    return _json(
+    return json_response(
         {
             "competences": [
                 {
@@ -139,12 +94,6 @@ def competences(request: HttpRequest) -> HttpResponse:
             ]
         }
     )
-
-
-@public_endpoint
-def openapi(request: HttpRequest) -> HttpResponse:
-    """Describe the API in OpenAPI 3.1."""
-    return _json(openapi_document())
 
 
 @public_endpoint

@@ -15,6 +15,8 @@ class RoutageConfig(AppConfig):
         description=_("Qui exerce chaque compétence, et quel service traite chaque demande."),
         switchable=False,
         gestion_urls="socle.routage.gestion_urls",
+        api_urls="socle.routage.api_urls",
+        openapi="socle.routage.openapi.openapi_part",
         mount="",
         menu=(MenuEntry(_("Compétences"), "gestion:routage:competences", "competences.voir"),),
     )

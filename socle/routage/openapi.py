@@ -1,23 +1,14 @@
-"""The OpenAPI 3.1 description of the public API (/api/v1/)."""
+"""Routing's part of the OpenAPI document (/api/v1/openapi.json, assembled by socle.api).
+
+Declared by its registry entry (`openapi="socle.routage.openapi.openapi_part"`); the enums are
+the code's own constants, so the document cannot drift from what the endpoints answer.
+"""
 
 from typing import Any
 
+from socle.api.openapi import error_response, method_error_response
+from socle.routage.routing import inputs, results
 from socle.territoires.competences import CATALOGUE
-
-
-def _error_response(description: str, example_code: str, example_message: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "headers": {"Access-Control-Allow-Origin": {"$ref": "#/components/headers/CORS"}},
-        "content": {
-            "application/json": {
-                "schema": {"$ref": "#/components/schemas/Error"},
-                "example": {
-                    "error": {"code": example_code, "message": example_message, "details": {}}
-                },
-            }
-        },
-    }
 
 
 def _ref(name: str, nullable: bool = False) -> dict[str, Any]:
@@ -26,41 +17,9 @@ def _ref(name: str, nullable: bool = False) -> dict[str, Any]:
 
 
 COLLECTIVITE_KINDS = ["commune", "epci", "departement", "region"]
-REASONS = ["override", "transfert", "loi", "defaut"]
-SERVICE_REASONS = ["secteur", "general", "hors_secteur", "aucun_service", "non_membre"]
-ERROR_CODES = [
-    "parametre_manquant",
-    "coordonnees_invalides",
-    "competence_inconnue",
-    "hors_france",
-    "hors_commune",
-    "methode_non_autorisee",
-]
-
+REASONS = results.REASONS
+SERVICE_REASONS = results.SERVICE_REASONS
 SCHEMAS: dict[str, Any] = {
-    "Error": {
-        "type": "object",
-        "description": "Toute erreur de l'API.",
-        "required": ["error"],
-        "properties": {
-            "error": {
-                "type": "object",
-                "required": ["code", "message", "details"],
-                "properties": {
-                    "code": {"type": "string", "enum": ERROR_CODES},
-                    "message": {"type": "string", "description": "Message en français."},
-                    "details": {
-                        "type": "object",
-                        "description": (
-                            "Précisions selon le code : parametre, valeur, "
-                            "competences_valides, commune_proche, methodes_autorisees."
-                        ),
-                        "additionalProperties": True,
-                    },
-                },
-            }
-        },
-    },
     "Competence": {
         "type": "object",
         "required": ["code", "nom"],
@@ -217,22 +176,9 @@ SCHEMAS: dict[str, Any] = {
 COORDINATE_DESCRIPTION = "Nombre décimal avec un point (WGS 84)."
 
 
-def openapi_document() -> dict[str, Any]:
-    """Return the OpenAPI 3.1 document of the public API."""
+def openapi_part() -> dict[str, Any]:
+    """Return routing's paths and schemas for the API's OpenAPI document."""
     return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Socle — API publique de routage",
-            "version": "1.0.0",
-            "description": (
-                "Qui traite une compétence (voirie, déchets…) en un point de France : la "
-                "commune, le titulaire de la compétence et pourquoi, puis le service du "
-                "membre ou le contact public du titulaire. API ouverte, sans "
-                "authentification, réponses JSON, CORS ouvert à toute origine."
-            ),
-            "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
-        },
-        "servers": [{"url": "/api/v1"}],
         "paths": {
             "/routage": {
                 "get": {
@@ -279,27 +225,34 @@ def openapi_document() -> dict[str, Any]:
                                 }
                             },
                         },
-                        "400": _error_response(
+                        "400": error_response(
                             "Paramètre manquant (parametre_manquant), coordonnées qui ne sont "
                             "pas des nombres ou hors limites (coordonnees_invalides), ou "
                             "compétence inconnue (competence_inconnue, details."
                             "competences_valides en donne la liste).",
-                            "coordonnees_invalides",
-                            "La latitude doit être un nombre entre -90 et 90.",
+                            {
+                                inputs.MissingParameter.code: (
+                                    "La compétence (paramètre « competence ») est obligatoire."
+                                ),
+                                inputs.InvalidCoordinates.code: (
+                                    "La latitude doit être un nombre entre -90 et 90."
+                                ),
+                                inputs.UnknownCompetence.code: "Compétence inconnue : « x ».",
+                            },
                         ),
-                        "404": _error_response(
+                        "404": error_response(
                             "Point hors de France (hors_france), ou en France mais dans "
                             "aucune commune (hors_commune, en mer ou à l'étranger ; "
                             "details.commune_proche donne la commune la plus proche à moins "
                             "de 20 km, sinon null).",
-                            "hors_commune",
-                            "Ce point n'est dans aucune commune (en mer ou à l'étranger).",
+                            {
+                                results.HORS_FRANCE: "Ce point est hors de France.",
+                                results.HORS_COMMUNE: (
+                                    "Ce point n'est dans aucune commune (en mer ou à l'étranger)."
+                                ),
+                            },
                         ),
-                        "405": _error_response(
-                            "Méthode autre que GET, HEAD ou OPTIONS.",
-                            "methode_non_autorisee",
-                            "Méthode « POST » non autorisée : cette API ne répond qu'à GET.",
-                        ),
+                        "405": method_error_response(),
                     },
                 }
             },
@@ -327,34 +280,10 @@ def openapi_document() -> dict[str, Any]:
                                 }
                             },
                         },
-                        "405": _error_response(
-                            "Méthode autre que GET, HEAD ou OPTIONS.",
-                            "methode_non_autorisee",
-                            "Méthode « POST » non autorisée : cette API ne répond qu'à GET.",
-                        ),
-                    },
-                }
-            },
-            "/openapi.json": {
-                "get": {
-                    "operationId": "openapi",
-                    "summary": "Ce document.",
-                    "responses": {
-                        "200": {
-                            "description": "La description OpenAPI 3.1 de l'API.",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
-                        }
+                        "405": method_error_response(),
                     },
                 }
             },
         },
-        "components": {
-            "schemas": SCHEMAS,
-            "headers": {
-                "CORS": {
-                    "description": "Toujours « * » : l'API est publique.",
-                    "schema": {"type": "string", "const": "*"},
-                }
-            },
-        },
+        "schemas": SCHEMAS,
     }

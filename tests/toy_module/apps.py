@@ -22,6 +22,8 @@ class JardinsConfig(AppConfig):
         public_urls="tests.toy_module.public_urls",
         gestion_urls="tests.toy_module.gestion_urls",
         api_urls="tests.toy_module.api_urls",
+        openapi="tests.toy_module.openapi.openapi_part",
+        api_scopes={"jardins.lire": "Lire les parcelles"},
         menu=(MenuEntry("Jardins partagés", "gestion:jardins:parcelles", "jardins.voir"),),
         permissions={
             "jardins.voir": PermissionSpec("Voir les parcelles", ("administrateur", "agent")),

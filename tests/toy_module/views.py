@@ -1,7 +1,8 @@
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 
+from socle.api.http import api_error, json_response, keyed_endpoint
 from socle.membres.decorators import membre_view
 from socle.membres.permissions import grants_for
 from socle.membres.selectors import membre_public
@@ -51,13 +52,12 @@ def accueil(request, slug):
     )
 
 
+@keyed_endpoint("jardins.lire")
 def api_parcelles(request, slug):
-    """The member's plots, as JSON."""
+    """The member's plots, as JSON, for a key with the scope jardins.lire."""
     membre = membre_public(slug)
     if membre is None or "jardins" not in membre.modules:
-        return JsonResponse(
-            {"error": {"code": "membre_inconnu", "message": "Membre inconnu."}}, status=404
-        )
-    return JsonResponse(
+        return api_error(404, "membre_inconnu", "Membre inconnu.")
+    return json_response(
         {"results": [{"id": p.pk, "nom": p.nom} for p in membre_parcelles(membre=membre)]}
     )

@@ -27,6 +27,15 @@ SERVICE_OUT_OF_SECTOR = "hors_secteur"
 SERVICE_NONE = "aucun_service"
 SERVICE_NOT_MEMBER = "non_membre"
 
+REASONS = [REASON_OVERRIDE, REASON_TRANSFER, REASON_LAW, REASON_DEFAULT]
+SERVICE_REASONS = [
+    SERVICE_SECTOR,
+    SERVICE_GENERAL,
+    SERVICE_OUT_OF_SECTOR,
+    SERVICE_NONE,
+    SERVICE_NOT_MEMBER,
+]
+
 
 def reason_label(reason: str) -> str:
     """Explain a reason code in French."""

@@ -1,0 +1,168 @@
+"""The API's HTTP conventions, shared by every module: one error shape, open read-only
+endpoints (`public_endpoint`) and endpoints that need an API key (`keyed_endpoint(scope)`).
+
+Errors always read ``{"error": {"code": "...", "message": "<en français>", "details": {}}}``;
+the codes of the platform's own checks are the constants below; a module documents its own
+codes in its OpenAPI part (socle.api.openapi.error_response).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from socle.api.services import (
+    KeyRejected,
+    api_key_authenticate,
+    api_key_rate_hit,
+)
+
+ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
+
+# The error codes of the platform's own checks (methods, keys, scopes, rate limit).
+METHODE_NON_AUTORISEE = "methode_non_autorisee"
+CLE_MANQUANTE = "cle_manquante"
+CLE_INVALIDE = "cle_invalide"
+CLE_REVOQUEE = "cle_revoquee"
+PORTEE_INSUFFISANTE = "portee_insuffisante"
+MEMBRE_NON_AUTORISE = "membre_non_autorise"
+TROP_DE_REQUETES = "trop_de_requetes"
+
+
+def json_response(data: dict[str, Any], status: int = 200) -> JsonResponse:
+    """Return JSON as the API writes it (UTF-8, accents unescaped)."""
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def api_error(
+    status: int, code: str, message: str, details: dict[str, Any] | None = None
+) -> JsonResponse:
+    """Return an error in the API's documented shape."""
+    return json_response(
+        {"error": {"code": code, "message": message, "details": details or {}}}, status
+    )
+
+
+def public_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve a read-only endpoint to any origin; other methods get a JSON 405."""
+
+    # An API has no session to protect, and a POST must get its 405, not a 403.
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+            response["Access-Control-Allow-Headers"] = "Authorization, X-Api-Key"
+            response["Access-Control-Max-Age"] = "86400"
+        elif request.method not in ALLOWED_METHODS:
+            response = api_error(
+                405,
+                METHODE_NON_AUTORISEE,
+                _("Méthode « %(method)s » non autorisée : cette API ne répond qu'à GET.")
+                % {"method": request.method},
+                {"methodes_autorisees": ["GET", "HEAD", "OPTIONS"]},
+            )
+        else:
+            response = view(request, *args, **kwargs)
+        response["Allow"] = ", ".join(ALLOWED_METHODS)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return wrapper
+
+
+def _presented_key(request: HttpRequest) -> str | None:
+    """Return the key of `Authorization: Bearer <key>` or `X-Api-Key: <key>`; "" if malformed,
+    None if neither header is there."""
+    authorization = request.headers.get("Authorization")
+    if authorization is not None:
+        scheme, _sep, token = authorization.strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token or " " in token:
+            return ""
+        return token
+    header = request.headers.get("X-Api-Key")
+    if header is not None:
+        return header.strip()
+    return None
+
+
+def _unauthorized(code: str, message: str) -> HttpResponse:
+    response = api_error(401, code, message)
+    response["WWW-Authenticate"] = 'Bearer realm="socle"'
+    return response
+
+
+def keyed_endpoint(
+    scope: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Serve a read-only endpoint to the holders of an API key with this scope.
+
+    In this order: no key is a 401 (cle_manquante); a malformed, unknown or revoked key a 401
+    (cle_invalide, cle_revoquee); past the key's rate a 429 with Retry-After
+    (trop_de_requetes); a key without the scope, or scoped to another member than the URL's
+    `slug`, a 403 (portee_insuffisante, membre_non_autorise). The view gets the key as
+    `request.api_key`. Methods and CORS are those of `public_endpoint`.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @public_endpoint
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            presented = _presented_key(request)
+            if presented is None:
+                return _unauthorized(
+                    CLE_MANQUANTE,
+                    _(
+                        "Clé d'API manquante : envoyez-la dans l'en-tête "
+                        "« Authorization: Bearer <clé> »."
+                    ),
+                )
+            try:
+                key = api_key_authenticate(presented)
+            except KeyRejected as rejected:
+                if rejected.revoked:
+                    return _unauthorized(CLE_REVOQUEE, _("Cette clé d'API a été révoquée."))
+                return _unauthorized(CLE_INVALIDE, _("Clé d'API invalide."))
+            retry_after = api_key_rate_hit(key)
+            if retry_after is not None:
+                response = api_error(
+                    429,
+                    TROP_DE_REQUETES,
+                    _(
+                        "Trop de requêtes : cette clé est limitée à %(rate)s requêtes par "
+                        "minute. Réessayez dans %(seconds)s s."
+                    )
+                    % {"rate": key.rate_per_minute, "seconds": math.ceil(retry_after)},
+                    {"limite_par_minute": key.rate_per_minute},
+                )
+                response["Retry-After"] = str(max(1, math.ceil(retry_after)))
+                return response
+            if scope not in key.scopes:
+                return api_error(
+                    403,
+                    PORTEE_INSUFFISANTE,
+                    _("Cette clé d'API n'a pas la portée « %(scope)s ».") % {"scope": scope},
+                    {"portee_requise": scope},
+                )
+            slug = kwargs.get("slug")
+            if key.membre is not None and (slug is None or key.membre.slug != slug):
+                return api_error(
+                    403,
+                    MEMBRE_NON_AUTORISE,
+                    _("Cette clé d'API ne donne accès qu'aux données de son membre."),
+                )
+            request.api_key = key  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        wrapper.api_scope = scope  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
