@@ -12,6 +12,7 @@ from socle.core.modules import module_codes, module_for_code, reserved_slugs
 from socle.membres.models import AuditEvent
 from socle.membres.permissions import PERMISSIONS, grants_for
 from socle.membres.services import membre_update
+from tests.api_fixtures import make_key, parcelles_url
 from tests.toy_module.services import parcelle_create
 
 
@@ -68,8 +69,9 @@ def test_it_serves_the_public_page_and_the_api_only_when_switched_on(client, dem
     _switch_on(pessac)
     parcelle_create(acting_user=None, membre=pessac, nom="Parcelle du Bourgailh")
     assert "Parcelle du Bourgailh" in client.get("/pessac/jardins/").content.decode()
-    data = client.get("/api/v1/jardins/pessac/parcelles").json()
-    assert [item["nom"] for item in data["results"]] == ["Parcelle du Bourgailh"]
+    _key, plaintext = make_key(pessac)
+    response = client.get(parcelles_url(pessac), HTTP_AUTHORIZATION=f"Bearer {plaintext}")
+    assert [item["nom"] for item in response.json()["results"]] == ["Parcelle du Bourgailh"]
 
 
 def test_it_refuses_the_modules_code_as_a_members_address(client, operateur, gironde):
