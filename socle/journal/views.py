@@ -44,6 +44,7 @@ from socle.journal.selectors import (
 )
 from socle.journal.services import journal_record, journal_verify_recent
 from socle.membres.models import Membre
+from socle.membres.views import membre_menu
 
 SUPPORT_DATA = gettext_lazy("identité et coordonnées")
 SUPPORT_CHANNEL = gettext_lazy("back-office : assistance aux usagers")
@@ -182,6 +183,8 @@ def usagers(request, slug):
         {
             "nav": "gestion",
             "breadcrumbs": _crumbs((_("Assistance aux usagers"), "")),
+            "menu": membre_menu(request, membre),
+            "title": _("Assistance aux usagers"),
             "membre": membre,
             "form": form,
             "searched": searched,
@@ -289,6 +292,7 @@ def _journal_page(request, scope: JournalScope):
             "nav": "gestion",
             "breadcrumbs": _crumbs((title, "")),
             "title": title,
+            "menu": membre_menu(request, membre) if membre is not None else [],
             "membre": membre,
             "scope": scope,
             "form": form,

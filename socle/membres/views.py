@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_safe
 
@@ -78,21 +79,50 @@ def membre_crumbs(membre: Membre | None = None, *pages) -> list[tuple[str, str]]
     return crumbs
 
 
+# The member's own pages, before the modules' (url name, label, permission).
+PLATFORM_MENU = (
+    ("gestion:membre", _lazy("Vue d’ensemble"), "membre.voir"),
+    ("gestion:historique", _lazy("Historique des modifications"), "audit.lire"),
+)
+
+
 def membre_menu(request, membre: Membre) -> list[dict]:
-    """The member's back-office menu: the platform's pages and each module's, as allowed."""
+    """The member's back-office menu: its own pages, then each module's, as allowed."""
     grants = grants_for(request.user)
-    entries = []
+    candidates: list[tuple[str, object, str]] = list(PLATFORM_MENU)
     for module in registered_modules():
-        switched_off = module.switchable and module.code not in membre.modules
-        for entry in module.menu:
-            if switched_off or not grants.has(entry.permission, membre):
-                continue
-            try:
-                url = reverse(entry.url_name, kwargs={"slug": membre.slug})
-            except NoReverseMatch:
-                continue
-            entries.append({"label": entry.label, "url": url, "active": request.path == url})
+        if module.switchable and module.code not in membre.modules:
+            continue
+        candidates.extend((entry.url_name, entry.label, entry.permission) for entry in module.menu)
+    entries = []
+    for url_name, label, permission in candidates:
+        if not grants.has(permission, membre):
+            continue
+        try:
+            url = reverse(url_name, kwargs={"slug": membre.slug})
+        except NoReverseMatch:
+            continue
+        entries.append({"label": label, "url": url, "active": request.path == url})
     return entries
+
+
+def membre_render(
+    request, membre: Membre, template: str, context: dict, *, title, crumbs=(), status=200
+):
+    """Render a page of the member's back office: its title, breadcrumbs and menu."""
+    return render(
+        request,
+        template,
+        {
+            "nav": "gestion",
+            "membre": membre,
+            "title": title,
+            "breadcrumbs": membre_crumbs(membre, *crumbs),
+            "menu": membre_menu(request, membre),
+            **context,
+        },
+        status=status,
+    )
 
 
 def _collectivite_key(collectivite: Collectivite) -> str:
@@ -207,14 +237,12 @@ def _membre_page(request, membre: Membre, settings_form=None, status=200):
             }
         )
     modules = {module.code: module.label for module in registered_modules()}
-    return render(
+    return membre_render(
         request,
+        membre,
         "membres/gestion/membre.html",
         {
-            "nav": "gestion",
-            "breadcrumbs": membre_crumbs(membre),
-            "menu": membre_menu(request, membre),
-            "membre": membre,
+            "form": settings_form,
             "can_manage": can_manage,
             "can_manage_agents": grants.has("agents.gerer", membre),
             "can_manage_services": grants.has("services.gerer", membre),
@@ -228,6 +256,7 @@ def _membre_page(request, membre: Membre, settings_form=None, status=200):
             "roles": membre_roles(membre=membre),
             "invitations": membre_pending_invitations(membre=membre) if can_manage else [],
         },
+        title=membre.collectivite.nom,
         status=status,
     )
 
@@ -298,16 +327,16 @@ def service_nouveau(request, membre):
                 request, _("Le service « %(nom)s » a été créé.") % {"nom": service.nom}
             )
             return redirect("gestion:membre", slug=membre.slug)
-    return render(
+    return membre_render(
         request,
+        membre,
         "membres/gestion/service_form.html",
         {
-            "nav": "gestion",
-            "breadcrumbs": membre_crumbs(membre, _("Créer un service")),
-            "membre": membre,
             "form": form,
             "service": None,
         },
+        title=_("Créer un service"),
+        crumbs=(_("Créer un service"),),
         status=400 if form.is_bound else 200,
     )
 
@@ -336,16 +365,16 @@ def service_modifier(request, membre, pk):
                 request, _("Le service « %(nom)s » a été modifié.") % {"nom": service.nom}
             )
             return redirect("gestion:membre", slug=membre.slug)
-    return render(
+    return membre_render(
         request,
+        membre,
         "membres/gestion/service_form.html",
         {
-            "nav": "gestion",
-            "breadcrumbs": membre_crumbs(membre, service.nom),
-            "membre": membre,
             "form": form,
             "service": service,
         },
+        title=_("Modifier le service %(nom)s") % {"nom": service.nom},
+        crumbs=(service.nom,),
         status=400 if form.is_bound else 200,
     )
 
@@ -361,15 +390,15 @@ def service_supprimer(request, membre, pk):
         service_delete(acting_user=request.user, service=service, request=request)
         messages.success(request, _("Le service « %(nom)s » a été supprimé.") % {"nom": nom})
         return redirect("gestion:membre", slug=membre.slug)
-    return render(
+    return membre_render(
         request,
+        membre,
         "membres/gestion/service_supprimer.html",
         {
-            "nav": "gestion",
-            "breadcrumbs": membre_crumbs(membre, _("Supprimer un service")),
-            "membre": membre,
             "service": service,
         },
+        title=_("Supprimer le service %(nom)s ?") % {"nom": service.nom},
+        crumbs=(_("Supprimer un service"),),
     )
 
 
@@ -395,15 +424,15 @@ def agent_inviter(request, membre):
                 % {"email": form.cleaned_data["email"]},
             )
             return redirect("gestion:membre", slug=membre.slug)
-    return render(
+    return membre_render(
         request,
+        membre,
         "membres/gestion/agent_inviter.html",
         {
-            "nav": "gestion",
-            "breadcrumbs": membre_crumbs(membre, _("Inviter un agent")),
-            "membre": membre,
             "form": form,
         },
+        title=_("Inviter un agent"),
+        crumbs=(_("Inviter un agent"),),
         status=400 if form.is_bound else 200,
     )
 
@@ -419,15 +448,15 @@ def role_terminer(request, membre, pk):
             _("Le rôle de %(personne)s a pris fin.") % {"personne": role.user},
         )
         return redirect("gestion:membre", slug=membre.slug)
-    return render(
+    return membre_render(
         request,
+        membre,
         "membres/gestion/role_terminer.html",
         {
-            "nav": "gestion",
-            "breadcrumbs": membre_crumbs(membre, _("Retirer un rôle")),
-            "membre": membre,
             "role": role,
         },
+        title=_("Retirer ce rôle ?"),
+        crumbs=(_("Retirer un rôle"),),
     )
 
 
@@ -446,15 +475,15 @@ def invitation_annuler(request, membre, pk):
 def historique(request, membre):
     """The member's audit trail: who changed what in its set-up, newest first."""
     page = Paginator(membre_audit_events(membre=membre), 50).get_page(request.GET.get("page"))
-    return render(
+    return membre_render(
         request,
+        membre,
         "membres/gestion/historique.html",
         {
-            "nav": "gestion",
-            "breadcrumbs": membre_crumbs(membre, _("Historique des modifications")),
-            "membre": membre,
             "page": page,
         },
+        title=_("Historique des modifications"),
+        crumbs=(_("Historique des modifications"),),
     )
 
 

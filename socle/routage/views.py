@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from socle.membres.decorators import membre_view
 from socle.membres.forms import OverrideForm, TransferForm, add_service_errors, alphabetical
 from socle.membres.permissions import grants_for
-from socle.membres.views import membre_crumbs, membre_menu
+from socle.membres.views import membre_render
 from socle.routage.routing import resolve_holders
 from socle.routage.services import competence_override_set, competence_transfer_set
 from socle.territoires.models import Collectivite, Competence
@@ -83,18 +83,17 @@ def competences(request, membre):
             }
             for c in catalogue
         ]
-    return render(
+    return membre_render(
         request,
+        membre,
         "routage/competences.html",
         {
-            "nav": "gestion",
-            "breadcrumbs": membre_crumbs(membre, _("Compétences")),
-            "menu": membre_menu(request, membre),
-            "membre": membre,
             "collectivite": collectivite,
             "can_manage": can_manage,
             "rows": rows,
             "form": form if can_manage else None,
         },
+        title=_("Compétences : %(nom)s") % {"nom": collectivite.nom},
+        crumbs=(_("Compétences"),),
         status=status,
     )
