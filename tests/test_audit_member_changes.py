@@ -50,9 +50,9 @@ def test_it_audits_each_change_with_its_actor(demo_members):
         ("service.delete", admin.pk),
     ]
     update = AuditEvent.objects.get(action="service.update")
-    assert update.details["nom"] == ["Espaces verts", "Parcs et jardins"]
-    assert update.details["competences"] == [[], ["voirie"]]
-    assert AuditEvent.objects.get(action="membre.update").details["couleur"][1] == "#2a6f3b"
+    assert update.details["nom"] == {"avant": "Espaces verts", "apres": "Parcs et jardins"}
+    assert update.details["competences"] == {"avant": [], "apres": ["voirie"]}
+    assert AuditEvent.objects.get(action="membre.update").details["couleur"]["apres"] == "#2a6f3b"
 
 
 def test_it_refuses_a_caller_without_the_permission_and_writes_nothing(demo_members):
@@ -90,7 +90,10 @@ def test_it_shows_the_audit_trail_to_administrators_and_operateurs_only(
     client, demo_members, operateur
 ):
     admin = demo_members.admin_pessac
-    service_create(acting_user=admin, membre=demo_members.pessac, nom="Propreté", competences=[])
+    service = service_create(
+        acting_user=admin, membre=demo_members.pessac, nom="Propreté", competences=[]
+    )
+    service_update(acting_user=admin, service=service, nom="Propreté urbaine", competences=[])
     for user, status in [
         (admin, 200),
         (operateur, 200),
@@ -101,5 +104,8 @@ def test_it_shows_the_audit_trail_to_administrators_and_operateurs_only(
         response = client.get("/gestion/pessac/historique/")
         assert response.status_code == status
         if status == 200:
-            assert "service.create" in response.content.decode()
-            assert "Propreté" in response.content.decode()
+            html = response.content.decode()
+            assert "Service créé" in html
+            # A change reads as before → after, in words, with who made it.
+            assert "nom : Propreté → Propreté urbaine" in html
+            assert str(admin) in html

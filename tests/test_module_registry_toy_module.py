@@ -43,7 +43,7 @@ def test_it_mounts_the_back_office_page_and_audits_the_write(client, demo_member
         "Parcelle des Échoppes",
     )
     history = client.get("/gestion/pessac/historique/").content.decode()
-    assert "parcelle.create" in history
+    assert "Parcelle créée" in history
 
 
 def test_it_hides_the_menu_entry_of_a_module_switched_off(client, demo_members):

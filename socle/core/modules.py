@@ -76,6 +76,8 @@ class Module:
     mount: str | None = None
     # False for a part of the platform every member has (routing): no per-member switch.
     switchable: bool = True
+    # How the back office's audit trail names this module's actions ("parcelle.create": "…").
+    audit_actions: dict[str, str | Promise] = field(default_factory=dict)
     # A callable (or its dotted path) returning {"paths": {...}, "schemas": {...}} for OpenAPI.
     openapi: Callable[[], dict[str, Any]] | str | None = None
     # The scopes an API key may hold to call its keyed endpoints: {"jardins.lire": label}.

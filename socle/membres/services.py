@@ -61,6 +61,15 @@ def audit_record(
     )
 
 
+def _changes(before: dict, after: dict) -> dict:
+    """The fields that changed, each as {"avant": …, "apres": …}."""
+    return {
+        key: {"avant": before[key], "apres": after[key]}
+        for key in before
+        if before[key] != after[key]
+    }
+
+
 # --- Members -----------------------------------------------------------------------------------
 
 
@@ -164,7 +173,7 @@ def membre_update(
         fields.append("active")
     membre.save(update_fields=fields)
     after = {key: getattr(membre, key) for key in before}
-    changed = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    changed = _changes(before, after)
     if changed:
         audit_record(
             acting_user=acting_user,
@@ -272,9 +281,9 @@ def service_update(
     service.save(update_fields=fields)
     service.competences.set(competences)
     after = _service_summary(service)
-    changed = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    changed = _changes(before, after)
     if secteur_geojson:
-        changed["secteur_geometrie"] = ["", _("nouveau tracé")]
+        changed["secteur_geometrie"] = {"avant": "", "apres": _("nouveau tracé")}
     audit_record(
         acting_user=acting_user,
         membre=service.membre,

@@ -256,7 +256,7 @@ def _membre_page(request, membre: Membre, settings_form=None, status=200):
             "roles": membre_roles(membre=membre),
             "invitations": membre_pending_invitations(membre=membre) if can_manage else [],
         },
-        title=membre.collectivite.nom,
+        title=_("Gestion"),
         status=status,
     )
 
@@ -471,16 +471,66 @@ def invitation_annuler(request, membre, pk):
     return redirect("gestion:membre", slug=membre.slug)
 
 
+AUDIT_ACTIONS = {
+    "membre.onboard": _lazy("Adhésion à la plateforme"),
+    "membre.update": _lazy("Réglages modifiés"),
+    "service.create": _lazy("Service créé"),
+    "service.update": _lazy("Service modifié"),
+    "service.delete": _lazy("Service supprimé"),
+    "invitation.create": _lazy("Invitation envoyée"),
+    "invitation.accept": _lazy("Invitation acceptée"),
+    "invitation.revoke": _lazy("Invitation annulée"),
+    "role.grant": _lazy("Rôle accordé"),
+    "role.end": _lazy("Rôle retiré"),
+    "competence.override": _lazy("Exception de compétence"),
+    "competence.transfer": _lazy("Transfert de compétence"),
+}
+
+
+def _audit_value(value) -> str:
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    return str(value)
+
+
+def _audit_details(details: dict) -> list[str]:
+    """Each detail in words: a change as « avant → après », a value as it is."""
+    lines = []
+    for key, value in details.items():
+        if isinstance(value, dict) and set(value) == {"avant", "apres"}:
+            text = f"{_audit_value(value['avant'])} → {_audit_value(value['apres'])}"
+        else:
+            text = _audit_value(value)
+        lines.append(f"{key} : {text}")
+    return lines
+
+
 @membre_view("audit.lire", methods=["GET", "HEAD"])
 def historique(request, membre):
     """The member's audit trail: who changed what in its set-up, newest first."""
+    labels: dict[str, object] = dict(AUDIT_ACTIONS)
+    for module in registered_modules():
+        labels.update(module.audit_actions)
     page = Paginator(membre_audit_events(membre=membre), 50).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "event": event,
+            "action": labels.get(event.action, event.action),
+            "details": _audit_details(event.details),
+        }
+        for event in page.object_list
+    ]
     return membre_render(
         request,
         membre,
         "membres/gestion/historique.html",
         {
             "page": page,
+            "rows": rows,
         },
         title=_("Historique des modifications"),
         crumbs=(_("Historique des modifications"),),

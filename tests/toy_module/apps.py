@@ -24,6 +24,7 @@ class JardinsConfig(AppConfig):
         api_urls="tests.toy_module.api_urls",
         openapi="tests.toy_module.openapi.openapi_part",
         api_scopes={"jardins.lire": "Lire les parcelles"},
+        audit_actions={"parcelle.create": "Parcelle créée"},
         menu=(MenuEntry("Jardins partagés", "gestion:jardins:parcelles", "jardins.voir"),),
         permissions={
             "jardins.voir": PermissionSpec("Voir les parcelles", ("administrateur", "agent")),
