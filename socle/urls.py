@@ -27,7 +27,7 @@ urlpatterns = [
     path("api/v1/", include("socle.api.urls")),
     path("comptes/invitation/", include("socle.membres.invitation_urls")),
     path("comptes/", include("socle.comptes.urls")),
-    path("comptes/oidc/", include("socle.comptes.oidc_urls")),
+    path("comptes/oidc/", include("socle.comptes.oidc.urls")),
     path("gestion/kit/", include("socle.core.urls")),
     # The personal-data journal's screens live in the back office, next to the member's pages.
     path("gestion/", include("socle.journal.urls")),

@@ -3,7 +3,7 @@
 import pytest
 
 from socle.comptes.models import Identity, User
-from socle.comptes.oidc_services import is_placeholder_email
+from socle.comptes.oidc.services import is_placeholder_email
 from tests.test_oidc_support import (
     logged_in_user,
     login_through,

@@ -68,7 +68,7 @@ def test_it_refuses_a_callback_naming_another_issuer(client, fake_fc):
 
 
 def test_it_does_not_let_forged_callbacks_flood_the_journal(client, fake_fc):
-    from socle.comptes.oidc_services import REJECTIONS_PER_IP_PER_MINUTE
+    from socle.comptes.oidc.services import REJECTIONS_PER_IP_PER_MINUTE
 
     for _ in range(REJECTIONS_PER_IP_PER_MINUTE + 5):
         response = client.get("/comptes/oidc/franceconnect/retour/?code=x&state=y")

@@ -14,7 +14,7 @@ from django.utils.html import escape
 
 from socle.comptes import oidc
 from socle.comptes.models import SecurityEvent
-from socle.comptes.oidc_views import DEFAULT_MESSAGE, MESSAGES
+from socle.comptes.oidc.views import DEFAULT_MESSAGE, MESSAGES
 from socle.demo.fake_franceconnect import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,

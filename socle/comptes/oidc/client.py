@@ -3,7 +3,7 @@
 One implementation of the authorization code flow serves both providers; what differs
 between them (issuer, client, scopes, `acr_values`, signed userinfo) comes from
 `settings.OIDC_PROVIDERS`. This module speaks the protocol and nothing else: it holds no
-account logic (that is `oidc_services`) and renders nothing (that is `oidc_views`).
+account logic (that is `services`) and renders nothing (that is `views`).
 
 What is checked, and why (see docs/franceconnect.md):
 - `state` and `nonce` are random, bound to the session, valid for a few minutes and used once;

@@ -1,4 +1,4 @@
-"""Login and logout through FranceConnect and ProConnect: thin views over `oidc`.
+"""Login and logout through FranceConnect and ProConnect: thin views over `client`.
 
 Every refusal is journaled (SecurityEvent `oidc_rejected`, with its reason) and shown as a
 French page with status 400 or 403 (502/503 when the provider cannot be used).
@@ -22,10 +22,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from socle.comptes import oidc
 from socle.comptes.models import Identity, SecurityEvent
-from socle.comptes.oidc import OIDCError
-from socle.comptes.oidc_services import (
+from socle.comptes.oidc import client
+from socle.comptes.oidc.client import OIDCError
+from socle.comptes.oidc.services import (
     account_link_requires_second_factor,
     identity_account_merge,
     identity_link,
@@ -136,17 +136,17 @@ def _logout_callback_uri(provider_name: str) -> str:
 
 def _start(request, provider_name: str, *, intent: str, next_url: str):
     try:
-        provider = oidc.get_provider(provider_name)
+        provider = client.get_provider(provider_name)
         if not provider.configured:
             raise OIDCError("not_configured", status=503)
-        pending = oidc.pending_begin(
+        pending = client.pending_begin(
             request.session,
             provider=provider.name,
             intent=intent,
             next_url=next_url,
             user_id=request.user.pk if intent == "link" else None,
         )
-        url = oidc.authorization_url(
+        url = client.authorization_url(
             provider, pending=pending, redirect_uri=_callback_uri(provider.name)
         )
     except OIDCError as error:
@@ -175,8 +175,8 @@ def lier(request, provider):
 def retour(request, provider):
     """The provider sends the person back here with a code (or an error) and our state."""
     try:
-        config = oidc.get_provider(provider)
-        pending = oidc.pending_consume(
+        config = client.get_provider(provider)
+        pending = client.pending_consume(
             request.session, provider=config.name, state=request.GET.get("state")
         )
         # RFC 9207: a provider that names itself in the callback must be the one we asked.
@@ -187,7 +187,7 @@ def retour(request, provider):
         code = request.GET.get("code")
         if not code:
             raise OIDCError("missing_code")
-        verified = oidc.authenticate(
+        verified = client.authenticate(
             config, code=code, redirect_uri=_callback_uri(config.name), nonce=pending.nonce
         )
         if pending.intent == "link":
@@ -228,7 +228,7 @@ def retour(request, provider):
 
 
 def _remember_provider_login(request, provider: str, id_token: str, user) -> None:
-    request.session[oidc.SESSION_LOGIN] = {
+    request.session[client.SESSION_LOGIN] = {
         "provider": provider,
         "id_token": id_token,
         "user_id": user.pk,
@@ -237,7 +237,7 @@ def _remember_provider_login(request, provider: str, id_token: str, user) -> Non
 
 def _provider_login(request) -> dict:
     """The provider login of this session's user, if that is how the user logged in."""
-    info = request.session.get(oidc.SESSION_LOGIN) or {}
+    info = request.session.get(client.SESSION_LOGIN) or {}
     if not request.user.is_authenticated or info.get("user_id") != request.user.pk:
         return {}
     return info
@@ -263,10 +263,10 @@ def deconnexion(request):
         oidc_logout_record(user=request.user, provider=provider_name, request=request)
     logout(request)
     if provider_name and login_info.get("id_token"):
-        state = oidc.new_secret()
+        state = client.new_secret()
         try:
-            url = oidc.end_session_url(
-                oidc.get_provider(provider_name),
+            url = client.end_session_url(
+                client.get_provider(provider_name),
                 id_token=login_info["id_token"],
                 state=state,
                 post_logout_redirect_uri=_logout_callback_uri(provider_name),
@@ -277,7 +277,7 @@ def deconnexion(request):
             )
             url = None
         if url:
-            request.session[oidc.SESSION_LOGOUT] = {
+            request.session[client.SESSION_LOGOUT] = {
                 "provider": provider_name,
                 "state": state,
                 "created": time.time(),
@@ -303,13 +303,13 @@ def _via(request) -> str:
 @require_safe
 def deconnexion_retour(request, provider):
     """The provider confirms the logout; the state must be the one we sent."""
-    pending = request.session.pop(oidc.SESSION_LOGOUT, None) or {}
+    pending = request.session.pop(client.SESSION_LOGOUT, None) or {}
     state = request.GET.get("state") or ""
     if (
         pending.get("provider") != provider
         or not state
         or not hmac.compare_digest(str(pending.get("state", "")).encode(), state.encode())
-        or pending.get("created", 0) < time.time() - oidc.PENDING_MAX_AGE
+        or pending.get("created", 0) < time.time() - client.PENDING_MAX_AGE
     ):
         return _reject(request, provider, OIDCError("logout_state_mismatch"))
     messages.success(
@@ -404,7 +404,7 @@ def identites(request):
                 return response
     identities = Identity.objects.filter(user=user).order_by("provider")
     linked = {identity.provider for identity in identities}
-    configured = oidc.configured_providers()
+    configured = client.configured_providers()
     return render(
         request,
         "comptes/oidc/identites.html",

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from socle.comptes import roles
 from socle.comptes.models import Identity, SecurityEvent, TOTPDevice, User
-from socle.comptes.oidc import OIDCError, VerifiedIdentity
+from socle.comptes.oidc.client import OIDCError, VerifiedIdentity
 from socle.comptes.security import (
     client_ip,
     second_factor_device,
