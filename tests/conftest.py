@@ -13,8 +13,11 @@ from aiosmtpd.controller import Controller
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
+# The helpers assert too: let pytest explain their failures as it does the tests'.
+pytest.register_assert_rewrite("tests.helpers")
+
 # The journal's personas, registered here for every test module.
-from tests.helpers.personas import (  # noqa: F401
+from tests.helpers.personas import (  # noqa: E402, F401
     dpo_bordeaux,
     dpo_pessac,
     ethique,

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.comptes import fill_login_form
+
 ADMIN_EMAIL = "admin@pessac.socle.localhost"
 SCREENSHOT = (
     Path(os.environ.get("SOCLE_SCREENSHOTS", tempfile.gettempdir())) / "socle-second-facteur.png"
@@ -20,10 +22,7 @@ SCREENSHOT = (
 
 
 def _log_in_with_password(page, base, password):
-    page.goto(f"{base}/comptes/connexion/?next=/gestion/pessac/")
-    page.get_by_label("Adresse électronique").fill(ADMIN_EMAIL)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
+    fill_login_form(page, base, ADMIN_EMAIL, password, next_url="/gestion/pessac/")
 
 
 @pytest.mark.browser

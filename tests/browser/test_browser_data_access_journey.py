@@ -6,31 +6,23 @@ account in the citizen-support view, giving a reason; the DPO of Pessac (second 
 reads the entry this created in the journal; the citizen sees the same access in « Mon espace ».
 """
 
-import time
-
 import pytest
 
 from socle.comptes import totp
 from socle.comptes.models import User
-from socle.comptes.services import totp_device_confirm, totp_device_start
 from socle.journal.models import PersonalDataAccess
+from tests.helpers.comptes import enrol_totp, fill_login_form
 
 PURPOSE = "Demande d'assistance au guichet n° 2026-118"
 
 
 def _with_second_factor(email: str) -> str:
     """Enrol the account's authenticator as its owner would; return the secret."""
-    user = User.objects.get(email=email)
-    secret = totp_device_start(user=user)
-    assert totp_device_confirm(user=user, code=totp.code_at(secret, at=time.time() - 30))
-    return secret
+    return enrol_totp(User.objects.get(email=email))
 
 
 def _log_in(page, base: str, email: str, password: str, secret: str | None = None) -> None:
-    page.goto(f"{base}/comptes/connexion/")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter", exact=True).click()
+    fill_login_form(page, base, email, password)
     if secret:
         page.wait_for_url(f"{base}/comptes/second-facteur/**")
         page.get_by_label("Code à 6 chiffres").fill(totp.code_at(secret))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.comptes import fill_login_form
 from tests.helpers.pages import invitation_path
 
 ADMIN_EMAIL = "marie.martin@merignac.example.fr"
@@ -51,10 +52,7 @@ def test_it_takes_a_commune_from_onboarding_to_its_public_page(
     operateur_context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = operateur_context.new_page()
     page.set_default_timeout(30_000)
-    page.goto(f"{base}/comptes/connexion/")
-    page.get_by_label("Adresse électronique").fill(operateur.email)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
+    fill_login_form(page, base, operateur.email, password)
     page.wait_for_url(f"{base}/comptes/second-facteur/activer/")
     _enrol_second_factor(page)
     page.wait_for_url(f"{base}/comptes/espace/")

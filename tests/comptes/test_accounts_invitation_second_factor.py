@@ -9,6 +9,7 @@ from socle.comptes.models import TOTPDevice, User
 from socle.comptes.security import SECOND_FACTOR_AT
 from socle.membres.models import Role
 from socle.membres.services import invitation_create
+from tests.helpers.comptes import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +79,7 @@ def test_it_keeps_a_session_that_passed_a_second_factor(client, demo_members, pa
         confirmed_at="2026-01-01T00:00:00Z",
         last_step=totp.current_step(time.time() - 60),
     )
-    client.post("/comptes/connexion/", {"username": admin.email, "password": password})
+    log_in(client, admin, password)
     client.post("/comptes/second-facteur/", {"code": totp.code_at(secret)})
     path = _invite(demo_members, admin.email, Role.Kind.DPO)
     response = client.post(path)

@@ -9,6 +9,7 @@ from django.test import Client
 
 from socle.comptes.models import SecurityEvent
 from tests.helpers.a11y import assert_accessible
+from tests.helpers.mail import path_in
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +23,7 @@ def ask_reset(client, email, django_capture_on_commit_callbacks):
 
 
 def reset_path(message) -> str:
-    found = RESET_PATH.search(message.get_content())
-    assert found, message.get_content()
-    return found.group(1)
+    return path_in(message, RESET_PATH)
 
 
 def choose(client, path, password=NEW_PASSWORD):

@@ -9,6 +9,7 @@ from django.test import Client
 from socle.comptes.models import SecurityEvent, User
 from socle.comptes.security import email_verification_token
 from tests.helpers.a11y import assert_accessible
+from tests.helpers.mail import path_in
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +32,7 @@ def sign_up(client, django_capture_on_commit_callbacks, **overrides):
 
 
 def verification_path(message) -> str:
-    found = VERIFICATION_PATH.search(message.get_content())
-    assert found, message.get_content()
-    return found.group(1)
+    return path_in(message, VERIFICATION_PATH)
 
 
 def test_it_shows_the_sign_up_form_with_the_password_rule(client):

@@ -9,6 +9,7 @@ import pytest
 from socle.comptes.models import Identity, SecurityEvent, User
 from socle.demo.fake_franceconnect import pick_identity
 from tests.helpers.a11y import assert_accessible
+from tests.helpers.comptes import log_in
 from tests.helpers.oidc import (
     assert_rejected,
     logged_in_user,
@@ -28,7 +29,7 @@ def local(db, password):
 
 
 def _password_login(client, user, password):
-    response = client.post("/comptes/connexion/", {"username": user.email, "password": password})
+    response = log_in(client, user, password)
     assert response.status_code == 302, response.content.decode()[:500]
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from socle.comptes.models import SecurityEvent
+from tests.helpers.comptes import log_in
 from tests.helpers.oidc import (
     SITE,
     assert_rejected,
@@ -66,7 +67,7 @@ def test_it_refuses_a_logout_answer_nobody_asked_for(client, fake_fc):
 
 
 def test_it_logs_out_a_password_session_without_the_provider(client, fake_fc, citizen, password):
-    client.post("/comptes/connexion/", {"username": citizen.email, "password": password})
+    log_in(client, citizen, password)
     assert logged_in_user(client).is_authenticated
 
     response = client.post("/comptes/oidc/deconnexion/")

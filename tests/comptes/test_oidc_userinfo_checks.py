@@ -2,34 +2,22 @@
 
 import pytest
 
-from socle.comptes.models import User
-from tests.helpers.oidc import (
-    assert_rejected,
-    logged_in_user,
-    login_through,
-)
+from tests.helpers.oidc import assert_login_refused
 
 pytest_plugins = ["tests.helpers.oidc"]
 pytestmark = pytest.mark.django_db
 
 
-def _refused(client, reason):
-    response = login_through(client, "angela")
-    assert_rejected(response, reason)
-    assert not logged_in_user(client).is_authenticated
-    assert not User.objects.exists()
-
-
 def test_it_refuses_an_unsigned_userinfo(client, fake_fc):
     fake_fc.misbehave.userinfo_unsigned = True
-    _refused(client, "userinfo_not_signed")
+    assert_login_refused(client, "userinfo_not_signed")
 
 
 def test_it_refuses_a_userinfo_signed_with_an_unknown_key(client, fake_fc):
     fake_fc.misbehave.userinfo_unknown_key = True
-    _refused(client, "userinfo_bad_signature")
+    assert_login_refused(client, "userinfo_bad_signature")
 
 
 def test_it_refuses_a_userinfo_about_someone_else(client, fake_fc):
     fake_fc.misbehave.userinfo_sub = fake_fc.sub_for("pierre")
-    _refused(client, "userinfo_wrong_sub")
+    assert_login_refused(client, "userinfo_wrong_sub")

@@ -1,16 +1,15 @@
 """Every security-relevant event is journaled, with who, who did it, from where — never a secret."""
 
 import json
-import time
 
 import pytest
 
 from socle.comptes import totp
 from socle.comptes.models import SecurityEvent
 from socle.comptes.security import security_event_record
-from socle.comptes.services import totp_device_confirm, totp_device_start
 from socle.membres.models import Role
 from socle.membres.services import role_end, role_grant
+from tests.helpers.comptes import enrol_totp, log_in, wrong_code
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,7 @@ def test_it_records_logins_failures_and_logouts(client, citizen, password):
     # The attempted password is nowhere.
     assert "mon-secret-2026" not in json.dumps(list(SecurityEvent.objects.values()), default=str)
 
-    client.post("/comptes/connexion/", {"username": citizen.email, "password": password})
+    log_in(client, citizen, password)
     client.post("/comptes/deconnexion/")
     assert kinds(citizen) == ["login_failed", "login", "logout"]
 
@@ -52,11 +51,10 @@ def test_it_records_a_failure_for_an_unknown_address(client):
 
 
 def test_it_records_second_factor_events(client, operateur, password):
-    secret = totp_device_start(user=operateur)
-    assert totp_device_confirm(user=operateur, code=totp.code_at(secret, time.time() - 30))
-    client.post("/comptes/connexion/", {"username": operateur.email, "password": password})
+    secret = enrol_totp(operateur)
+    log_in(client, operateur, password)
     right = totp.code_at(secret)
-    wrong = str((int(right) + 500_000) % 1_000_000).zfill(6)
+    wrong = wrong_code(right)
     client.post("/comptes/second-facteur/", {"code": wrong})
     client.post("/comptes/second-facteur/", {"code": right})
     assert kinds(operateur) == ["role_granted", "totp_enabled", "totp_failed", "login"]

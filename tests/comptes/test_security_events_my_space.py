@@ -7,6 +7,7 @@ import pytest
 from socle.comptes.models import SecurityEvent
 from socle.comptes.security import security_event_record
 from tests.helpers.a11y import assert_accessible
+from tests.helpers.comptes import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def test_it_lists_my_last_ten_events(client, citizen, password):
                 {"username": citizen.email, "password": "pas-le-bon"},
                 REMOTE_ADDR="198.51.100.23",
             )
-        client.post("/comptes/connexion/", {"username": citizen.email, "password": password})
+        log_in(client, citizen, password)
         if round_ == 0:
             client.post("/comptes/deconnexion/")
     assert SecurityEvent.objects.filter(user=citizen).count() == 11

@@ -1,23 +1,20 @@
 """Wrong second-factor codes are throttled per account: then even the right code is refused."""
 
-import time
-
 import pytest
 
 from socle.comptes import totp
 from socle.comptes.models import SecurityEvent
-from socle.comptes.services import totp_device_confirm, totp_device_start
 from tests.helpers.a11y import assert_accessible
+from tests.helpers.comptes import enrol_totp, log_in, wrong_code
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_refuses_the_right_code_after_five_wrong_ones(client, operateur, password):
-    secret = totp_device_start(user=operateur)
-    assert totp_device_confirm(user=operateur, code=totp.code_at(secret, time.time() - 30))
-    client.post("/comptes/connexion/", {"username": operateur.email, "password": password})
+    secret = enrol_totp(operateur)
+    log_in(client, operateur, password)
     right = totp.code_at(secret)
-    wrong = str((int(right) + 500_000) % 1_000_000).zfill(6)
+    wrong = wrong_code(right)
     for _ in range(5):
         assert client.post("/comptes/second-facteur/", {"code": wrong}).status_code == 400
     response = client.post("/comptes/second-facteur/", {"code": right})
@@ -31,7 +28,7 @@ def test_it_refuses_the_right_code_after_five_wrong_ones(client, operateur, pass
 
 
 def test_it_throttles_enrolment_codes_too(client, operateur, password):
-    client.post("/comptes/connexion/", {"username": operateur.email, "password": password})
+    log_in(client, operateur, password)
     client.get("/comptes/second-facteur/activer/")
     for _ in range(5):
         client.post("/comptes/second-facteur/activer/", {"code": "000000"})

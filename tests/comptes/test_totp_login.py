@@ -7,28 +7,15 @@ from django.test import Client
 
 from socle.comptes import totp
 from socle.comptes.models import SecurityEvent, TOTPDevice
-from socle.comptes.services import totp_device_confirm, totp_device_start
 from tests.helpers.a11y import assert_accessible
+from tests.helpers.comptes import enrol_totp, log_in
 
 pytestmark = pytest.mark.django_db
 
 
-def enrol(user) -> str:
-    """Give the user a confirmed device; the current time step is still unused."""
-    secret = totp_device_start(user=user)
-    assert totp_device_confirm(user=user, code=totp.code_at(secret, time.time() - 30))
-    return secret
-
-
-def log_in(client, user, password, **extra):
-    return client.post(
-        "/comptes/connexion/", {"username": user.email, "password": password, **extra}
-    )
-
-
 @pytest.fixture
 def secret(operateur):
-    return enrol(operateur)
+    return enrol_totp(operateur)
 
 
 def test_it_asks_for_a_code_after_the_password(client, operateur, password, secret):

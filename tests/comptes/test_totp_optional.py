@@ -7,12 +7,9 @@ import pytest
 from socle.comptes import totp
 from socle.comptes.models import SecurityEvent, TOTPDevice
 from tests.helpers.a11y import assert_accessible
+from tests.helpers.comptes import log_in
 
 pytestmark = pytest.mark.django_db
-
-
-def log_in(client, user, password):
-    return client.post("/comptes/connexion/", {"username": user.email, "password": password})
 
 
 def test_it_logs_a_citizen_in_with_the_password_alone(client, citizen, password):

@@ -1,31 +1,23 @@
 """An opérateur resets someone's lost second factor: POST only, journaled, the person told."""
 
-import time
-
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from socle.comptes import totp
 from socle.comptes.models import SecurityEvent, TOTPDevice
-from socle.comptes.services import totp_device_confirm, totp_device_reset, totp_device_start
+from socle.comptes.services import totp_device_reset
 from socle.membres.models import Role
 from tests.helpers.a11y import assert_accessible
+from tests.helpers.comptes import enrol_totp, log_in
 from tests.helpers.personas import persona
 
 pytestmark = pytest.mark.django_db
-
-
-def enrol(user) -> str:
-    secret = totp_device_start(user=user)
-    assert totp_device_confirm(user=user, code=totp.code_at(secret, time.time() - 30))
-    return secret
 
 
 @pytest.fixture
 def colleague(operateur):
     """A second opérateur who lost the phone with the authenticator."""
     user = persona("oscar.operateur@socle.localhost", kind=Role.Kind.OPERATEUR)
-    enrol(user)
+    enrol_totp(user)
     return user
 
 
@@ -53,7 +45,7 @@ def test_it_resets_another_users_second_factor(
     assert "réinitialisé" in message["Subject"]
     # At the next login the colleague enrols a new device.
     client.logout()
-    login = client.post("/comptes/connexion/", {"username": colleague.email, "password": password})
+    login = log_in(client, colleague, password)
     assert login["Location"] == "/comptes/second-facteur/activer/"
 
 

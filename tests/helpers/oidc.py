@@ -138,6 +138,16 @@ def assert_rejected(response, reason: str, *, status: int = 400):
     assert rejections(reason).count() == 1, list(rejections().values_list("details", flat=True))
 
 
+def assert_login_refused(client, reason: str) -> None:
+    """Angela's login through FranceConnect is refused for `reason`; nobody is logged in."""
+    from socle.comptes.models import User
+
+    response = login_through(client, "angela")
+    assert_rejected(response, reason)
+    assert not logged_in_user(client).is_authenticated
+    assert not User.objects.exists()
+
+
 def logged_in_user(client):
     from django.contrib.auth import get_user
 

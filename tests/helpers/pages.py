@@ -2,11 +2,11 @@
 
 import re
 
+from tests.helpers.mail import path_in
+
 INVITATION_PATH = re.compile(r"(/comptes/invitation/[A-Za-z0-9_-]+/)")
 
 
 def invitation_path(message) -> str:
     """Return the path of the invitation link in a received email."""
-    found = INVITATION_PATH.search(message.get_content())
-    assert found, message.get_content()
-    return found.group(1)
+    return path_in(message, INVITATION_PATH)

@@ -8,6 +8,8 @@ someone else's accesses.
 
 import pytest
 
+from tests.helpers.journal import record_access
+
 
 def persona(
     email_address: str,
@@ -84,14 +86,7 @@ def pessac_and_bordeaux_entries(demo_members, citizen, other_citizen):
     """One access by Pessac to Camille's data, one by Bordeaux to Dominique's."""
     from socle.journal.services import journal_record
 
-    pessac = journal_record(
-        agent=demo_members.agent_pessac,
-        citizen=citizen,
-        membre=demo_members.pessac,
-        data="identité et coordonnées",
-        channel="back-office : assistance aux usagers",
-        purpose="Demande d'assistance au guichet",
-    )
+    pessac = record_access(demo_members.agent_pessac, citizen, demo_members.pessac)
     bordeaux = journal_record(
         agent=demo_members.agent_bordeaux,
         citizen=other_citizen,

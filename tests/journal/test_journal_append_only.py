@@ -4,21 +4,15 @@ import pytest
 from django.db.transaction import atomic
 
 from socle.journal.models import PersonalDataAccess
-from socle.journal.services import JournalIsAppendOnly, journal_record, journal_verify
+from socle.journal.services import JournalIsAppendOnly, journal_verify
+from tests.helpers.journal import record_access
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def entry(agent_pessac, citizen, demo_members):
-    return journal_record(
-        agent=agent_pessac,
-        citizen=citizen,
-        membre=demo_members.pessac,
-        data="identité et coordonnées",
-        channel="back-office : assistance aux usagers",
-        purpose="Demande d'assistance au guichet",
-    )
+    return record_access(agent_pessac, citizen, demo_members.pessac)
 
 
 def test_it_refuses_to_save_an_existing_entry(entry):

@@ -1,20 +1,16 @@
 """« Qui a consulté mes données » : the citizen sees the accesses to his or her data, only."""
 
-import html
-
 import pytest
 from django.utils import dateformat, timezone, translation
 
-from socle.journal.services import journal_record
 from tests.helpers.a11y import assert_accessible
+from tests.helpers.journal import journal_page, record_access
 
 pytestmark = pytest.mark.django_db
 
 
 def _page(client, user):
-    client.force_login(user)
-    response = client.get("/gestion/mes-acces/")
-    return response, html.unescape(response.content.decode())
+    return journal_page(client, user, "/gestion/mes-acces/")
 
 
 def test_it_shows_when_who_which_data_why_and_from_where(
@@ -62,10 +58,10 @@ def test_it_says_when_nobody_accessed_the_data(client, citizen):
 def test_it_names_the_role_when_the_agent_has_no_service(
     client, citizen, demo_members, admin_pessac
 ):
-    journal_record(
-        agent=admin_pessac,
-        citizen=citizen,
-        membre=demo_members.pessac,
+    record_access(
+        admin_pessac,
+        citizen,
+        demo_members.pessac,
         data="justificatif de domicile",
         channel="back-office : démarches",
         purpose="Inscription cantine",

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.utils import timezone
 
-from socle.journal.services import journal_record
+from tests.helpers.journal import record_access
 
 pytestmark = pytest.mark.django_db
 
@@ -72,10 +72,10 @@ def test_it_writes_the_header_and_one_row_per_entry(
 def test_it_exports_only_the_filtered_entries(
     client, dpo_pessac, pessac_and_bordeaux_entries, demo_members, other_citizen, admin_pessac
 ):
-    journal_record(
-        agent=admin_pessac,
-        citizen=other_citizen,
-        membre=demo_members.pessac,
+    record_access(
+        admin_pessac,
+        other_citizen,
+        demo_members.pessac,
         data="justificatif de domicile",
         channel="back-office : démarches",
         purpose="Inscription cantine",
@@ -89,12 +89,10 @@ def test_it_exports_only_the_filtered_entries(
 def test_it_neutralises_spreadsheet_formulas(
     client, dpo_pessac, demo_members, agent_pessac, citizen
 ):
-    journal_record(
-        agent=agent_pessac,
-        citizen=citizen,
-        membre=demo_members.pessac,
-        data="identité et coordonnées",
-        channel="back-office : assistance aux usagers",
+    record_access(
+        agent_pessac,
+        citizen,
+        demo_members.pessac,
         purpose='=HYPERLINK("http://example.com","clic")',
     )
     _response, rows = _export(client, dpo_pessac)

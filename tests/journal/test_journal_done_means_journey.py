@@ -6,13 +6,13 @@ space. Three people, three browsers (clients), one journal entry.
 """
 
 import html
-import re
 
 import pytest
 from django.test import Client
 
 from socle.journal.models import PersonalDataAccess
 from socle.journal.services import journal_verify
+from tests.helpers.journal import SUPPORT_LINK
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def test_it_shows_the_agents_access_to_the_dpo_and_to_the_citizen(
     agent = Client()
     agent.force_login(agent_pessac)
     found = agent.get("/gestion/pessac/usagers/", {"email": citizen.email})
-    link = re.search(r'href="(/gestion/pessac/usagers/[^"/]+/)"', found.content.decode())
+    link = SUPPORT_LINK.search(found.content.decode())
     opened = agent.post(link.group(1), {"purpose": PURPOSE}, REMOTE_ADDR="192.0.2.44")
     assert opened.status_code == 200
     assert citizen.email in opened.content.decode()

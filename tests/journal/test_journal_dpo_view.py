@@ -1,6 +1,5 @@
 """The DPO of Pessac reads Pessac's journal, never Bordeaux's; filters, pages, chain status."""
 
-import html
 from datetime import timedelta
 
 import pytest
@@ -9,14 +8,13 @@ from django.utils import timezone
 from socle.journal.models import PersonalDataAccess
 from socle.journal.services import journal_record
 from tests.helpers.a11y import assert_accessible
+from tests.helpers.journal import journal_page, record_access
 
 pytestmark = pytest.mark.django_db
 
 
 def _page(client, user, url="/gestion/pessac/journal/", **params):
-    client.force_login(user)
-    response = client.get(url, params)
-    return response, html.unescape(response.content.decode())
+    return journal_page(client, user, url, **params)
 
 
 def test_it_shows_pessacs_entries_to_its_dpo(client, dpo_pessac, pessac_and_bordeaux_entries):
@@ -126,14 +124,7 @@ def test_it_refuses_a_backwards_date_range(client, dpo_pessac, pessac_and_bordea
 
 def test_it_pages_the_journal(client, dpo_pessac, demo_members, agent_pessac, citizen):
     for number in range(55):
-        journal_record(
-            agent=agent_pessac,
-            citizen=citizen,
-            membre=demo_members.pessac,
-            data="identité et coordonnées",
-            channel="back-office : assistance aux usagers",
-            purpose=f"Guichet n°{number:02d}",
-        )
+        record_access(agent_pessac, citizen, demo_members.pessac, purpose=f"Guichet n°{number:02d}")
     _response, page = _page(client, dpo_pessac, donnees="identité et coordonnées")
     assert "Guichet n°54" in page and "Guichet n°05" in page
     assert "Guichet n°04" not in page

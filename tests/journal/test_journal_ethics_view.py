@@ -1,18 +1,15 @@
 """The ethics committee reads every member's journal, filters it by member, and exports it."""
 
-import html
-
 import pytest
 
 from tests.helpers.a11y import assert_accessible
+from tests.helpers.journal import journal_page
 
 pytestmark = pytest.mark.django_db
 
 
 def _page(client, user, url="/gestion/journal/", **params):
-    client.force_login(user)
-    response = client.get(url, params)
-    return response, html.unescape(response.content.decode())
+    return journal_page(client, user, url, **params)
 
 
 def test_it_shows_every_members_entries(client, ethique, pessac_and_bordeaux_entries):

@@ -10,13 +10,7 @@ import pytest
 
 from socle.journal.selectors import support_link_token
 from socle.membres.services import role_end
-from tests.helpers.permissions import (
-    LOGIN,
-    assert_row,
-    each_row,
-    not_allowed,
-    personas_by_name,
-)
+from tests.helpers.permissions import LOGIN, assert_row, each_row, not_allowed, personas_by_name
 
 pytestmark = pytest.mark.django_db
 

@@ -8,26 +8,17 @@ import pytest
 from django.test import RequestFactory
 
 from socle.journal.models import PersonalDataAccess
-from socle.journal.services import GENESIS_HASH, journal_record
+from socle.journal.services import GENESIS_HASH
+from tests.helpers.journal import record_access
 
 pytestmark = pytest.mark.django_db
 
 
-def _record(agent, citizen, membre, **extra):
-    return journal_record(
-        agent=agent,
-        citizen=citizen,
-        membre=membre,
-        data=extra.pop("data", "identité et coordonnées"),
-        channel=extra.pop("channel", "back-office : assistance aux usagers"),
-        purpose=extra.pop("purpose", "Demande d'assistance au guichet"),
-        **extra,
-    )
-
-
 def test_it_keeps_who_what_where_why_and_from_where(agent_pessac, citizen, demo_members):
     request = RequestFactory().get("/gestion/pessac/usagers/", REMOTE_ADDR="203.0.113.7")
-    entry = _record(agent_pessac, citizen, demo_members.pessac, request=request, action="export")
+    entry = record_access(
+        agent_pessac, citizen, demo_members.pessac, request=request, action="export"
+    )
     stored = PersonalDataAccess.objects.get(pk=entry.pk)
     assert stored.agent == agent_pessac
     assert stored.citizen == citizen
@@ -41,19 +32,19 @@ def test_it_keeps_who_what_where_why_and_from_where(agent_pessac, citizen, demo_
 
 
 def test_it_defaults_to_a_read_and_trims_the_texts(agent_pessac, citizen, demo_members):
-    entry = _record(agent_pessac, citizen, demo_members.pessac, purpose="  Guichet  ")
+    entry = record_access(agent_pessac, citizen, demo_members.pessac, purpose="  Guichet  ")
     assert entry.action == PersonalDataAccess.Action.READ
     assert entry.purpose == "Guichet"
     assert entry.ip is None
 
 
 def test_it_starts_the_chain_from_64_zeros(agent_pessac, citizen, demo_members):
-    first = _record(agent_pessac, citizen, demo_members.pessac)
+    first = record_access(agent_pessac, citizen, demo_members.pessac)
     assert first.previous_hash == GENESIS_HASH == "0" * 64
 
 
 def test_it_chains_each_entry_to_the_previous_one(agent_pessac, citizen, demo_members):
-    entries = [_record(agent_pessac, citizen, demo_members.pessac) for _ in range(3)]
+    entries = [record_access(agent_pessac, citizen, demo_members.pessac) for _ in range(3)]
     assert entries[1].previous_hash == entries[0].entry_hash
     assert entries[2].previous_hash == entries[1].entry_hash
     assert len({entry.entry_hash for entry in entries}) == 3
@@ -61,7 +52,7 @@ def test_it_chains_each_entry_to_the_previous_one(agent_pessac, citizen, demo_me
 
 def test_it_hashes_the_documented_canonical_form(agent_pessac, citizen, demo_members):
     request = RequestFactory().get("/", REMOTE_ADDR="2001:DB8:0:0:0:0:0:1")
-    entry = _record(agent_pessac, citizen, demo_members.pessac, request=request)
+    entry = record_access(agent_pessac, citizen, demo_members.pessac, request=request)
     stored = PersonalDataAccess.objects.get(pk=entry.pk)
     canonical = {
         "action": "lecture",
@@ -83,5 +74,5 @@ def test_it_hashes_the_documented_canonical_form(agent_pessac, citizen, demo_mem
 
 def test_it_ignores_an_address_that_is_not_an_ip(agent_pessac, citizen, demo_members):
     request = RequestFactory().get("/", REMOTE_ADDR="not-an-address")
-    entry = _record(agent_pessac, citizen, demo_members.pessac, request=request)
+    entry = record_access(agent_pessac, citizen, demo_members.pessac, request=request)
     assert entry.ip is None

@@ -1,6 +1,5 @@
 """Citizen support: an agent finds a citizen, gives the reason, sees the account; one entry."""
 
-import re
 from datetime import date
 
 import pytest
@@ -9,18 +8,18 @@ from django.utils import timezone
 from socle.comptes.models import Identity
 from socle.journal.models import PersonalDataAccess
 from tests.helpers.a11y import assert_accessible
+from tests.helpers.journal import SUPPORT_LINK
 
 pytestmark = pytest.mark.django_db
 
 PURPOSE = "Demande d'assistance au guichet"
-LINK = re.compile(r'href="(/gestion/pessac/usagers/[^"/]+/)"')
 
 
 def _find(client, email="camille.citoyenne@example.fr") -> str:
     response = client.get("/gestion/pessac/usagers/", {"email": email})
     assert response.status_code == 200
     assert_accessible(response)
-    found = LINK.search(response.content.decode())
+    found = SUPPORT_LINK.search(response.content.decode())
     assert found, response.content.decode()
     return found.group(1)
 

@@ -14,9 +14,9 @@ from socle.journal.services import (
     GENESIS_HASH,
     HASHED_FIELDS,
     compute_entry_hash,
-    journal_record,
     journal_verify,
 )
+from tests.helpers.journal import record_access
 
 pytestmark = pytest.mark.django_db
 
@@ -24,13 +24,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def chain(agent_pessac, citizen, demo_members):
     return [
-        journal_record(
-            agent=agent_pessac,
-            citizen=citizen,
-            membre=demo_members.pessac,
-            data="identité et coordonnées",
-            channel="back-office : assistance aux usagers",
-            purpose=f"Demande d'assistance n°{number}",
+        record_access(
+            agent_pessac, citizen, demo_members.pessac, purpose=f"Demande d'assistance n°{number}"
         )
         for number in range(4)
     ]

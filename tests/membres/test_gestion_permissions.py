@@ -9,13 +9,7 @@ from django.test import Client
 
 from socle.membres.models import Role
 from socle.membres.services import invitation_create
-from tests.helpers.permissions import (
-    LOGIN,
-    assert_row,
-    each_row,
-    not_allowed,
-    personas_by_name,
-)
+from tests.helpers.permissions import LOGIN, assert_row, each_row, not_allowed, personas_by_name
 
 pytestmark = pytest.mark.django_db
 

@@ -50,6 +50,18 @@ def test_it_knows_the_member_endpoints_it_checks():
     assert len(PATTERNS) >= 12
 
 
+def _tenant_state(pessac):
+    """What a refused request must leave as it was."""
+    return (
+        Service.objects.count(),
+        Role.objects.filter(ended_at__isnull=True).count(),
+        Invitation.objects.filter(revoked_at__isnull=True).count(),
+        PersonalDataAccess.objects.count(),
+        Membre.objects.get(pk=pessac.pk).couleur,
+        AuditEvent.objects.count(),
+    )
+
+
 @pytest.mark.parametrize(("name", "route"), PATTERNS, ids=[name for name, _ in PATTERNS])
 def test_it_refuses_an_agent_of_another_commune(name, route, client, demo_members):
     pessac = demo_members.pessac
@@ -74,14 +86,7 @@ def test_it_refuses_an_agent_of_another_commune(name, route, client, demo_member
     path = re.sub(r"<(?:str|slug):\w+>", "x", path)
     assert "<" not in path, path
 
-    before = (
-        Service.objects.count(),
-        Role.objects.filter(ended_at__isnull=True).count(),
-        Invitation.objects.filter(revoked_at__isnull=True).count(),
-        PersonalDataAccess.objects.count(),
-        Membre.objects.get(pk=pessac.pk).couleur,
-        AuditEvent.objects.count(),
-    )
+    before = _tenant_state(pessac)
     client.force_login(demo_members.agent_bordeaux)
     statuses = {
         "GET": client.get(path).status_code,
@@ -90,12 +95,5 @@ def test_it_refuses_an_agent_of_another_commune(name, route, client, demo_member
     # Refused (403), unknown to them (404), or not a method of that endpoint (405): never served.
     assert all(status in {403, 404, 405} for status in statuses.values()), (path, statuses)
     assert 403 in statuses.values(), (path, statuses)
-    after = (
-        Service.objects.count(),
-        Role.objects.filter(ended_at__isnull=True).count(),
-        Invitation.objects.filter(revoked_at__isnull=True).count(),
-        PersonalDataAccess.objects.count(),
-        Membre.objects.get(pk=pessac.pk).couleur,
-        AuditEvent.objects.count(),
-    )
+    after = _tenant_state(pessac)
     assert after == before

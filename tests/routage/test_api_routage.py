@@ -4,17 +4,9 @@ import pytest
 from django.urls import reverse
 
 from socle.membres.services import membre_onboard, service_create
-from socle.routage import routing
 from socle.territoires.models import Collectivite, Competence
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_router():
-    routing.reset_router()
-    yield
-    routing.reset_router()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_router")]
 
 
 def get(client, **params):

@@ -3,16 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from socle.routage import routing
-
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_router():
-    routing.reset_router()
-    yield
-    routing.reset_router()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_router")]
 
 
 def error(response, status: int) -> dict:

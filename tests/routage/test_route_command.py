@@ -6,16 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from socle.routage import routing
-
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_router():
-    routing.reset_router()
-    yield
-    routing.reset_router()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_router")]
 
 
 def route(*args: str) -> str:

@@ -7,16 +7,9 @@ import shapely
 from socle.routage import routing
 from socle.territoires.models import CommuneGeometry
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_router")]
 
 BORDEAUX = "33063"
-
-
-@pytest.fixture(autouse=True)
-def fresh_router():
-    routing.reset_router()
-    yield
-    routing.reset_router()
 
 
 def boundaries() -> tuple[list[str], np.ndarray]:

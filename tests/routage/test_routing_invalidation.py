@@ -13,17 +13,10 @@ from socle.territoires.models import (
 )
 from socle.territoires.services import competence_override_write, competence_transfer_write
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_router")]
 
 SAINT_EMILION = (44.8945, -0.1557)
 PESSAC = (44.8067, -0.6311)
-
-
-@pytest.fixture(autouse=True)
-def fresh_router():
-    routing.reset_router()
-    yield
-    routing.reset_router()
 
 
 def bump_rules() -> None:

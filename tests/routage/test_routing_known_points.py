@@ -4,18 +4,11 @@ import pytest
 
 from socle.routage import routing
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_router")]
 
 BORDEAUX_HOTEL_DE_VILLE = (44.8378, -0.5792)
 PESSAC = (44.8067, -0.6311)
 SAINT_EMILION = (44.8945, -0.1557)
-
-
-@pytest.fixture(autouse=True)
-def fresh_router():
-    routing.reset_router()
-    yield
-    routing.reset_router()
 
 
 def test_it_finds_the_commune_of_bordeaux_city_hall(gironde):

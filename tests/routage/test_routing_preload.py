@@ -7,14 +7,7 @@ from django.db import DatabaseError
 
 from socle.routage import routing
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_router():
-    routing.reset_router()
-    yield
-    routing.reset_router()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_router")]
 
 
 @pytest.fixture

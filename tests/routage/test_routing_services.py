@@ -8,17 +8,10 @@ from socle.membres.services import membre_onboard, service_create
 from socle.routage import routing
 from socle.territoires.models import Collectivite, Competence
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_router")]
 
 PESSAC = (44.8067, -0.6311)
 PESSAC_EAST = (44.8000, -0.6000)
-
-
-@pytest.fixture(autouse=True)
-def fresh_router():
-    routing.reset_router()
-    yield
-    routing.reset_router()
 
 
 def square(lat: float, lon: float, half: float = 0.005) -> str:
