@@ -13,6 +13,19 @@ from aiosmtpd.controller import Controller
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
+# The helpers assert too: let pytest explain their failures as it does the tests'.
+pytest.register_assert_rewrite("tests.helpers")
+
+# The journal's personas, registered here for every test module.
+from tests.helpers.personas import (  # noqa: E402, F401
+    dpo_bordeaux,
+    dpo_pessac,
+    ethique,
+    other_citizen,
+    persona,
+    pessac_and_bordeaux_entries,
+)
+
 # Debian's Chromium, never a downloaded browser; no background traffic on a closed network.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -194,20 +207,6 @@ def smtp_server(_smtp_controller, settings):
     return _smtp_controller
 
 
-def _persona(email_address: str, *, kind=None, membre=None, service=None):
-    from socle.comptes.models import User
-    from socle.comptes.services import user_create
-    from socle.demo.setup import DEMO_PASSWORD
-    from socle.membres.services import role_grant
-
-    user = User.objects.filter(email=email_address).first() or user_create(
-        email=email_address, password=DEMO_PASSWORD, first_name="Test", last_name="Persona"
-    )
-    if kind:
-        role_grant(acting_user=None, user=user, kind=kind, membre=membre, service=service)
-    return user
-
-
 @pytest.fixture
 def password():
     """The password every persona logs in with."""
@@ -219,7 +218,7 @@ def password():
 @pytest.fixture
 def citizen(db):
     """A citizen with a local account and no role."""
-    return _persona("camille.citoyenne@example.fr")
+    return persona("camille.citoyenne@example.fr")
 
 
 @pytest.fixture
@@ -227,7 +226,7 @@ def operateur(db):
     """An opérateur of the mutualisation structure."""
     from socle.membres.models import Role
 
-    return _persona("olivia.operatrice@socle.localhost", kind=Role.Kind.OPERATEUR)
+    return persona("olivia.operatrice@socle.localhost", kind=Role.Kind.OPERATEUR)
 
 
 @pytest.fixture
@@ -244,17 +243,17 @@ def demo_members(db, gironde):
         bordeaux=bordeaux,
         pessac=pessac,
         users=report.users,
-        admin_pessac=_persona(
+        admin_pessac=persona(
             "paul.admin@pessac.example.fr", kind=Role.Kind.ADMINISTRATEUR, membre=pessac
         ),
-        agent_pessac=_persona(
+        agent_pessac=persona(
             "anne.agent@pessac.example.fr",
             kind=Role.Kind.AGENT,
             membre=pessac,
             service=pessac.services.get(nom="Propreté et espaces verts"),
         ),
-        elu_pessac=_persona("emile.elu@pessac.example.fr", kind=Role.Kind.ELU, membre=pessac),
-        agent_bordeaux=_persona(
+        elu_pessac=persona("emile.elu@pessac.example.fr", kind=Role.Kind.ELU, membre=pessac),
+        agent_bordeaux=persona(
             "beatrice.agent@bordeaux.example.fr",
             kind=Role.Kind.AGENT,
             membre=bordeaux,

@@ -1,0 +1,1 @@
+"""Journeys a person makes in headless Chromium (Playwright)."""

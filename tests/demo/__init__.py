@@ -1,0 +1,1 @@
+"""Tests of the demo set-up and the fake FranceConnect / ProConnect provider."""
