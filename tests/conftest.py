@@ -2,7 +2,6 @@
 
 import email
 import email.policy
-import socket
 import threading
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ from playwright.sync_api import sync_playwright
 pytest.register_assert_rewrite("tests.helpers")
 
 # The journal's personas, registered here for every test module.
+from tests.helpers.net import free_port  # noqa: E402
 from tests.helpers.personas import (  # noqa: E402, F401
     dpo_bordeaux,
     dpo_pessac,
@@ -180,16 +180,10 @@ class SmtpServer:
         return self.handler.messages
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def _smtp_controller():
     handler = _Handler()
-    port = _free_port()
+    port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     yield SmtpServer(handler, port)

@@ -10,7 +10,7 @@ from aiosmtpd.controller import Controller
 
 from socle.core.models import OutboxMessage
 from socle.core.outbox import outbox_enqueue_email, outbox_message_id, outbox_sweep
-from tests.conftest import _free_port
+from tests.helpers.net import free_port
 from tests.helpers.task_workers import start_worker, worker_env
 
 CLAIM_SECONDS = 2
@@ -38,7 +38,7 @@ def _wait(predicate, timeout: float) -> None:
 
 def test_it_delivers_everything_after_a_worker_is_killed(transactional_db, settings, tmp_path):
     handler = SlowHandler()
-    port = _free_port()
+    port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     messages = [
