@@ -67,6 +67,7 @@ test: venv system-deps lint test-sqlite test-postgres
 bench: venv system-deps
 	$(BIN)/python bench/import_france.py
 	$(BIN)/python bench/routing.py
+	$(BIN)/python bench/journal.py
 
 clean:
 	rm -rf $(VENV) var/pg-test
