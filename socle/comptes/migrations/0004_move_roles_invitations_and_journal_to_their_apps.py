@@ -14,43 +14,9 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
-                migrations.RemoveField(
-                    model_name="personaldataaccess",
-                    name="agent",
-                ),
-                migrations.RemoveField(
-                    model_name="personaldataaccess",
-                    name="citizen",
-                ),
-                migrations.RemoveField(
-                    model_name="personaldataaccess",
-                    name="membre",
-                ),
-                migrations.RemoveField(
-                    model_name="role",
-                    name="granted_by",
-                ),
-                migrations.RemoveField(
-                    model_name="role",
-                    name="membre",
-                ),
-                migrations.RemoveField(
-                    model_name="role",
-                    name="service",
-                ),
-                migrations.RemoveField(
-                    model_name="role",
-                    name="user",
-                ),
-                migrations.DeleteModel(
-                    name="Invitation",
-                ),
-                migrations.DeleteModel(
-                    name="PersonalDataAccess",
-                ),
-                migrations.DeleteModel(
-                    name="Role",
-                ),
+                migrations.DeleteModel(name="Invitation"),
+                migrations.DeleteModel(name="PersonalDataAccess"),
+                migrations.DeleteModel(name="Role"),
             ],
         ),
     ]

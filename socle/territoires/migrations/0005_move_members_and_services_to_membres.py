@@ -15,20 +15,8 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
-                migrations.RemoveField(
-                    model_name="service",
-                    name="membre",
-                ),
-                migrations.RemoveField(
-                    model_name="service",
-                    name="competences",
-                ),
-                migrations.DeleteModel(
-                    name="Membre",
-                ),
-                migrations.DeleteModel(
-                    name="Service",
-                ),
+                migrations.DeleteModel(name="Service"),
+                migrations.DeleteModel(name="Membre"),
             ],
         ),
     ]
