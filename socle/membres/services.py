@@ -203,6 +203,19 @@ def _parse_secteur(geojson: str | None) -> bytes | None:
     return shapely.to_wkb(geom)
 
 
+def _clean_service_name(*, membre: Membre, nom: str, service: Service | None = None) -> str:
+    """Return the name, stripped, if it is given and no other service of the member has it."""
+    nom = nom.strip()
+    if not nom:
+        raise ValidationError({"nom": _("Le nom du service est obligatoire.")})
+    others = Service.objects.filter(membre=membre, nom=nom)
+    if service is not None:
+        others = others.exclude(pk=service.pk)
+    if others.exists():
+        raise ValidationError({"nom": _("Un service porte déjà ce nom.")})
+    return nom
+
+
 def _service_summary(service: Service) -> dict:
     return {
         "nom": service.nom,
@@ -227,11 +240,7 @@ def service_create(
 ) -> Service:
     """Create a service of a member, handling some competences, maybe in a sector."""
     permission_check(acting_user, "services.gerer", membre)
-    nom = nom.strip()
-    if not nom:
-        raise ValidationError({"nom": _("Le nom du service est obligatoire.")})
-    if Service.objects.filter(membre=membre, nom=nom).exists():
-        raise ValidationError({"nom": _("Un service porte déjà ce nom.")})
+    nom = _clean_service_name(membre=membre, nom=nom)
     service = Service.objects.create(
         membre=membre,
         nom=nom,
@@ -266,11 +275,7 @@ def service_update(
 ) -> Service:
     """Change a service; an empty sector keeps the current one."""
     permission_check(acting_user, "services.gerer", service.membre)
-    nom = nom.strip()
-    if not nom:
-        raise ValidationError({"nom": _("Le nom du service est obligatoire.")})
-    if Service.objects.filter(membre=service.membre, nom=nom).exclude(pk=service.pk).exists():
-        raise ValidationError({"nom": _("Un service porte déjà ce nom.")})
+    nom = _clean_service_name(membre=service.membre, nom=nom, service=service)
     before = _service_summary(service)
     service.nom, service.email, service.telephone = nom, email, telephone
     service.secteur_nom = secteur_nom

@@ -311,34 +311,54 @@ def _service_kwargs(form) -> dict:
 SERVICE_ERROR_FIELDS = {"secteur": "secteur_geojson"}
 
 
-@membre_view("services.gerer")
-def service_nouveau(request, membre):
-    """Create a service of the member."""
-    form = ServiceForm(_posted(request))
+def _service_form(request, membre: Membre, service=None):
+    """Create a service (service None) or change one: the same form, page and messages."""
+    initial = None
+    if service is not None:
+        initial = {
+            "nom": service.nom,
+            "email": service.email,
+            "telephone": service.telephone,
+            "competences": list(service.competences.all()),
+            "secteur_nom": service.secteur_nom,
+        }
+    form = ServiceForm(_posted(request), initial=initial)
     if form.is_bound and form.is_valid():
         try:
-            service = service_create(
-                acting_user=request.user, membre=membre, **_service_kwargs(form)
-            )
+            if service is None:
+                saved = service_create(
+                    acting_user=request.user, membre=membre, **_service_kwargs(form)
+                )
+                done = _("Le service « %(nom)s » a été créé.")
+            else:
+                saved = service_update(
+                    acting_user=request.user, service=service, **_service_kwargs(form)
+                )
+                done = _("Le service « %(nom)s » a été modifié.")
         except ValidationError as error:
             add_service_errors(form, error, SERVICE_ERROR_FIELDS)
         else:
-            messages.success(
-                request, _("Le service « %(nom)s » a été créé.") % {"nom": service.nom}
-            )
+            messages.success(request, done % {"nom": saved.nom})
             return redirect("gestion:membre", slug=membre.slug)
+    if service is None:
+        title, crumb = _("Créer un service"), _("Créer un service")
+    else:
+        title, crumb = _("Modifier le service %(nom)s") % {"nom": service.nom}, service.nom
     return membre_render(
         request,
         membre,
         "membres/gestion/service_form.html",
-        {
-            "form": form,
-            "service": None,
-        },
-        title=_("Créer un service"),
-        crumbs=(_("Créer un service"),),
+        {"form": form, "service": service},
+        title=title,
+        crumbs=(crumb,),
         status=400 if form.is_bound else 200,
     )
+
+
+@membre_view("services.gerer")
+def service_nouveau(request, membre):
+    """Create a service of the member."""
+    return _service_form(request, membre)
 
 
 @membre_view("services.gerer")
@@ -347,36 +367,7 @@ def service_modifier(request, membre, pk):
     service = get_service_for_user(
         user=request.user, membre=membre, pk=pk, permission="services.gerer"
     )
-    initial = {
-        "nom": service.nom,
-        "email": service.email,
-        "telephone": service.telephone,
-        "competences": list(service.competences.all()),
-        "secteur_nom": service.secteur_nom,
-    }
-    form = ServiceForm(_posted(request), initial=initial)
-    if form.is_bound and form.is_valid():
-        try:
-            service_update(acting_user=request.user, service=service, **_service_kwargs(form))
-        except ValidationError as error:
-            add_service_errors(form, error, SERVICE_ERROR_FIELDS)
-        else:
-            messages.success(
-                request, _("Le service « %(nom)s » a été modifié.") % {"nom": service.nom}
-            )
-            return redirect("gestion:membre", slug=membre.slug)
-    return membre_render(
-        request,
-        membre,
-        "membres/gestion/service_form.html",
-        {
-            "form": form,
-            "service": service,
-        },
-        title=_("Modifier le service %(nom)s") % {"nom": service.nom},
-        crumbs=(service.nom,),
-        status=400 if form.is_bound else 200,
-    )
+    return _service_form(request, membre, service)
 
 
 @membre_view("services.gerer")
