@@ -28,9 +28,7 @@ def test_it_keeps_members_roles_and_journal_entries_through_the_move():
     membre = old.get_model("territoires", "Membre").objects.create(
         collectivite=commune, slug="testville"
     )
-    service = old.get_model("territoires", "Service").objects.create(
-        membre=membre, nom="Voirie"
-    )
+    service = old.get_model("territoires", "Service").objects.create(membre=membre, nom="Voirie")
     user = old.get_model("comptes", "User").objects.create(email="agent@testville.fr")
     old.get_model("comptes", "Role").objects.create(
         user=user, kind="agent", membre=membre, service=service
