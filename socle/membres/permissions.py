@@ -36,7 +36,6 @@ STAFF = {K.ADMINISTRATEUR, K.AGENT, K.ELU}
 
 # The table. Module apps add theirs through their registry entry (socle.core.modules).
 PERMISSIONS: dict[str, Permission] = {
-    "membres.lister": _p("Voir la liste de tous les membres", structure=OPERATEUR),
     "membres.ajouter": _p("Ajouter un membre", structure=OPERATEUR),
     "membre.voir": _p("Ouvrir la gestion d’un membre", STAFF, OPERATEUR),
     "membre.reglages": _p("Changer les réglages d’un membre", {K.ADMINISTRATEUR}, OPERATEUR),
