@@ -12,9 +12,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_safe
 
@@ -26,6 +30,7 @@ from socle.comptes.security import (
     session_passed_second_factor,
 )
 from socle.comptes.views import PASSWORD_ERROR_CODES
+from socle.core.colours import colour_or_default
 from socle.core.modules import registered_modules
 from socle.membres.decorators import membre_view
 from socle.membres.forms import (
@@ -134,6 +139,7 @@ def _collectivite_key(collectivite: Collectivite) -> str:
 def tableau(request):
     """The list of members the user works for (all of them for an opérateur)."""
     grants = grants_for(request.user)
+    membres = list(membres_for_user(user=request.user))
     return render(
         request,
         "membres/gestion/tableau.html",
@@ -141,7 +147,30 @@ def tableau(request):
             "nav": "gestion",
             "is_operateur": grants.has("membres.ajouter"),
             "is_ethique": grants.has("journal.lire_tout"),
-            "membres": membres_for_user(user=request.user),
+            "membres_caption": ngettext(
+                "%(count)s collectivité", "%(count)s collectivités", len(membres)
+            )
+            % {"count": len(membres)},
+            "membre_columns": [_("Collectivité"), _("Type"), _("Adresse publique"), _("État")],
+            "membre_rows": [
+                [
+                    format_html(
+                        '<span class="swatch" style="background: {}" aria-hidden="true"></span> '
+                        '<a href="{}">{}</a>',
+                        colour_or_default(m.couleur),
+                        reverse("gestion:membre", args=[m.slug]),
+                        m.collectivite.nom,
+                    ),
+                    m.collectivite.get_kind_display(),
+                    format_html(
+                        '<a href="{}">/{}/</a>', reverse("portail:membre", args=[m.slug]), m.slug
+                    )
+                    if m.active
+                    else f"/{m.slug}/",
+                    _("Actif") if m.active else _("Suspendu"),
+                ]
+                for m in membres
+            ],
             # The members whose journal the user reads (a DPO), each a link of its own.
             "journaux": membres_with_permission(user=request.user, permission="journal.lire"),
         },
@@ -225,6 +254,66 @@ def membre_nouveau(request):
     )
 
 
+def _service_rows(membre: Membre, services, can_manage: bool) -> list[list]:
+    rows = []
+    for service in services:
+        competences = format_html_join(
+            " ", '<span class="tag">{}</span>', ((c.nom,) for c in service.competences.all())
+        ) or format_html('<span class="muted">{}</span>', _("Aucune"))
+        secteur = (
+            service.secteur_nom or _("Secteur défini")
+            if service.secteur_wkb
+            else _("Tout le territoire")
+        )
+        row = [
+            format_html('{}<br><span class="muted">{}</span>', service.nom, service.email)
+            if service.email
+            else service.nom,
+            competences,
+            secteur,
+        ]
+        if can_manage:
+            row.append(
+                format_html(
+                    '<a href="{}">{}<span class="visually-hidden"> {}</span></a> · '
+                    '<a href="{}">{}<span class="visually-hidden"> {}</span></a>',
+                    reverse("gestion:service_modifier", args=[membre.slug, service.pk]),
+                    _("Modifier"),
+                    service.nom,
+                    reverse("gestion:service_supprimer", args=[membre.slug, service.pk]),
+                    _("Supprimer"),
+                    service.nom,
+                )
+            )
+        rows.append(row)
+    return rows
+
+
+def _role_rows(membre: Membre, roles, can_manage: bool) -> list[list]:
+    rows = []
+    for role in roles:
+        row = [
+            format_html(
+                '{}<br><span class="muted">{}</span>',
+                role.user.get_full_name() or role.user.email,
+                role.user.email,
+            ),
+            role.get_kind_display(),
+            role.service.nom if role.service else "—",
+        ]
+        if can_manage:
+            row.append(
+                format_html(
+                    '<a href="{}">{}<span class="visually-hidden"> {}</span></a>',
+                    reverse("gestion:role_terminer", args=[membre.slug, role.pk]),
+                    _("Retirer"),
+                    _("le rôle de %(personne)s") % {"personne": role.user.email},
+                )
+            )
+        rows.append(row)
+    return rows
+
+
 def _membre_page(request, membre: Membre, settings_form=None, status=200):
     grants = grants_for(request.user)
     can_manage = grants.has("membre.reglages", membre)
@@ -252,8 +341,12 @@ def _membre_page(request, membre: Membre, settings_form=None, status=200):
             "is_operateur": grants.has("membre.statut", membre),
             "settings_form": settings_form,
             "modules": [modules[code] for code in membre.modules if code in modules],
-            "services": membre_services(membre=membre),
-            "roles": membre_roles(membre=membre),
+            "service_columns": [_("Service"), _("Compétences"), _("Secteur")]
+            + ([_("Actions")] if can_manage else []),
+            "service_rows": _service_rows(membre, membre_services(membre=membre), can_manage),
+            "role_columns": [_("Personne"), _("Rôle"), _("Service")]
+            + ([_("Actions")] if can_manage else []),
+            "role_rows": _role_rows(membre, membre_roles(membre=membre), can_manage),
             "invitations": membre_pending_invitations(membre=membre) if can_manage else [],
         },
         title=_("Gestion"),
@@ -508,11 +601,17 @@ def historique(request, membre):
         labels.update(module.audit_actions)
     page = Paginator(membre_audit_events(membre=membre), 50).get_page(request.GET.get("page"))
     rows = [
-        {
-            "event": event,
-            "action": labels.get(event.action, event.action),
-            "details": _audit_details(event.details),
-        }
+        [
+            date_format(timezone.localtime(event.created_at), "j F Y H:i"),
+            event.actor or _("la plateforme"),
+            labels.get(event.action, event.action),
+            event.target_label,
+            format_html_join(
+                "",
+                '<span class="audit-detail">{}</span>',
+                ((line,) for line in _audit_details(event.details)),
+            ),
+        ]
         for event in page.object_list
     ]
     return membre_render(
@@ -521,6 +620,7 @@ def historique(request, membre):
         "membres/gestion/historique.html",
         {
             "page": page,
+            "columns": [_("Date"), _("Par"), _("Action"), _("Sur"), _("Détails")],
             "rows": rows,
         },
         title=_("Historique des modifications"),

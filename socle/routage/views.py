@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from socle.membres.decorators import membre_view
@@ -69,20 +70,55 @@ def competences(request, membre):
                 return redirect("gestion:routage:competences", slug=membre.slug)
         status = 400
 
-    rows = []
+    table = None
     if collectivite.kind == Collectivite.Kind.COMMUNE:
         holders = _holders(collectivite, catalogue)
-        rows = [{"competence": c, **holders[c.pk]} for c in catalogue]
+        table = {
+            "lead": _(
+                "Pour chaque compétence, la collectivité qui agit sur le territoire de la "
+                "commune. Une exception remplace la règle générale (la loi et les transferts à "
+                "l’intercommunalité)."
+            ),
+            "caption": _("Qui exerce chaque compétence"),
+            "columns": [_("Compétence"), _("Exercée par"), _("Exception")],
+            "rows": [
+                [
+                    format_html('{}<br><span class="muted">{}</span>', c.nom, c.description),
+                    format_html(
+                        '{} <span class="muted">({})</span>',
+                        holders[c.pk]["holder"].nom,
+                        str(holders[c.pk]["holder_kind"]).lower(),
+                    ),
+                    _("Oui") if holders[c.pk]["override"] else _("Non"),
+                ]
+                for c in catalogue
+            ],
+            "form_title": _("Définir une exception"),
+            "submit_label": _("Enregistrer l’exception"),
+        }
     elif collectivite.kind == Collectivite.Kind.EPCI:
         transfers = {t.competence_id: t.transferred for t in collectivite.transfers.all()}
-        rows = [
-            {
-                "competence": c,
-                "by_law": collectivite.epci_type in (c.epci_types or []),
-                "transferred": transfers.get(c.pk),
-            }
-            for c in catalogue
-        ]
+        states = {None: "—", True: _("Transférée"), False: _("Non transférée")}
+        table = {
+            "lead": _(
+                "Les compétences que l’intercommunalité exerce pour ses communes : selon la loi "
+                "pour son type, ou selon les transferts décidés."
+            ),
+            "caption": _("Compétences de l’intercommunalité"),
+            "columns": [_("Compétence"), _("Selon la loi"), _("Transfert enregistré")],
+            "rows": [
+                [
+                    c.nom,
+                    _("Intercommunalité")
+                    if collectivite.epci_type in (c.epci_types or [])
+                    else _("Communes"),
+                    states[transfers.get(c.pk)],
+                ]
+                for c in catalogue
+            ],
+            "form_title": _("Enregistrer un transfert"),
+            "submit_label": _("Enregistrer le transfert"),
+        }
     return membre_render(
         request,
         membre,
@@ -90,7 +126,7 @@ def competences(request, membre):
         {
             "collectivite": collectivite,
             "can_manage": can_manage,
-            "rows": rows,
+            "table": table,
             "form": form if can_manage else None,
         },
         title=_("Compétences : %(nom)s") % {"nom": collectivite.nom},

@@ -4,7 +4,7 @@ import pytest
 
 from socle.membres.models import Role
 from socle.membres.services import invitation_create
-from socle.portail.templatetags.socle_ui import contrast, theme_colours
+from socle.core.colours import contrast, theme_colours
 from tests.helpers.a11y import a11y_problems, assert_accessible
 
 pytestmark = pytest.mark.django_db
