@@ -2,9 +2,9 @@
 
 import pytest
 
+from socle.core.colours import contrast, theme_colours
 from socle.membres.models import Role
 from socle.membres.services import invitation_create
-from socle.core.colours import contrast, theme_colours
 from tests.helpers.a11y import a11y_problems, assert_accessible
 
 pytestmark = pytest.mark.django_db
