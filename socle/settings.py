@@ -122,9 +122,10 @@ INSTALLED_APPS = [
     "socle.territoires",
     "socle.comptes",
     "socle.membres",
-    "socle.api",
+    # In the order of the member's back-office menu (their registry entries).
     "socle.routage",
     "socle.journal",
+    "socle.api",
     "socle.portail",
     "socle.demo",
     *TASK_APPS,
