@@ -5,11 +5,13 @@ from __future__ import annotations
 import unicodedata
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from socle.core.modules import module_choices
 from socle.membres.models import Role, Service
+from socle.membres.services import membre_fields_clean
 from socle.territoires.models import Competence
 
 
@@ -90,6 +92,28 @@ class MembreOnboardForm(MembreSettingsForm):
     )
 
     field_order = ["collectivite", "slug", "admin_email", "couleur", "modules", "hostname"]
+
+    def clean(self):
+        """Check the address, colour, modules and host name with the rest, in one round."""
+        cleaned = super().clean()
+        try:
+            membre_fields_clean(
+                slug=(self.data.get("slug") or "").strip(),
+                couleur=self.data.get("couleur") or "",
+                modules=self.data.getlist("modules") if hasattr(self.data, "getlist") else [],
+                hostname=self.data.get("hostname") or None,
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    if field not in self.errors or message not in self.errors[field]:
+                        self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+    def address_preview(self) -> str:
+        """The member's public address in full, as the slug given makes it."""
+        slug = (self.data.get("slug") if self.is_bound else self.initial.get("slug")) or ""
+        return f"{settings.SITE_URL.rstrip('/')}/{slug.strip()}/"
 
 
 class ServiceForm(forms.Form):

@@ -73,12 +73,23 @@ def _changes(before: dict, after: dict) -> dict:
 # --- Members -----------------------------------------------------------------------------------
 
 
-def _clean_membre_fields(*, slug: str, couleur: str, modules: list[str], hostname: str | None):
+def membre_fields_clean(
+    *,
+    slug: str,
+    couleur: str,
+    modules: list[str],
+    hostname: str | None,
+    membre: Membre | None = None,
+) -> str | None:
+    """Check a member's address, colour, modules and host name all at once; return the host
+    name normalised. Forms call it too, so that every field is checked in one round."""
     errors = {}
     if slug != slugify(slug) or not slug:
         errors["slug"] = _("L'adresse ne peut contenir que a-z, 0-9 et des tirets.")
     elif slug in reserved_slugs():
         errors["slug"] = _("Cette adresse est réservée.")
+    elif membre is None and Membre.objects.filter(slug=slug).exists():
+        errors["slug"] = _("Cette adresse est déjà utilisée.")
     if not COLOR_RE.match(couleur):
         errors["couleur"] = _("La couleur doit être au format #RRVVBB.")
     unknown = set(modules) - set(module_codes())
@@ -86,10 +97,15 @@ def _clean_membre_fields(*, slug: str, couleur: str, modules: list[str], hostnam
         errors["modules"] = _("Module inconnu : %s") % ", ".join(sorted(unknown))
     if hostname:
         hostname = hostname.strip().lower()
+        taken = Membre.objects.filter(hostname=hostname)
+        if membre is not None:
+            taken = taken.exclude(pk=membre.pk)
         if not HOSTNAME_RE.fullmatch(hostname):
             errors["hostname"] = _("Nom d'hôte invalide.")
         elif hostname == urlsplit(settings.SITE_URL).hostname:
             errors["hostname"] = _("C'est l'adresse de la plateforme elle-même.")
+        elif taken.exists():
+            errors["hostname"] = _("Ce nom d'hôte est déjà utilisé.")
     if errors:
         raise ValidationError(errors)
     return hostname or None
@@ -109,15 +125,11 @@ def membre_onboard(
     """Make a collectivité a member and invite its first administrator, if given."""
     permission_check(acting_user, "membres.ajouter")
     modules = list(modules or [])
-    hostname = _clean_membre_fields(slug=slug, couleur=couleur, modules=modules, hostname=hostname)
+    hostname = membre_fields_clean(slug=slug, couleur=couleur, modules=modules, hostname=hostname)
     if not collectivite.active:
         raise ValidationError(_("Cette collectivité n'existe plus (commune fusionnée)."))
     if Membre.objects.filter(collectivite=collectivite).exists():
         raise ValidationError(_("Cette collectivité est déjà membre."))
-    if Membre.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": _("Cette adresse est déjà utilisée.")})
-    if hostname and Membre.objects.filter(hostname=hostname).exists():
-        raise ValidationError({"hostname": _("Ce nom d'hôte est déjà utilisé.")})
     membre = Membre.objects.create(
         collectivite=collectivite, slug=slug, couleur=couleur, modules=modules, hostname=hostname
     )
@@ -155,11 +167,9 @@ def membre_update(
         # A host name decides which site answers on an address: an administrator must not be
         # able to claim any.
         permission_check(acting_user, "membre.statut", membre)
-    hostname = _clean_membre_fields(
-        slug=membre.slug, couleur=couleur, modules=modules, hostname=hostname
+    hostname = membre_fields_clean(
+        slug=membre.slug, couleur=couleur, modules=modules, hostname=hostname, membre=membre
     )
-    if hostname and Membre.objects.filter(hostname=hostname).exclude(pk=membre.pk).exists():
-        raise ValidationError({"hostname": _("Ce nom d'hôte est déjà utilisé.")})
     before = {
         "couleur": membre.couleur,
         "modules": membre.modules,

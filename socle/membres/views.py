@@ -245,6 +245,7 @@ def membre_nouveau(request):
         {
             "nav": "gestion",
             "breadcrumbs": membre_crumbs(None, _("Ajouter un membre")),
+            "title": _("Ajouter un membre"),
             "search_form": search_form,
             "results": results,
             "collectivite": collectivite,
