@@ -156,6 +156,34 @@ class ServiceForm(forms.Form):
         ]
 
 
+ROLE_DESCRIPTIONS = {
+    Role.Kind.AGENT: _(
+        "Consulte la gestion de la collectivité et qui exerce chaque compétence, et aide les "
+        "usagers à retrouver leur compte."
+    ),
+    Role.Kind.ADMINISTRATEUR: _(
+        "Fait tout ce que fait un agent, et règle la collectivité : services, exceptions de "
+        "compétences, invitations, clés d’API, historique. Un second facteur est exigé à la "
+        "connexion."
+    ),
+    Role.Kind.ELU: _(
+        "Consulte la gestion de la collectivité et qui exerce chaque compétence, sans rien "
+        "modifier."
+    ),
+}
+
+
+class RoleRadios(forms.RadioSelect):
+    """Radio buttons whose each choice carries a sentence on what the role can do."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["description"] = ROLE_DESCRIPTIONS.get(value, "")
+        if option["description"]:
+            option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}_aide"
+        return option
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Adresse électronique"))
     kind = forms.ChoiceField(
@@ -165,7 +193,7 @@ class InvitationForm(forms.Form):
             (Role.Kind.ADMINISTRATEUR, Role.Kind.ADMINISTRATEUR.label),
             (Role.Kind.ELU, Role.Kind.ELU.label),
         ],
-        widget=forms.RadioSelect,
+        widget=RoleRadios,
         initial=Role.Kind.AGENT,
     )
     service: forms.ModelChoiceField[Service] = forms.ModelChoiceField(

@@ -24,6 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_safe
 
 from socle.comptes.forms import InvitationAcceptForm
+from socle.comptes.oidc import configured_providers
 from socle.comptes.security import (
     IDLE_SCOPE,
     login_or_second_factor,
@@ -729,6 +730,9 @@ def invitation(request, token):
             "same_person": same_person,
             "errors": errors,
             "collectivite": found.membre.collectivite if found.membre else None,
+            # ProConnect's first login accepts the invitations sent to its verified address.
+            "proconnect": configured_providers().get("proconnect", False),
+            "after_acceptance_url": _after_acceptance_url(found),
         },
         status=status,
     )
