@@ -116,14 +116,29 @@ class MembreOnboardForm(MembreSettingsForm):
         return f"{settings.SITE_URL.rstrip('/')}/{slug.strip()}/"
 
 
+class CompetenceCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes in groups, each option knowing its group (for the template's headings)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["held"] = getattr(value, "value", value) in self.held
+        return option
+
+    held: frozenset = frozenset()
+
+
 class ServiceForm(forms.Form):
+    """A service of a member. Competences the member does not hold stay choosable (a transfer
+    may give them back, an old service keeps them) but apart, with a warning: routing never
+    sends a request there."""
+
     nom = forms.CharField(label=_("Nom du service"), max_length=200)
     email = forms.EmailField(label=_("Adresse électronique du service"), required=False)
     telephone = forms.CharField(label=_("Téléphone"), max_length=50, required=False)
     competences = forms.ModelMultipleChoiceField(
         label=_("Compétences traitées"),
         queryset=Competence.objects.order_by("nom"),
-        widget=forms.CheckboxSelectMultiple,
+        widget=CompetenceCheckboxes,
         required=False,
     )
     secteur_nom = forms.CharField(
@@ -134,16 +149,63 @@ class ServiceForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
         help_text=_(
-            "Un polygone en coordonnées WGS 84, si le service n’intervient que sur une partie "
-            "du territoire. Laissez vide pour tout le territoire."
+            "Un polygone en coordonnées WGS 84 (longitude, latitude), si le service "
+            "n’intervient que sur une partie du territoire : tracez-le sur la carte ou "
+            "collez-le ici. Laissez vide pour tout le territoire."
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, held: set[int], **kwargs):
+        """`held`: the ids of the competences the member holds (socle.membres.territory)."""
         super().__init__(*args, **kwargs)
         competences = self.fields["competences"]
         assert isinstance(competences, forms.ModelMultipleChoiceField)
-        competences.choices = competence_choices()
+        choices = competence_choices()
+        competences.choices = [c for c in choices if c[0] in held] + [
+            c for c in choices if c[0] not in held
+        ]
+        assert isinstance(competences.widget, CompetenceCheckboxes)
+        competences.widget.held = frozenset(held)
+
+    def competence_groups(self) -> list[dict]:
+        """The competences' checkboxes: those the member holds, then the others."""
+        boxes = list(self["competences"])
+        return [
+            group
+            for group in (
+                {"held": True, "boxes": [box for box in boxes if box.data["held"]]},
+                {"held": False, "boxes": [box for box in boxes if not box.data["held"]]},
+            )
+            if group["boxes"]
+        ]
+
+
+ROLE_DESCRIPTIONS = {
+    Role.Kind.AGENT: _(
+        "Consulte la gestion de la collectivité et qui exerce chaque compétence, et aide les "
+        "usagers à retrouver leur compte."
+    ),
+    Role.Kind.ADMINISTRATEUR: _(
+        "Fait tout ce que fait un agent, et règle la collectivité : services, exceptions de "
+        "compétences, invitations, clés d’API, historique. Un second facteur est exigé à la "
+        "connexion."
+    ),
+    Role.Kind.ELU: _(
+        "Consulte la gestion de la collectivité et qui exerce chaque compétence, sans rien "
+        "modifier."
+    ),
+}
+
+
+class RoleRadios(forms.RadioSelect):
+    """Radio buttons whose each choice carries a sentence on what the role can do."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["description"] = ROLE_DESCRIPTIONS.get(value, "")
+        if option["description"]:
+            option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}_aide"
+        return option
 
 
 class InvitationForm(forms.Form):
@@ -155,7 +217,7 @@ class InvitationForm(forms.Form):
             (Role.Kind.ADMINISTRATEUR, Role.Kind.ADMINISTRATEUR.label),
             (Role.Kind.ELU, Role.Kind.ELU.label),
         ],
-        widget=forms.RadioSelect,
+        widget=RoleRadios,
         initial=Role.Kind.AGENT,
     )
     service: forms.ModelChoiceField[Service] = forms.ModelChoiceField(

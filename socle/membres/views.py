@@ -5,6 +5,7 @@ through the selectors, writes through the services (which check the permission a
 service's ValidationError comes back on the form, in French.
 """
 
+import shapely
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_safe
 
 from socle.comptes.forms import InvitationAcceptForm
+from socle.comptes.oidc import configured_providers
 from socle.comptes.security import (
     IDLE_SCOPE,
     login_or_second_factor,
@@ -66,6 +68,7 @@ from socle.membres.services import (
     service_delete,
     service_update,
 )
+from socle.membres.territory import competences_held_by, outline_geojson
 from socle.territoires.models import Collectivite
 from socle.territoires.selectors import collectivite_by_key, collectivite_search
 
@@ -405,6 +408,13 @@ def _service_kwargs(form) -> dict:
 SERVICE_ERROR_FIELDS = {"secteur": "secteur_geojson"}
 
 
+def _secteur_geojson(service) -> str:
+    """The service's current sector as GeoJSON, to show on the map ("" without one)."""
+    if service is None or not service.secteur_wkb:
+        return ""
+    return str(shapely.to_geojson(shapely.from_wkb(bytes(service.secteur_wkb))))
+
+
 def _service_form(request, membre: Membre, service=None):
     """Create a service (service None) or change one: the same form, page and messages."""
     initial = None
@@ -416,7 +426,8 @@ def _service_form(request, membre: Membre, service=None):
             "competences": list(service.competences.all()),
             "secteur_nom": service.secteur_nom,
         }
-    form = ServiceForm(_posted(request), initial=initial)
+    held = competences_held_by(membre.collectivite)
+    form = ServiceForm(_posted(request), initial=initial, held=held)
     if form.is_bound and form.is_valid():
         try:
             if service is None:
@@ -442,7 +453,12 @@ def _service_form(request, membre: Membre, service=None):
         request,
         membre,
         "membres/gestion/service_form.html",
-        {"form": form, "service": service},
+        {
+            "form": form,
+            "service": service,
+            "outline": outline_geojson(membre.collectivite),
+            "secteur": _secteur_geojson(service),
+        },
         title=title,
         crumbs=(crumb,),
         status=400 if form.is_bound else 200,
@@ -715,6 +731,9 @@ def invitation(request, token):
             "same_person": same_person,
             "errors": errors,
             "collectivite": found.membre.collectivite if found.membre else None,
+            # ProConnect's first login accepts the invitations sent to its verified address.
+            "proconnect": configured_providers().get("proconnect", False),
+            "after_acceptance_url": _after_acceptance_url(found),
         },
         status=status,
     )
