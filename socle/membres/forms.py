@@ -156,7 +156,7 @@ class ServiceForm(forms.Form):
     )
 
     def __init__(self, *args, held: set[int], **kwargs):
-        """`held`: the ids of the competences the member holds (socle.membres.territory)."""
+        """`held`: the ids of the competences the member holds (socle.territoires.holdings)."""
         super().__init__(*args, **kwargs)
         competences = self.fields["competences"]
         assert isinstance(competences, forms.ModelMultipleChoiceField)

@@ -68,7 +68,7 @@ from socle.membres.services import (
     service_delete,
     service_update,
 )
-from socle.membres.territory import competences_held_by, outline_geojson
+from socle.territoires.holdings import competences_held_by, outline_geojson
 from socle.territoires.models import Collectivite
 from socle.territoires.selectors import collectivite_by_key, collectivite_search
 

@@ -1,43 +1,27 @@
-"""Who holds a competence in a commune, and why: the rule (pure), and its reading for pages."""
+"""Who holds a competence in a commune, read from the database for pages (the rule itself is
+socle.territoires.rules)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from socle.membres.models import Membre
-from socle.routage.routing.results import (
-    REASON_DEFAULT,
-    REASON_LAW,
-    REASON_OVERRIDE,
-    REASON_TRANSFER,
-    CompetenceRef,
-    Holder,
-)
+from socle.routage.routing.results import CompetenceRef, Holder
 from socle.territoires.models import (
     Collectivite,
     Competence,
     CompetenceOverride,
     CompetenceTransfer,
 )
-
-COMMUNE = str(Collectivite.Kind.COMMUNE)
-EPCI = str(Collectivite.Kind.EPCI)
-DEPARTEMENT = str(Collectivite.Kind.DEPARTEMENT)
-REGION = str(Collectivite.Kind.REGION)
-
-
-@dataclass(frozen=True, slots=True)
-class CommuneRow:
-    """What competence resolution needs to know of a commune."""
-
-    id: int
-    code: str
-    nom: str
-    epci_id: int | None
-    epci_type: str
-    departement_id: int | None
-    region_id: int | None
+from socle.territoires.rules import (  # noqa: F401 - the rule, re-exported for the router
+    COMMUNE,
+    DEPARTEMENT,
+    EPCI,
+    REGION,
+    CommuneRow,
+    resolve,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,40 +36,6 @@ class CompetenceRule:
     ref: CompetenceRef
     # Where its answers are cached in a router.
     position: int = 0
-
-
-def resolve(
-    commune: CommuneRow,
-    competence: CompetenceRule,
-    transfers: Mapping[tuple[int, int], bool],
-    overrides: Mapping[tuple[int, int], int],
-) -> tuple[int, str]:
-    """Return the id of the collectivité holding the competence for the commune, and why."""
-    holder = overrides.get((commune.id, competence.id))
-    if holder is not None:
-        return holder, REASON_OVERRIDE
-    epci = commune.epci_id
-    level = competence.default_level
-    if epci is not None:
-        transferred = transfers.get((epci, competence.id))
-        if transferred is True:
-            return epci, REASON_TRANSFER
-        if transferred is False:
-            # The EPCI explicitly does not hold it: what it would have held stays communal.
-            if level == DEPARTEMENT and commune.departement_id is not None:
-                return commune.departement_id, REASON_DEFAULT
-            if level == REGION and commune.region_id is not None:
-                return commune.region_id, REASON_DEFAULT
-            return commune.id, REASON_TRANSFER
-        if commune.epci_type in competence.epci_types:
-            return epci, REASON_LAW
-        if level == EPCI:
-            return epci, REASON_DEFAULT
-    if level == DEPARTEMENT and commune.departement_id is not None:
-        return commune.departement_id, REASON_DEFAULT
-    if level == REGION and commune.region_id is not None:
-        return commune.region_id, REASON_DEFAULT
-    return commune.id, REASON_DEFAULT
 
 
 def resolve_holders(commune: Collectivite, competences: Sequence[Competence]) -> dict[int, Holder]:

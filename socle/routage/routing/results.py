@@ -9,17 +9,19 @@ from typing import Any, NamedTuple
 import numpy as np
 from django.utils.translation import gettext as _
 
+from socle.territoires.rules import (  # noqa: F401 - part of the results' vocabulary
+    REASON_DEFAULT,
+    REASON_LAW,
+    REASON_OVERRIDE,
+    REASON_TRANSFER,
+)
+
 # Result statuses.
 OK = "ok"
 HORS_FRANCE = "hors_france"
 HORS_COMMUNE = "hors_commune"
 
-# Why the holder holds the competence.
-REASON_OVERRIDE = "override"
-REASON_TRANSFER = "transfert"
-REASON_LAW = "loi"
-REASON_DEFAULT = "defaut"
-
+# Why the holder holds the competence: the rule's codes (socle.territoires.rules).
 # How the service was chosen, or why there is none.
 SERVICE_SECTOR = "secteur"
 SERVICE_GENERAL = "general"

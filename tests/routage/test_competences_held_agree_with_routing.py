@@ -2,8 +2,8 @@
 
 import pytest
 
-from socle.membres.territory import competences_held_by
 from socle.routage.routing import resolve_holders
+from socle.territoires.holdings import competences_held_by
 from socle.territoires.models import (
     Collectivite,
     Competence,

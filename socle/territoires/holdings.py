@@ -1,11 +1,9 @@
-"""Reads of a member's territory for its back office: competences it holds, its outline.
-
-`routage` sits above `membres`, so the back office cannot ask the router who holds what. The
-rule below is the same as `socle.routage.routing.resolution.resolve`, read from the territory's
-tables; `tests/membres/test_competences_held_agree_with_routing.py` keeps the two equal.
-"""
+"""What a collectivité holds in its territory (the competences, by the rule routing applies),
+and its outline: reads for the members' back office, which sits below routing."""
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import shapely
 
@@ -16,41 +14,32 @@ from socle.territoires.models import (
     CompetenceOverride,
     CompetenceTransfer,
 )
+from socle.territoires.rules import COMMUNE, DEPARTEMENT, EPCI, REGION, CommuneRow, resolve
 
-COMMUNE = str(Collectivite.Kind.COMMUNE)
-EPCI = str(Collectivite.Kind.EPCI)
-DEPARTEMENT = str(Collectivite.Kind.DEPARTEMENT)
-REGION = str(Collectivite.Kind.REGION)
+
+class _Rule(NamedTuple):
+    id: int
+    default_level: str
+    epci_types: frozenset[str]
+
 
 # Outlines sent to the browser are simplified to about 20 m: enough to draw a sector on.
 OUTLINE_TOLERANCE = 0.0002
 
 
 def _holder_id(commune: Collectivite, epci_type: str, competence: Competence, transfers, overrides):
-    """Who holds `competence` in `commune`: the routing's rule, on the same inputs."""
-    holder = overrides.get((commune.pk, competence.pk))
-    if holder is not None:
-        return holder
-    level = competence.default_level
-    if commune.epci_id is not None:
-        transferred = transfers.get((commune.epci_id, competence.pk))
-        if transferred is True:
-            return commune.epci_id
-        if transferred is False:
-            if level == DEPARTEMENT and commune.departement_id is not None:
-                return commune.departement_id
-            if level == REGION and commune.region_id is not None:
-                return commune.region_id
-            return commune.pk
-        if epci_type in (competence.epci_types or ()):
-            return commune.epci_id
-        if level == EPCI:
-            return commune.epci_id
-    if level == DEPARTEMENT and commune.departement_id is not None:
-        return commune.departement_id
-    if level == REGION and commune.region_id is not None:
-        return commune.region_id
-    return commune.pk
+    """Who holds `competence` in `commune`: the rule routing applies (socle.territoires.rules)."""
+    row = CommuneRow(
+        commune.pk,
+        commune.code,
+        commune.nom,
+        commune.epci_id,
+        epci_type,
+        commune.departement_id,
+        commune.region_id,
+    )
+    rule = _Rule(competence.pk, competence.default_level, frozenset(competence.epci_types or ()))
+    return resolve(row, rule, transfers, overrides)[0]
 
 
 def _communes_served_by(collectivite: Collectivite):
