@@ -21,15 +21,18 @@ venv: $(BIN)/socle
 ## make run: set everything up and serve the platform with the Gironde loaded.
 # The demo logs citizens in with a local fake of FranceConnect (and agents with one of
 # ProConnect) on 127.0.0.1:8001; a background worker (`socle db_worker`) sends the mails
-# (invitations), printed in this terminal.
-DEMO_ENV := DEBUG=1 FRANCECONNECT_FAKE=1 EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
+# (invitations), printed in this terminal; « Qui contacter ? » finds addresses through a local
+# fake of the national address API on 127.0.0.1:8002 (`socle fake_adresse`).
+DEMO_ENV := DEBUG=1 FRANCECONNECT_FAKE=1 EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
+	ADDRESS_API_URL=http://127.0.0.1:8002
 run: venv
 	$(DEMO_ENV) $(BIN)/socle demo
-	@echo "FranceConnect fictif sur http://127.0.0.1:8001 ; les courriels s'affichent ici."
+	@echo "FranceConnect fictif sur http://127.0.0.1:8001 ; API Adresse fictive sur http://127.0.0.1:8002 ; les courriels s'affichent ici."
 	@$(DEMO_ENV) $(BIN)/socle fake_franceconnect --port 8001 & FC=$$!; \
+	$(DEMO_ENV) $(BIN)/socle fake_adresse --port 8002 & ADRESSE=$$!; \
 	$(DEMO_ENV) $(BIN)/socle db_worker --no-reload & WORKER=$$!; \
 	$(DEMO_ENV) $(BIN)/socle outbox --loop & SWEEPER=$$!; \
-	trap 'kill $$FC $$WORKER $$SWEEPER 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$FC $$ADRESSE $$WORKER $$SWEEPER 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/socle runserver $(HOST):$(PORT)
 
 demo: venv

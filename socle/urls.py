@@ -32,6 +32,7 @@ urlpatterns = [
     # The personal-data journal's screens live in the back office, next to the member's pages.
     path("gestion/", include("socle.journal.urls")),
     path("gestion/", include("socle.membres.urls")),
+    path("qui-contacter/", include("socle.routage.contact_urls")),
     *module_public,
     path("", include("socle.portail.urls")),
 ]

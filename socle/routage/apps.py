@@ -16,6 +16,9 @@ class RoutageConfig(AppConfig):
         switchable=False,
         gestion_urls="socle.routage.gestion_urls",
         api_urls="socle.routage.api_urls",
+        # « Qui contacter ? »: /<member>/qui-contacter/ here, /qui-contacter/ in socle.urls.
+        public_urls="socle.routage.public_urls",
+        reserved_slugs=("qui-contacter",),
         openapi="socle.routage.openapi.openapi_part",
         mount="",
         menu=(MenuEntry(_("Compétences"), "gestion:routage:competences", "competences.voir"),),
