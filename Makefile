@@ -8,7 +8,7 @@ PORT ?= 8000
 PGDIR := $(CURDIR)/var/pg-test
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run demo test venv system-deps lint test-sqlite test-postgres bench clean
+.PHONY: run demo test venv system-deps lint test-sqlite test-postgres test-production bench clean
 
 $(BIN)/socle: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,8 +64,14 @@ test-postgres: venv system-deps
 	trap '$(PYTHON) scripts/pgcluster.py stop $(PGDIR)' EXIT; \
 	DATABASE_URL=$$URL $(BIN)/pytest -q -p no:cacheprovider
 
-## make test: set everything up, lint, and run the whole suite on SQLite then PostgreSQL.
-test: venv system-deps lint test-sqlite test-postgres
+# The production start (scripts/production_start.sh) on a throwaway PostgreSQL cluster, with
+# production settings: the main pages and a hashed static file must answer 200 (~30 s).
+test-production: venv system-deps
+	PYTHON=$(PYTHON) scripts/production_check.sh
+
+## make test: set everything up, lint, run the whole suite on SQLite then PostgreSQL, then check
+## the production start once.
+test: venv system-deps lint test-sqlite test-postgres test-production
 
 bench: venv system-deps
 	$(BIN)/python bench/import_france.py
@@ -73,4 +79,4 @@ bench: venv system-deps
 	$(BIN)/python bench/journal.py
 
 clean:
-	rm -rf $(VENV) var/pg-test
+	rm -rf $(VENV) var/pg-test var/pg-production

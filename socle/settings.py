@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -48,6 +49,9 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY") or _development_secret_key(
     DATA_DIR, production=not DEBUG and env("SOCLE_ENV", "development") == "production"
 )
+# Former keys, comma-separated, after a rotation: sessions, signed links and second-factor
+# secrets made with them stay valid (remove them once those have expired or been re-encrypted).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -133,6 +137,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below) on every response.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -181,6 +187,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp; Django 5.2 has none built in): only our own files, no
+# inline script nor style (a member's theme colour is a stylesheet: socle.core.views.theme_css).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# A French page when the CSRF check fails (403).
+CSRF_FAILURE_VIEW = "socle.core.views.csrf_failure"
 # How many reverse proxies append to X-Forwarded-For in front of the application (0: none).
 SOCLE_PROXY_COUNT = int(env("SOCLE_PROXY_COUNT", "0"))
 # Fernet key(s) for secrets at rest, comma-separated, the first encrypts (default: from SECRET_KEY).

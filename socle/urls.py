@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from socle.core import views as core_views
 from socle.core.modules import registered_modules
 
 module_api = [
@@ -29,6 +30,8 @@ urlpatterns = [
     path("comptes/", include("socle.comptes.urls")),
     path("comptes/oidc/", include("socle.comptes.oidc.urls")),
     path("gestion/kit/", include("socle.core.urls")),
+    # A member's theme colours as a stylesheet (no inline style: Content-Security-Policy).
+    path("theme/<str:colours>.css", core_views.theme_css, name="theme_css"),
     # The personal-data journal's screens live in the back office, next to the member's pages.
     path("gestion/", include("socle.journal.urls")),
     path("gestion/", include("socle.membres.urls")),

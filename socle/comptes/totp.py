@@ -51,12 +51,16 @@ def secret_encrypt(secret: str) -> str:
     return fernet().encrypt(secret.encode()).decode()
 
 
+class SecretUndecryptable(ValueError):
+    """No configured key (SOCLE_ENCRYPTION_KEY, SECRET_KEY, SECRET_KEY_FALLBACKS) opens a secret."""
+
+
 def secret_decrypt(stored: str) -> str:
-    """Decrypt a stored secret; raise ValueError when no configured key opens it."""
+    """Decrypt a stored secret; raise SecretUndecryptable when no configured key opens it."""
     try:
         return fernet().decrypt(stored.encode()).decode()
     except InvalidToken as error:
-        raise ValueError("No configured key decrypts this TOTP secret.") from error
+        raise SecretUndecryptable("No configured key decrypts this TOTP secret.") from error
 
 
 def new_secret() -> str:

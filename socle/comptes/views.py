@@ -1,6 +1,8 @@
 """Accounts: log in (password, then a second factor when needed) and out, sign up, verify an
 address, passwords, the second factor, my space, and accepting an invitation."""
 
+import functools
+import logging
 import time
 from typing import Any
 
@@ -150,6 +152,37 @@ class Deconnexion(LogoutView):
         return super().post(request, *args, **kwargs)
 
 
+logger = logging.getLogger(__name__)
+
+
+def _undecryptable_secret_page(view):
+    """Answer a clear page, not a 500, when the user's second factor cannot be decrypted.
+
+    It happens after SECRET_KEY or SOCLE_ENCRYPTION_KEY changed without the old key in
+    SECRET_KEY_FALLBACKS or SOCLE_ENCRYPTION_KEY: only an opérateur's reset helps.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except totp.SecretUndecryptable:
+            user = login_pending_user(request) or request.user
+            logger.error(
+                "The second factor of user %s cannot be decrypted with the configured keys "
+                "(SECRET_KEY, SECRET_KEY_FALLBACKS, SOCLE_ENCRYPTION_KEY).",
+                getattr(user, "pk", None),
+            )
+            return render(
+                request,
+                "comptes/second_facteur_indechiffrable.html",
+                {"nav": "connexion"},
+                status=409,
+            )
+
+    return wrapped
+
+
 def _code_step_response(request, template, context, *, form, status):
     context = {"form": form, "nav": "connexion", **context}
     return render(request, f"comptes/{template}", context, status=status)
@@ -158,6 +191,7 @@ def _code_step_response(request, template, context, *, form, status):
 @never_cache
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
+@_undecryptable_secret_page
 def second_facteur(request):
     """Step 2 of the login: a code of the user's authenticator. Throttled per account."""
     user = login_pending_user(request)
@@ -205,6 +239,7 @@ def second_facteur(request):
 @never_cache
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
+@_undecryptable_secret_page
 def second_facteur_activer(request):
     """Enrol an authenticator: during a pending login (mandatory) or from my space (optional)."""
     pending = login_pending_user(request)
@@ -270,6 +305,7 @@ def second_facteur_activer(request):
 @login_required
 @sensitive_post_parameters("code")
 @require_POST
+@_undecryptable_secret_page
 def second_facteur_desactiver(request):
     """Switch an optional second factor off, with a valid code."""
     if second_factor_required(request.user):

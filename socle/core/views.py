@@ -3,18 +3,24 @@
 It is public (nothing in it is real) but kept out of search engines.
 """
 
+import re
 from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
+from socle.core.colours import theme_colours
 from socle.core.templatetags.socle_kit import badge
+
+HEX_COLOUR = re.compile(r"[0-9a-f]{6}")
+MAX_THEME_COLOURS = 500
 
 PAGE_SIZE = 8
 STATUSES = {
@@ -140,4 +146,37 @@ def kit(request: HttpRequest) -> HttpResponse:
         },
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a French page (403) instead of Django's English one."""
+    return render(request, "403_csrf.html", {"reason": reason}, status=403)
+
+
+@require_safe
+def theme_css(request: HttpRequest, colours: str) -> HttpResponse:
+    """A member's theme as a stylesheet, so that pages need no inline style (CSP).
+
+    ``colours`` is ``RRGGBB`` or ``RRGGBB.RRGGBB…``: the first is the page's theme (``:root``),
+    every one also gets a class ``couleur-RRGGBB`` (a member's tag, card or swatch). The address
+    says everything the answer holds, so browsers keep it for a year.
+    """
+    parts = colours.lower().split(".")
+    if len(parts) > MAX_THEME_COLOURS or not all(HEX_COLOUR.fullmatch(part) for part in parts):
+        raise Http404
+    rules = []
+    for index, part in enumerate(parts):
+        c = theme_colours(f"#{part}")
+        properties = (
+            f"--theme:{c['theme']};--on-theme:{c['on_theme']};--theme-text:{c['theme_text']};"
+        )
+        if index == 0:
+            rules.append(f":root{{{properties}}}")
+        rules.append(
+            f".couleur-{part}{{{properties}--card-colour:{c['theme']};}}"
+            f".swatch.couleur-{part}{{background:{c['theme']};}}"
+        )
+    response = HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

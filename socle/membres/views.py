@@ -154,13 +154,15 @@ def tableau(request):
                 "%(count)s collectivité", "%(count)s collectivités", len(membres)
             )
             % {"count": len(membres)},
+            # The members' colours, for the theme stylesheet's swatches (no inline style).
+            "page_colours": membres,
             "membre_columns": [_("Collectivité"), _("Type"), _("Adresse publique"), _("État")],
             "membre_rows": [
                 [
                     format_html(
-                        '<span class="swatch" style="background: {}" aria-hidden="true"></span> '
+                        '<span class="swatch couleur-{}" aria-hidden="true"></span> '
                         '<a href="{}">{}</a>',
-                        colour_or_default(m.couleur),
+                        colour_or_default(m.couleur)[1:],
                         reverse("gestion:membre", args=[m.slug]),
                         m.collectivite.nom,
                     ),

@@ -84,6 +84,8 @@ def accueil(request):
             "query": query,
             "results": results,
             "membres": [{"membre": m, "kind": _kind_label(m.collectivite)} for m in membres],
+            # The members' colours, for the theme stylesheet (no inline style).
+            "page_colours": [*membres, *(r["membre"] for r in results if r["membre"])],
         },
     )
 

@@ -103,5 +103,9 @@ def test_it_ignores_a_colour_that_is_not_rrggbb():
 
 
 def test_it_injects_the_member_colour_as_a_custom_property(client, demo_members):
+    # Through the theme stylesheet: the Content-Security-Policy allows no inline style.
     html = client.get("/bordeaux/").content.decode()
-    assert "--theme:#8c1d18;" in html
+    assert 'href="/theme/8c1d18' in html
+    stylesheet = html.split('href="/theme/8c1d18', 1)[1].split('"', 1)[0]
+    css = client.get("/theme/8c1d18" + stylesheet).content.decode()
+    assert ":root{--theme:#8c1d18;" in css

@@ -9,12 +9,14 @@ from typing import Any
 from django import template
 from django.core.paginator import Page
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from socle.core import charts
+from socle.core.colours import colour_or_default
 
 register = template.Library()
 
@@ -141,3 +143,25 @@ def bar_chart(title: str, labels, values, **options) -> SafeString:
 def line_chart(title: str, labels, series, **options) -> SafeString:
     """`{% line_chart "Titre" labels series %}`: see ``socle.core.charts.line_chart``."""
     return charts.line_chart(title, labels, series, **options)
+
+
+@register.simple_tag
+def theme_css_url(colour: str | None = None, others: Any = ()) -> str:
+    """The address of the theme stylesheet: the page's colour, then the others the page shows.
+
+    ``others`` are colours (or objects with a ``couleur``) that classes ``couleur-RRGGBB`` style
+    (see ``colour_class``); with a Content-Security-Policy, pages carry no inline style.
+    """
+    page = colour_or_default(colour)[1:]
+    rest: list[str] = []
+    for other in others or ():
+        value = colour_or_default(getattr(other, "couleur", other))[1:]
+        if value != page and value not in rest:
+            rest.append(value)
+    return reverse("theme_css", args=[".".join([page, *sorted(rest)])])
+
+
+@register.filter
+def colour_class(colour: str | None) -> str:
+    """The class that gives an element a colour's theme (``theme_css_url`` must list it)."""
+    return "couleur-" + colour_or_default(colour)[1:]
