@@ -227,14 +227,15 @@ def impact_lines(impact: dict) -> list[str]:
         parties[c["apres"]]["nom"]
         for c in impact["communes"]
         if parties[c["apres"]]["membre_id"] is None
+        and parties[c["apres"]]["kind"] == Collectivite.Kind.COMMUNE
     ]
     if outside:
         lines.append(
             ngettext(
-                "%(n)d collectivité qui la reçoit n’est pas membre (la commune (non membre) : "
-                "son contact public) : %(noms)s.",
-                "%(n)d collectivités qui la reçoivent ne sont pas membres (la commune (non "
-                "membre) : son contact public) : %(noms)s.",
+                "%(n)d commune qui la reçoit n’est pas membre : elle sera indiquée comme "
+                "« la commune (non membre) », avec son contact public : %(noms)s.",
+                "%(n)d communes qui la reçoivent ne sont pas membres : chacune sera indiquée "
+                "comme « la commune (non membre) », avec son contact public : %(noms)s.",
                 len(outside),
             )
             % {"n": len(outside), "noms": _names(outside)}
