@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -21,17 +22,19 @@ from socle.territoires.models import (
 )
 
 
+def _alphabetical(text: str) -> str:
+    """Sort key that files « Bègles » before « Blanquefort », as a French reader expects."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
 def _communes_in_scope(membre: Membre) -> list[Collectivite]:
     """The communes whose holders the member's rules decide: its own, or its EPCI's."""
     collectivite = membre.collectivite
     if collectivite.kind == Collectivite.Kind.EPCI:
-        return list(
-            Collectivite.objects.filter(
-                kind=Collectivite.Kind.COMMUNE, epci=collectivite, active=True
-            )
-            .select_related("epci")
-            .order_by("nom", "code")
-        )
+        communes = Collectivite.objects.filter(
+            kind=Collectivite.Kind.COMMUNE, epci=collectivite, active=True
+        ).select_related("epci")
+        return sorted(communes, key=lambda c: (_alphabetical(c.nom), c.code))
     if collectivite.kind == Collectivite.Kind.COMMUNE:
         return list(Collectivite.objects.select_related("epci").filter(pk=collectivite.pk))
     return []
