@@ -47,6 +47,11 @@ PERMISSIONS: dict[str, Permission] = {
         "Fixer les exceptions et transferts de compétences", {K.ADMINISTRATEUR}, OPERATEUR
     ),
     "competences.confier": _p("Confier une compétence à une autre collectivité", (), OPERATEUR),
+    "competences.arbitrer": _p(
+        "Appliquer sans leur accord un changement de compétence qui touche d’autres membres",
+        (),
+        OPERATEUR,
+    ),
     "audit.lire": _p("Lire l’historique des modifications", {K.ADMINISTRATEUR}, OPERATEUR),
     "usagers.assister": _p(
         "Retrouver le compte d’un usager (journalisé)",

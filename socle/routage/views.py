@@ -10,8 +10,20 @@ from socle.membres.decorators import membre_view
 from socle.membres.forms import OverrideForm, TransferForm, add_service_errors, alphabetical
 from socle.membres.permissions import grants_for
 from socle.membres.views import membre_render
+from socle.routage.models import CompetenceChangeRequest
 from socle.routage.routing import resolve_holders
-from socle.routage.services import competence_override_set, competence_transfer_set
+from socle.routage.selectors import (
+    competence_change_impact,
+    competence_requests_for_membre,
+    get_competence_request_for_membre,
+    impact_lines,
+)
+from socle.routage.services import (
+    competence_change_approve,
+    competence_change_check,
+    competence_change_refuse,
+    competence_change_submit,
+)
 from socle.territoires.models import Collectivite, Competence
 
 
@@ -30,14 +42,80 @@ def _holders(commune: Collectivite, competences) -> dict[int, dict]:
     return holders
 
 
+def _proposal(form: OverrideForm | TransferForm) -> dict:
+    """The proposed rule of a valid form, as the services take it."""
+    if isinstance(form, OverrideForm):
+        return {"transferred": None, "holder": form.holder_collectivite()}
+    return {"transferred": form.transferred(), "holder": None}
+
+
+def _confirmation(request, membre, form, proposal: dict) -> dict:
+    """What the confirmation step shows: the effect, and whether others must agree."""
+    impact = competence_change_impact(
+        membre=membre, competence=form.cleaned_data["competence"], **proposal
+    )
+    others = [
+        party["nom"]
+        for party in impact["parties"]
+        if party["membre_id"] is not None and party["membre_id"] != membre.pk
+    ]
+    arbitrates = grants_for(request.user).has("competences.arbitrer", membre)
+    return {
+        "lines": impact_lines(impact),
+        "fingerprint": impact["fingerprint"],
+        "fields": [(name, form.data.get(name, "")) for name in form.fields],
+        "others": others,
+        "applies_now": not others or arbitrates,
+        "arbitrates": arbitrates and bool(others),
+    }
+
+
+def _requests(request, membre) -> list[dict]:
+    """The pending requests the member made or must decide, with what each would do."""
+    grants = grants_for(request.user)
+    can_manage = grants.has("competences.gerer", membre)
+    arbitrates = grants.has("competences.arbitrer", membre)
+    rows = []
+    for change in competence_requests_for_membre(membre):
+        affected = list(change.affected_members.all())
+        agreed = {agreement.membre_id for agreement in change.agreements.all()}
+        to_decide = membre in affected and membre.pk not in agreed
+        rows.append(
+            {
+                "request": change,
+                "lines": impact_lines(change.impact),
+                "requester": change.membre.collectivite.nom,
+                "waiting": [m.collectivite.nom for m in affected if m.pk not in agreed],
+                "agreed": [m.collectivite.nom for m in affected if m.pk in agreed],
+                "can_decide": arbitrates or (can_manage and to_decide),
+                "proposal": _proposal_label(change),
+            }
+        )
+    return rows
+
+
+def _proposal_label(change: CompetenceChangeRequest) -> str:
+    nom = change.competence.nom
+    if change.kind == CompetenceChangeRequest.Kind.TRANSFER:
+        state = {None: _("selon la loi"), True: _("transférée"), False: _("non transférée")}
+        return _("%(c)s : %(s)s") % {"c": nom, "s": state[change.transferred]}
+    holder = change.holder.nom if change.holder else _("règle générale")
+    return _("%(c)s : exercée par %(h)s") % {"c": nom, "h": holder}
+
+
 @membre_view("competences.voir")
 def competences(request, membre):
-    """Who holds each competence; an administrator sets exceptions or transfers."""
+    """Who holds each competence; an administrator sets exceptions or transfers.
+
+    A change is saved in two steps: the form, then its effect to confirm. When it gives or takes
+    the competence from another member, confirming asks that member (unless an opérateur acts).
+    """
     collectivite = membre.collectivite
     can_manage = grants_for(request.user).has("competences.gerer", membre)
     catalogue = sorted(Competence.objects.all(), key=lambda c: alphabetical(c.nom))
     form: OverrideForm | TransferForm | None = None
     status = 200
+    confirmation = None
     posted = request.POST if request.method == "POST" else None
     if collectivite.kind == Collectivite.Kind.COMMUNE:
         form = OverrideForm(posted, commune=collectivite)
@@ -48,27 +126,36 @@ def competences(request, membre):
         if not can_manage or form is None:
             raise PermissionDenied
         if form.is_valid():
+            proposal = _proposal(form)
             try:
-                if isinstance(form, OverrideForm):
-                    competence_override_set(
+                if request.POST.get("confirmer"):
+                    change = competence_change_submit(
                         acting_user=request.user,
                         membre=membre,
                         competence=form.cleaned_data["competence"],
-                        holder=form.holder_collectivite(),
+                        fingerprint=request.POST.get("empreinte", ""),
+                        **proposal,
                     )
                 else:
-                    competence_transfer_set(
-                        acting_user=request.user,
-                        membre=membre,
-                        competence=form.cleaned_data["competence"],
-                        transferred=form.transferred(),
-                    )
+                    competence_change_check(request.user, membre, proposal["holder"])
+                    confirmation = _confirmation(request, membre, form, proposal)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, _("La règle a été enregistrée."))
-                return redirect("gestion:routage:competences", slug=membre.slug)
-        status = 400
+                if confirmation is None:
+                    if change is None:
+                        messages.success(request, _("La règle a été enregistrée."))
+                    else:
+                        messages.success(
+                            request,
+                            _(
+                                "Ce changement touche d’autres membres : il leur a été "
+                                "demandé. Il sera appliqué quand chacun aura donné son accord."
+                            ),
+                        )
+                    return redirect("gestion:routage:competences", slug=membre.slug)
+        if confirmation is None:
+            status = 400
 
     table = None
     if collectivite.kind == Collectivite.Kind.COMMUNE:
@@ -128,8 +215,51 @@ def competences(request, membre):
             "can_manage": can_manage,
             "table": table,
             "form": form if can_manage else None,
+            "confirmation": confirmation,
+            "requests": _requests(request, membre),
         },
-        title=_("Compétences : %(nom)s") % {"nom": collectivite.nom},
+        title=(_("Erreur : %(title)s") if status == 400 else "%(title)s")
+        % {"title": _("Compétences : %(nom)s") % {"nom": collectivite.nom}},
         crumbs=(_("Compétences"),),
         status=status,
     )
+
+
+@membre_view("competences.gerer", methods=["POST"])
+def competence_request_decide(request, membre, pk):
+    """Approve or refuse, for this member, a pending change request (POST only)."""
+    change = get_competence_request_for_membre(membre, pk)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "approuver":
+            change = competence_change_approve(
+                acting_user=request.user, change_request=change, membre=membre
+            )
+        elif decision == "refuser":
+            change = competence_change_refuse(
+                acting_user=request.user,
+                change_request=change,
+                membre=membre,
+                reason=request.POST.get("motif", "")[:2000],
+            )
+        else:
+            raise ValidationError(_("Choisissez d’approuver ou de refuser la demande."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("gestion:routage:competences", slug=membre.slug)
+    text = {
+        CompetenceChangeRequest.Status.APPLIED: _("Le changement a été appliqué."),
+        CompetenceChangeRequest.Status.REFUSED: _("La demande a été refusée."),
+        CompetenceChangeRequest.Status.STALE: _(
+            "La situation a changé depuis la demande : elle n’a pas été appliquée."
+        ),
+        CompetenceChangeRequest.Status.PENDING: _(
+            "Votre accord est enregistré ; d’autres membres doivent encore donner le leur."
+        ),
+    }[CompetenceChangeRequest.Status(change.status)]
+    if change.status == CompetenceChangeRequest.Status.STALE:
+        messages.error(request, text)
+    else:
+        messages.success(request, text)
+    return redirect("gestion:routage:competences", slug=membre.slug)

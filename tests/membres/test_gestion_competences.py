@@ -4,6 +4,7 @@ import pytest
 
 from socle.territoires.models import Competence, CompetenceOverride, CompetenceTransfer
 from tests.helpers.a11y import assert_accessible
+from tests.helpers.competences import preview, propose
 
 pytestmark = pytest.mark.django_db
 
@@ -24,21 +25,23 @@ def test_it_shows_who_holds_each_competence_in_a_commune(client, demo_members):
 def test_it_sets_and_removes_an_exception(client, demo_members):
     client.force_login(demo_members.admin_pessac)
     pessac = demo_members.pessac.collectivite
-    voirie = Competence.objects.get(code="voirie")
+    eclairage = Competence.objects.get(code="eclairage-public")
     page = client.get("/gestion/pessac/competences/")
     assert "Définir une exception" in page.content.decode()
     assert_accessible(page)
 
-    # The commune takes back, for itself, what the law gives its métropole.
-    response = client.post(
-        "/gestion/pessac/competences/", {"competence": voirie.pk, "holder": pessac.pk}
-    )
+    # The commune says, for itself, that it keeps what the law gives it; the effect is shown
+    # first, then confirmed.
+    shown = preview(client, "pessac", {"competence": eclairage.pk, "holder": pessac.pk})
+    assert "Vérifier l’effet du changement" in shown.content.decode()
+    assert_accessible(shown)
+    response = propose(client, "pessac", {"competence": eclairage.pk, "holder": pessac.pk})
     assert response.status_code == 302
-    override = CompetenceOverride.objects.get(commune=pessac, competence=voirie)
+    override = CompetenceOverride.objects.get(commune=pessac, competence=eclairage)
     assert override.holder_id == pessac.pk
 
-    client.post("/gestion/pessac/competences/", {"competence": voirie.pk, "holder": ""})
-    assert not CompetenceOverride.objects.filter(commune=pessac, competence=voirie).exists()
+    propose(client, "pessac", {"competence": eclairage.pk, "holder": ""})
+    assert not CompetenceOverride.objects.filter(commune=pessac, competence=eclairage).exists()
 
 
 def test_it_lets_only_an_operateur_hand_a_competence_to_another_collectivite(
@@ -55,7 +58,7 @@ def test_it_lets_only_an_operateur_hand_a_competence_to_another_collectivite(
     assert not CompetenceOverride.objects.exists()
 
     client.force_login(operateur)
-    assert client.post("/gestion/pessac/competences/", handing).status_code == 302
+    assert propose(client, "pessac", handing).status_code == 302
     assert CompetenceOverride.objects.get(commune=pessac).holder_id == pessac.epci_id
 
 
@@ -80,10 +83,7 @@ def test_it_records_a_transfer_for_an_epci(client, operateur, demo_members):
     assert "Enregistrer un transfert" in page.content.decode()
     assert_accessible(page)
 
-    response = client.post(
-        "/gestion/bordeaux-metropole/competences/",
-        {"competence": eclairage.pk, "state": "oui"},
-    )
+    response = propose(client, "bordeaux-metropole", {"competence": eclairage.pk, "state": "oui"})
     assert response.status_code == 302
     assert CompetenceTransfer.objects.get(epci=metropole, competence=eclairage).transferred
 
@@ -92,9 +92,7 @@ def test_it_records_a_transfer_for_an_epci(client, operateur, demo_members):
     row = html.split("Éclairage public")[1].split("</tr>")[0]
     assert "Bordeaux Métropole" in row
 
-    client.post(
-        "/gestion/bordeaux-metropole/competences/", {"competence": eclairage.pk, "state": "loi"}
-    )
+    propose(client, "bordeaux-metropole", {"competence": eclairage.pk, "state": "loi"})
     assert not CompetenceTransfer.objects.filter(epci=metropole, competence=eclairage).exists()
 
 

@@ -11,3 +11,29 @@ def fresh_router():
     routing.reset_router()
     yield
     routing.reset_router()
+
+
+@pytest.fixture
+def admin_metropole(demo_members):
+    """An administrator of Bordeaux Métropole."""
+    from socle.membres.models import Role
+    from tests.helpers.personas import persona
+
+    return persona(
+        "marc.admin@bordeaux-metropole.example.fr",
+        kind=Role.Kind.ADMINISTRATEUR,
+        membre=demo_members.metropole,
+    )
+
+
+@pytest.fixture
+def admin_bordeaux(demo_members):
+    """An administrator of Bordeaux."""
+    from socle.membres.models import Role
+    from tests.helpers.personas import persona
+
+    return persona(
+        "berenice.admin@bordeaux.example.fr",
+        kind=Role.Kind.ADMINISTRATEUR,
+        membre=demo_members.bordeaux,
+    )

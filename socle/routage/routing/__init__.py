@@ -54,7 +54,11 @@ from socle.routage.routing.inputs import (
     check_coordinates,
     parse_coordinate,
 )
-from socle.routage.routing.resolution import resolve_holder, resolve_holders
+from socle.routage.routing.resolution import (
+    holder_ids_under_rules,
+    resolve_holder,
+    resolve_holders,
+)
 from socle.routage.routing.results import (
     HORS_COMMUNE,
     HORS_FRANCE,
@@ -108,6 +112,7 @@ __all__ = [
     "check_coordinates",
     "commune_at",
     "get_router",
+    "holder_ids_under_rules",
     "parse_coordinate",
     "preload_router",
     "reason_label",

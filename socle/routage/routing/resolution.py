@@ -93,3 +93,39 @@ def resolve_holders(commune: Collectivite, competences: Sequence[Competence]) ->
 def resolve_holder(commune: Collectivite, competence: Competence) -> Holder:
     """Return who holds one competence in a commune, read from the database (for pages)."""
     return resolve_holders(commune, [competence])[competence.pk]
+
+
+def holder_ids_under_rules(
+    communes: Sequence[Collectivite],
+    competence: Competence,
+    *,
+    transfers: Mapping[tuple[int, int], bool],
+    overrides: Mapping[tuple[int, int], int],
+) -> dict[int, int]:
+    """Return, for each commune, the id of the holder the given rules would give (read-only).
+
+    The rules are passed in, not read: a caller compares the rules in force with proposed ones
+    (the impact of a change, before it is saved). The communes need their EPCI loaded.
+    """
+    rule = CompetenceRule(
+        competence.pk,
+        competence.code,
+        competence.nom,
+        competence.default_level,
+        frozenset(competence.epci_types or ()),
+        CompetenceRef(competence.code, competence.nom),
+    )
+    holders = {}
+    for commune in communes:
+        epci = commune.epci
+        row = CommuneRow(
+            commune.pk,
+            commune.code,
+            commune.nom,
+            commune.epci_id,
+            epci.epci_type if epci is not None else "",
+            commune.departement_id,
+            commune.region_id,
+        )
+        holders[commune.pk] = resolve(row, rule, transfers, overrides)[0]
+    return holders
