@@ -3,7 +3,7 @@ socle.territoires.rules)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from socle.membres.models import Membre
