@@ -17,14 +17,17 @@ Raw SQL can still change rows: the chain check is what makes such a change visib
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
 from django.db import transaction
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.ipv6 import clean_ipv6_address
 from django.utils.translation import gettext as _
 
@@ -205,10 +208,58 @@ def journal_record(
     return entry
 
 
+def parse_stored_datetime(value) -> datetime | None:
+    """Return a stored date as an aware datetime, or None when it cannot be read.
+
+    The journal reads its dates as text (`created_raw`) so that one malformed row, written
+    around `journal_record`, cannot break a page or the chain check: it shows as broken instead.
+    """
+    if isinstance(value, datetime):
+        parsed: datetime | None = value
+    else:
+        try:
+            parsed = parse_datetime(str(value or "").strip())
+        except (ValueError, OverflowError):
+            return None
+    if parsed is None:
+        return None
+    if timezone.is_naive(parsed):
+        # SQLite stores UTC without an offset.
+        parsed = parsed.replace(tzinfo=UTC)
+    try:
+        parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+    return parsed
+
+
+def _unreadable(row: dict) -> str:
+    """Return which stored value of a row cannot be read ("" when every one can)."""
+    if row.get("created_at") is None:
+        return _("sa date")
+    if row.get("ip") not in (None, "") and _normalise_ip(row["ip"]) is None:
+        return _("son adresse IP")
+    for name in ("previous_hash", "entry_hash"):
+        value = row.get(name)
+        if not isinstance(value, str) or len(value) != 64:
+            return _("son empreinte")
+    return ""
+
+
 def _walk(rows, previous_hash: str, count: int) -> VerifyReport:
     """Check rows (in id order) against the chain that ends with previous_hash."""
     last_id = None
     for row in rows:
+        unreadable = _unreadable(row)
+        if unreadable:
+            return VerifyReport(
+                ok=False,
+                count=count,
+                head=previous_hash,
+                broken_id=row["id"],
+                reason=_("l’entrée n°%(id)s est illisible (%(what)s)")
+                % {"id": row["id"], "what": unreadable},
+            )
         if row["previous_hash"] != previous_hash:
             return VerifyReport(
                 ok=False,
@@ -221,7 +272,7 @@ def _walk(rows, previous_hash: str, count: int) -> VerifyReport:
                 )
                 % {"id": row["id"]},
             )
-        if compute_entry_hash(row, previous_hash) != row["entry_hash"]:
+        if _safe_hash(row, previous_hash) != row["entry_hash"]:
             return VerifyReport(
                 ok=False,
                 count=count,
@@ -235,13 +286,49 @@ def _walk(rows, previous_hash: str, count: int) -> VerifyReport:
     return VerifyReport(ok=True, count=count, head=previous_hash, last_id=last_id)
 
 
-def _rows(after_id: int = 0, chunk_size: int = 2000):
-    return (
-        PersonalDataAccess.objects.filter(id__gt=after_id)
-        .order_by("id")
-        .values("id", "previous_hash", "entry_hash", *HASHED_FIELDS)
-        .iterator(chunk_size=chunk_size)
+def _safe_hash(row: dict, previous_hash: str) -> str | None:
+    try:
+        return compute_entry_hash(row, previous_hash)
+    except (TypeError, ValueError, AttributeError, OverflowError):
+        return None
+
+
+# The columns the chain check reads; the date as text, parsed row by row (see
+# parse_stored_datetime), so that a malformed date is one broken entry and not an exception.
+_CHAIN_COLUMNS = (
+    "id",
+    "previous_hash",
+    "entry_hash",
+    *(f for f in HASHED_FIELDS if f != "created_at"),
+)
+
+
+def chain_rows(queryset=None):
+    """Return a values() queryset of chain rows whose date is read as text (`created_raw`)."""
+    queryset = PersonalDataAccess.objects.all() if queryset is None else queryset
+    return queryset.annotate(created_raw=Cast("created_at", CharField())).values(
+        *_CHAIN_COLUMNS, "created_raw"
     )
+
+
+def _decoded(rows):
+    for row in rows:
+        row["created_at"] = parse_stored_datetime(row.pop("created_raw"))
+        yield row
+
+
+def _rows(after_id: int = 0, chunk_size: int = 2000):
+    """Yield the chain's rows after `after_id`, in id order, by keyset pages of chunk_size."""
+    while True:
+        page = list(
+            chain_rows(PersonalDataAccess.objects.filter(id__gt=after_id).order_by("id"))[
+                :chunk_size
+            ]
+        )
+        if not page:
+            return
+        yield from _decoded(page)
+        after_id = page[-1]["id"]
 
 
 def _checkpoint_move(report: VerifyReport) -> None:
@@ -278,15 +365,13 @@ def journal_verify_recent() -> VerifyReport:
     checkpoint = JournalCheckpoint.objects.filter(pk=1).first()
     if checkpoint is None:
         return journal_verify()
-    anchor = (
-        PersonalDataAccess.objects.filter(pk=checkpoint.entry_id)
-        .values("previous_hash", "entry_hash", *HASHED_FIELDS)
-        .first()
+    anchor = next(
+        _decoded(chain_rows(PersonalDataAccess.objects.filter(pk=checkpoint.entry_id))), None
     )
     if (
         anchor is None
         or anchor["entry_hash"] != checkpoint.entry_hash
-        or compute_entry_hash(anchor, anchor["previous_hash"]) != checkpoint.entry_hash
+        or _safe_hash(anchor, anchor["previous_hash"]) != checkpoint.entry_hash
     ):
         return VerifyReport(
             ok=False,

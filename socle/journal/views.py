@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -40,6 +42,7 @@ from socle.journal.selectors import (
     journal_data_kinds,
     journal_entries,
     journal_membres,
+    readable,
     support_link_token,
 )
 from socle.journal.services import journal_record, journal_verify_recent
@@ -49,6 +52,10 @@ from socle.membres.views import membre_menu
 SUPPORT_DATA = gettext_lazy("identité et coordonnées")
 SUPPORT_CHANNEL = gettext_lazy("back-office : assistance aux usagers")
 PAGE_SIZE = 50
+# The dates a filter accepts: the journal cannot hold older entries, and later ones would only
+# overflow the date arithmetic (9999-12-31 + one day).
+FILTER_FIRST_DAY = date(2000, 1, 1)
+FILTER_LAST_DAY = date(2999, 12, 31)
 
 
 # Forms: they check the shape of the input; the journal's functions decide the rest.
@@ -122,6 +129,24 @@ class JournalFilterForm(forms.Form):
             membre.queryset = journal_membres(scope=scope)
         else:
             del self.fields["membre"]
+
+    def _clean_day(self, name: str):
+        day = self.cleaned_data.get(name)
+        if day is not None and not (FILTER_FIRST_DAY <= day <= FILTER_LAST_DAY):
+            raise ValidationError(
+                _("Saisissez une date entre le %(first)s et le %(last)s.")
+                % {
+                    "first": date_format(FILTER_FIRST_DAY, "j F Y"),
+                    "last": date_format(FILTER_LAST_DAY, "j F Y"),
+                }
+            )
+        return day
+
+    def clean_du(self):
+        return self._clean_day("du")
+
+    def clean_au(self):
+        return self._clean_day("au")
 
     def clean(self):
         super().clean()
@@ -297,6 +322,7 @@ def _journal_page(request, scope: JournalScope):
             "scope": scope,
             "form": form,
             "page": page,
+            "entries": list(readable(page.object_list)),
             "report": journal_verify_recent(),
             "export_url": export_url,
             "query": _filter_query(request) if form.is_bound else "",
