@@ -66,3 +66,27 @@ class JournalCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"vérifié jusqu'à {self.entry_id}"
+
+
+class PublishedCheckpoint(models.Model):
+    """A signed statement of the chain's head: « the journal held `entry_count` entries, the
+    last one n°`entry_id` with hash `entry_hash`, at `created_at` ».
+
+    Written by `socle journal checkpoint` (periodically, and on demand) and copied out of the
+    database (`--export`, the ethics committee's download): `socle journal verify` fails when
+    the chain no longer reaches a checkpoint, so deleting the newest entries shows.
+    """
+
+    number = models.PositiveBigIntegerField(unique=True)
+    entry_id = models.PositiveBigIntegerField()
+    entry_hash = models.CharField(max_length=64)
+    entry_count = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    # HMAC-SHA256 (hex) of the canonical checkpoint, keyed by JOURNAL_SIGNING_KEY or SECRET_KEY.
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"point de contrôle n°{self.number} (entrée {self.entry_id})"

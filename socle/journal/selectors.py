@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from socle.comptes.models import Identity, User
-from socle.journal.models import PersonalDataAccess
+from socle.journal.models import PersonalDataAccess, PublishedCheckpoint
 from socle.journal.services import parse_stored_datetime
 from socle.membres.models import STRUCTURE_ROLES, Membre, Role
 from socle.membres.permissions import grants_for
@@ -343,3 +343,12 @@ def journal_csv_rows(entries):
     for entry in entries:
         record = journal_export_record(entry)
         yield [_spreadsheet_safe(record[key]) for key, _label in EXPORT_COLUMNS]
+
+
+def published_checkpoints() -> QuerySet[PublishedCheckpoint]:
+    """Return the journal's published checkpoints, oldest first (structure-wide: no tenant)."""
+    return PublishedCheckpoint.objects.order_by("number")
+
+
+def latest_published_checkpoint() -> PublishedCheckpoint | None:
+    return PublishedCheckpoint.objects.order_by("-number").first()

@@ -10,13 +10,14 @@
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,10 +43,12 @@ from socle.journal.selectors import (
     journal_data_kinds,
     journal_entries,
     journal_membres,
+    latest_published_checkpoint,
+    published_checkpoints,
     readable,
     support_link_token,
 )
-from socle.journal.services import journal_record, journal_verify_recent
+from socle.journal.services import checkpoint_as_dict, journal_record, journal_verify_recent
 from socle.membres.models import Membre
 from socle.membres.views import membre_menu
 
@@ -325,6 +328,7 @@ def _journal_page(request, scope: JournalScope):
             "entries": list(readable(page.object_list)),
             "report": journal_verify_recent(),
             "export_url": export_url,
+            "checkpoint": latest_published_checkpoint() if scope.structure_wide else None,
             "query": _filter_query(request) if form.is_bound else "",
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
@@ -383,6 +387,23 @@ def journal_structure(request):
 def journal_structure_export(request):
     """Every member's journal, filtered, as CSV."""
     return _csv_response(request, get_journal_scope_for_user(user=request.user))
+
+
+@login_required
+@require_safe
+def journal_checkpoints(request):
+    """The published checkpoints, signed, as JSON: the ethics committee keeps a copy."""
+    get_journal_scope_for_user(user=request.user)
+    body = json.dumps(
+        [checkpoint_as_dict(checkpoint) for checkpoint in published_checkpoints()],
+        ensure_ascii=False,
+        indent=2,
+    )
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = f"journal-points-de-controle-{timezone.localdate():%Y%m%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # The citizen's side.
