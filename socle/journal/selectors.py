@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from socle.comptes.models import Identity, User
-from socle.journal.models import PersonalDataAccess, PublishedCheckpoint
-from socle.journal.services import parse_stored_datetime
+from socle.journal.models import CitizenSearch, PersonalDataAccess, PublishedCheckpoint
+from socle.journal.services import citizen_search_digest, parse_stored_datetime
 from socle.membres.models import STRUCTURE_ROLES, Membre, Role
 from socle.membres.permissions import grants_for
 from socle.membres.selectors import membre_by_slug
@@ -352,3 +352,30 @@ def published_checkpoints() -> QuerySet[PublishedCheckpoint]:
 
 def latest_published_checkpoint() -> PublishedCheckpoint | None:
     return PublishedCheckpoint.objects.order_by("-number").first()
+
+
+def citizen_searches(
+    *, scope: JournalScope, filters: JournalFilters | None = None
+) -> QuerySet[CitizenSearch]:
+    """Return the citizen-support searches of the scope, newest first, narrowed by the filters.
+
+    A filter on the citizen's address matches the searches for that address, found or not
+    (through its keyed digest: the addresses themselves are not kept).
+    """
+    filters = filters or JournalFilters()
+    searches = CitizenSearch.objects.select_related(
+        "agent", "citizen", "membre__collectivite"
+    ).order_by("-id")
+    if scope.membre is not None:
+        searches = searches.filter(membre=scope.membre)
+    elif filters.membre is not None:
+        searches = searches.filter(membre=filters.membre)
+    if filters.agent is not None:
+        searches = searches.filter(agent=filters.agent)
+    if filters.citizen_email.strip():
+        searches = searches.filter(email_digest=citizen_search_digest(filters.citizen_email))
+    if filters.since and filters.since >= _NO_LOWER_BOUND_BEFORE:
+        searches = searches.filter(created_at__gte=_day_start(filters.since))
+    if filters.until and filters.until <= _NO_UPPER_BOUND_AFTER:
+        searches = searches.filter(created_at__lt=_day_start(filters.until + timedelta(days=1)))
+    return searches

@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,7 +36,12 @@ from django.utils.translation import gettext as _
 
 from socle.comptes.models import User
 from socle.comptes.security import client_ip
-from socle.journal.models import JournalCheckpoint, PersonalDataAccess, PublishedCheckpoint
+from socle.journal.models import (
+    CitizenSearch,
+    JournalCheckpoint,
+    PersonalDataAccess,
+    PublishedCheckpoint,
+)
 from socle.membres.permissions import grants_for
 
 # The previous hash of the very first entry.
@@ -584,6 +589,63 @@ def journal_verify_recent() -> VerifyReport:
     )
     _checkpoint_move(report)
     return report
+
+
+# Citizen-support searches: every one recorded, and limited per agent.
+
+CITIZEN_SEARCH_SALT = "socle.journal.citizen-search"
+# At most this many searches per agent in this sliding window (every member together).
+CITIZEN_SEARCH_LIMIT = 20
+CITIZEN_SEARCH_WINDOW = timedelta(minutes=10)
+
+
+class SearchRateExceeded(Exception):
+    """Raised when an agent searched too many addresses lately."""
+
+
+def citizen_search_digest(email: str) -> str:
+    """The keyed digest of an address (case and spaces aside) that a search record keeps.
+
+    Keyed (HMAC), not a bare SHA-256: addresses are guessable, so a plain hash could be reversed
+    by trying a list of them; this one can only be recomputed by Socle.
+    """
+    normalised = (email or "").strip().lower().encode()
+    return salted_hmac(
+        CITIZEN_SEARCH_SALT, normalised, secret=_signing_keys()[0], algorithm="sha256"
+    ).hexdigest()
+
+
+def citizen_search_record(
+    *, acting_user: User, membre, email: str, citizen: User | None, request=None
+) -> CitizenSearch:
+    """Record one search by email address in a member's citizen-support screen.
+
+    Raises SearchRateExceeded, recording nothing, when the agent already made
+    CITIZEN_SEARCH_LIMIT searches in the last CITIZEN_SEARCH_WINDOW: call it before answering.
+    """
+    if acting_user is None or acting_user.pk is None:
+        raise ValidationError(_("L’agent doit être un compte enregistré."))
+    if not grants_for(acting_user).has("usagers.assister", membre):
+        raise ValidationError(_("Vous ne pouvez pas chercher les usagers de ce membre."))
+    with transaction.atomic():
+        # Serialise one agent's searches so that parallel requests cannot overrun the limit.
+        connection = transaction.get_connection()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [1, acting_user.pk])
+        recent = CitizenSearch.objects.filter(
+            agent=acting_user, created_at__gte=timezone.now() - CITIZEN_SEARCH_WINDOW
+        ).count()
+        if recent >= CITIZEN_SEARCH_LIMIT:
+            raise SearchRateExceeded
+        return CitizenSearch.objects.create(
+            agent=acting_user,
+            membre=membre,
+            email_digest=citizen_search_digest(email),
+            found=citizen is not None,
+            citizen=citizen,
+            ip=_client_ip(request),
+        )
 
 
 # Guards, not business logic: they make the ORM refuse what the chain would reveal anyway.

@@ -35,6 +35,7 @@ from socle.journal.selectors import (
     citizen_accesses,
     citizen_by_email,
     citizen_identities,
+    citizen_searches,
     get_citizen_for_support,
     get_journal_scope_for_user,
     get_support_membre_for_user,
@@ -48,7 +49,15 @@ from socle.journal.selectors import (
     readable,
     support_link_token,
 )
-from socle.journal.services import checkpoint_as_dict, journal_record, journal_verify_recent
+from socle.journal.services import (
+    CITIZEN_SEARCH_LIMIT,
+    CITIZEN_SEARCH_WINDOW,
+    SearchRateExceeded,
+    checkpoint_as_dict,
+    citizen_search_record,
+    journal_record,
+    journal_verify_recent,
+)
 from socle.membres.models import Membre
 from socle.membres.views import membre_menu
 
@@ -195,8 +204,33 @@ def usagers(request, slug):
     status = 200
     if form.is_bound:
         if form.is_valid() and form.cleaned_data["email"]:
-            searched = True
-            citizen = citizen_by_email(email=form.cleaned_data["email"])
+            email = form.cleaned_data["email"]
+            citizen = citizen_by_email(email=email)
+            try:
+                citizen_search_record(
+                    acting_user=request.user,
+                    membre=membre,
+                    email=email,
+                    citizen=citizen,
+                    request=request,
+                )
+            except SearchRateExceeded:
+                # Nothing of the result: not even whether the address has an account.
+                citizen = None
+                status = 429
+                form.add_error(
+                    "email",
+                    _(
+                        "Vous avez fait %(limit)d recherches en moins de %(minutes)d minutes : "
+                        "attendez quelques minutes avant de chercher une autre adresse."
+                    )
+                    % {
+                        "limit": CITIZEN_SEARCH_LIMIT,
+                        "minutes": int(CITIZEN_SEARCH_WINDOW.total_seconds() // 60),
+                    },
+                )
+            else:
+                searched = True
             if citizen is not None:
                 token = support_link_token(citizen=citizen, membre=membre)
                 link = reverse("journal:usager", args=[membre.slug, token])
@@ -292,6 +326,18 @@ def _filtered_entries(form: JournalFilterForm, scope: JournalScope):
     return PersonalDataAccess.objects.none()
 
 
+# How many of the latest citizen searches the journal page lists.
+SEARCHES_SHOWN = 20
+
+
+def _filtered_searches(form: JournalFilterForm, scope: JournalScope):
+    if not form.is_bound:
+        return citizen_searches(scope=scope)
+    if form.is_valid():
+        return citizen_searches(scope=scope, filters=form.filters())
+    return citizen_searches(scope=scope).none()
+
+
 def _filter_query(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
@@ -301,6 +347,7 @@ def _filter_query(request) -> str:
 def _journal_page(request, scope: JournalScope):
     form = _filter_form(request, scope)
     entries = _filtered_entries(form, scope)
+    searches = _filtered_searches(form, scope)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     membre = scope.membre
     title = (
@@ -326,6 +373,8 @@ def _journal_page(request, scope: JournalScope):
             "form": form,
             "page": page,
             "entries": list(readable(page.object_list)),
+            "searches": searches[:SEARCHES_SHOWN],
+            "search_count": searches.count(),
             "report": journal_verify_recent(),
             "export_url": export_url,
             "checkpoint": latest_published_checkpoint() if scope.structure_wide else None,
