@@ -206,6 +206,9 @@ CSRF_FAILURE_VIEW = "socle.core.views.csrf_failure"
 SOCLE_PROXY_COUNT = int(env("SOCLE_PROXY_COUNT", "0"))
 # Fernet key(s) for secrets at rest, comma-separated, the first encrypts (default: from SECRET_KEY).
 SOCLE_ENCRYPTION_KEY = env("SOCLE_ENCRYPTION_KEY")
+# HMAC key that signs the journal's published checkpoints (default: derived from SECRET_KEY and
+# its fallbacks, with a dedicated salt). Set it to keep checkpoints valid across SECRET_KEY changes.
+JOURNAL_SIGNING_KEY = env("JOURNAL_SIGNING_KEY")
 
 # ---- Accounts, passwords, sessions (socle.comptes) --------------------------------------------
 AUTH_USER_MODEL = "comptes.User"

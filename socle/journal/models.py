@@ -66,3 +66,57 @@ class JournalCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"vérifié jusqu'à {self.entry_id}"
+
+
+class PublishedCheckpoint(models.Model):
+    """A signed statement of the chain's head: « the journal held `entry_count` entries, the
+    last one n°`entry_id` with hash `entry_hash`, at `created_at` ».
+
+    Written by `socle journal checkpoint` (periodically, and on demand) and copied out of the
+    database (`--export`, the ethics committee's download): `socle journal verify` fails when
+    the chain no longer reaches a checkpoint, so deleting the newest entries shows.
+    """
+
+    number = models.PositiveBigIntegerField(unique=True)
+    entry_id = models.PositiveBigIntegerField()
+    entry_hash = models.CharField(max_length=64)
+    entry_count = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    # HMAC-SHA256 (hex) of the canonical checkpoint, keyed by JOURNAL_SIGNING_KEY or SECRET_KEY.
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"point de contrôle n°{self.number} (entrée {self.entry_id})"
+
+
+class CitizenSearch(models.Model):
+    """One search for a citizen's account by email address in the citizen-support screen.
+
+    Every search is recorded, found or not: who searched, on behalf of which member, when,
+    and whether an account matched (and which). The address itself is not stored, only a keyed
+    digest of it (`citizen_search_digest`): the DPO can check whether a given address was
+    searched, but the table does not keep the addresses of people who have no account.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    membre = models.ForeignKey("membres.Membre", on_delete=models.PROTECT, related_name="+")
+    email_digest = models.CharField(max_length=64, db_index=True)
+    found = models.BooleanField()
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["agent", "created_at"]),
+            models.Index(fields=["membre", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent} : recherche {'fructueuse' if self.found else 'sans résultat'}"

@@ -10,13 +10,15 @@ from datetime import date, datetime, time, timedelta
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from socle.comptes.models import Identity, User
-from socle.journal.models import PersonalDataAccess
+from socle.journal.models import CitizenSearch, PersonalDataAccess, PublishedCheckpoint
+from socle.journal.services import citizen_search_digest, parse_stored_datetime
 from socle.membres.models import STRUCTURE_ROLES, Membre, Role
 from socle.membres.permissions import grants_for
 from socle.membres.selectors import membre_by_slug
@@ -123,13 +125,31 @@ def citizen_identities(*, citizen: User) -> QuerySet[Identity]:
 
 
 def _entries() -> QuerySet[PersonalDataAccess]:
-    return PersonalDataAccess.objects.select_related(
-        "agent", "citizen", "membre__collectivite"
-    ).order_by("-id")
+    # The date is read as text and parsed by `readable` (one malformed row must not break a
+    # page): iterate these querysets through `readable`, or read `created_at` after it.
+    return (
+        PersonalDataAccess.objects.select_related("agent", "citizen", "membre__collectivite")
+        .defer("created_at")
+        .annotate(created_raw=Cast("created_at", CharField()))
+        .order_by("-id")
+    )
+
+
+def readable(entries):
+    """Yield the entries with their date parsed (None when the stored date cannot be read)."""
+    for entry in entries:
+        if "created_at" not in entry.__dict__:
+            entry.created_at = parse_stored_datetime(getattr(entry, "created_raw", None))
+        yield entry
 
 
 def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+# Beyond these days a bound selects everything anyway, and its arithmetic would overflow.
+_NO_LOWER_BOUND_BEFORE = date(1900, 1, 1)
+_NO_UPPER_BOUND_AFTER = date(9000, 1, 1)
 
 
 def journal_entries(
@@ -146,9 +166,9 @@ def journal_entries(
         entries = entries.filter(agent=filters.agent)
     if filters.citizen_email.strip():
         entries = entries.filter(citizen__email__iexact=filters.citizen_email.strip())
-    if filters.since:
+    if filters.since and filters.since >= _NO_LOWER_BOUND_BEFORE:
         entries = entries.filter(created_at__gte=_day_start(filters.since))
-    if filters.until:
+    if filters.until and filters.until <= _NO_UPPER_BOUND_AFTER:
         entries = entries.filter(created_at__lt=_day_start(filters.until + timedelta(days=1)))
     if filters.data:
         entries = entries.filter(data=filters.data)
@@ -189,7 +209,7 @@ def journal_entries_for_export(
     entries = _entries().order_by("id")
     if membre is not None:
         entries = entries.filter(membre=membre)
-    if since is not None:
+    if since is not None and since >= _NO_LOWER_BOUND_BEFORE:
         entries = entries.filter(created_at__gte=_day_start(since))
     return entries
 
@@ -198,7 +218,7 @@ def journal_entries_for_export(
 class CitizenAccess:
     """One access as the citizen sees it: never the agent's email address."""
 
-    created_at: datetime
+    created_at: datetime | None
     collectivite: str
     service: str
     agent_name: str
@@ -215,6 +235,7 @@ def _agent_unit(entry: PersonalDataAccess, roles: list[Role]) -> str:
         for role in roles
         if role.user_id == entry.agent_id
         and (role.membre_id == entry.membre_id or role.kind in STRUCTURE_ROLES)
+        and entry.created_at is not None
         and role.started_at <= entry.created_at
         and (role.ended_at is None or role.ended_at > entry.created_at)
     ]
@@ -232,7 +253,7 @@ def citizen_accesses(*, citizen: User, entries=None) -> list[CitizenAccess]:
     """
     if entries is None:
         entries = citizen_access_entries(citizen=citizen)
-    entries = [entry for entry in entries if entry.citizen_id == citizen.pk]
+    entries = [entry for entry in readable(entries) if entry.citizen_id == citizen.pk]
     agent_ids = {entry.agent_id for entry in entries}
     membre_ids = {entry.membre_id for entry in entries if entry.membre_id}
     roles = list(
@@ -284,9 +305,15 @@ EXPORT_COLUMNS = (
 
 def journal_export_record(entry: PersonalDataAccess) -> dict:
     """Return an entry as a flat record, keyed by the first item of EXPORT_COLUMNS."""
+    entry = next(readable([entry]))
+    created_at = entry.created_at
     return {
         "id": entry.pk,
-        "created_at": timezone.localtime(entry.created_at).isoformat(timespec="seconds"),
+        "created_at": (
+            timezone.localtime(created_at).isoformat(timespec="seconds")
+            if created_at is not None
+            else str(_("date illisible"))
+        ),
         "membre": entry.membre.collectivite.nom if entry.membre else "",
         "agent": entry.agent.get_full_name(),
         "agent_email": entry.agent.email,
@@ -316,3 +343,39 @@ def journal_csv_rows(entries):
     for entry in entries:
         record = journal_export_record(entry)
         yield [_spreadsheet_safe(record[key]) for key, _label in EXPORT_COLUMNS]
+
+
+def published_checkpoints() -> QuerySet[PublishedCheckpoint]:
+    """Return the journal's published checkpoints, oldest first (structure-wide: no tenant)."""
+    return PublishedCheckpoint.objects.order_by("number")
+
+
+def latest_published_checkpoint() -> PublishedCheckpoint | None:
+    return PublishedCheckpoint.objects.order_by("-number").first()
+
+
+def citizen_searches(
+    *, scope: JournalScope, filters: JournalFilters | None = None
+) -> QuerySet[CitizenSearch]:
+    """Return the citizen-support searches of the scope, newest first, narrowed by the filters.
+
+    A filter on the citizen's address matches the searches for that address, found or not
+    (through its keyed digest: the addresses themselves are not kept).
+    """
+    filters = filters or JournalFilters()
+    searches = CitizenSearch.objects.select_related(
+        "agent", "citizen", "membre__collectivite"
+    ).order_by("-id")
+    if scope.membre is not None:
+        searches = searches.filter(membre=scope.membre)
+    elif filters.membre is not None:
+        searches = searches.filter(membre=filters.membre)
+    if filters.agent is not None:
+        searches = searches.filter(agent=filters.agent)
+    if filters.citizen_email.strip():
+        searches = searches.filter(email_digest=citizen_search_digest(filters.citizen_email))
+    if filters.since and filters.since >= _NO_LOWER_BOUND_BEFORE:
+        searches = searches.filter(created_at__gte=_day_start(filters.since))
+    if filters.until and filters.until <= _NO_UPPER_BOUND_AFTER:
+        searches = searches.filter(created_at__lt=_day_start(filters.until + timedelta(days=1)))
+    return searches

@@ -8,6 +8,7 @@ app_name = "journal"
 urlpatterns = [
     path("journal/", views.journal_structure, name="structure"),
     path("journal/export/", views.journal_structure_export, name="structure_export"),
+    path("journal/points-de-controle/", views.journal_checkpoints, name="checkpoints"),
     path("mes-acces/", views.mes_acces, name="mes_acces"),
     path("<slug:slug>/usagers/", views.usagers, name="usagers"),
     path("<slug:slug>/usagers/<str:token>/", views.usager, name="usager"),

@@ -10,15 +10,18 @@
 from __future__ import annotations
 
 import csv
+import json
+from datetime import date
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -32,6 +35,7 @@ from socle.journal.selectors import (
     citizen_accesses,
     citizen_by_email,
     citizen_identities,
+    citizen_searches,
     get_citizen_for_support,
     get_journal_scope_for_user,
     get_support_membre_for_user,
@@ -40,15 +44,30 @@ from socle.journal.selectors import (
     journal_data_kinds,
     journal_entries,
     journal_membres,
+    latest_published_checkpoint,
+    published_checkpoints,
+    readable,
     support_link_token,
 )
-from socle.journal.services import journal_record, journal_verify_recent
+from socle.journal.services import (
+    CITIZEN_SEARCH_LIMIT,
+    CITIZEN_SEARCH_WINDOW,
+    SearchRateExceeded,
+    checkpoint_as_dict,
+    citizen_search_record,
+    journal_record,
+    journal_verify_recent,
+)
 from socle.membres.models import Membre
 from socle.membres.views import membre_menu
 
 SUPPORT_DATA = gettext_lazy("identité et coordonnées")
 SUPPORT_CHANNEL = gettext_lazy("back-office : assistance aux usagers")
 PAGE_SIZE = 50
+# The dates a filter accepts: the journal cannot hold older entries, and later ones would only
+# overflow the date arithmetic (9999-12-31 + one day).
+FILTER_FIRST_DAY = date(2000, 1, 1)
+FILTER_LAST_DAY = date(2999, 12, 31)
 
 
 # Forms: they check the shape of the input; the journal's functions decide the rest.
@@ -123,6 +142,24 @@ class JournalFilterForm(forms.Form):
         else:
             del self.fields["membre"]
 
+    def _clean_day(self, name: str):
+        day = self.cleaned_data.get(name)
+        if day is not None and not (FILTER_FIRST_DAY <= day <= FILTER_LAST_DAY):
+            raise ValidationError(
+                _("Saisissez une date entre le %(first)s et le %(last)s.")
+                % {
+                    "first": date_format(FILTER_FIRST_DAY, "j F Y"),
+                    "last": date_format(FILTER_LAST_DAY, "j F Y"),
+                }
+            )
+        return day
+
+    def clean_du(self):
+        return self._clean_day("du")
+
+    def clean_au(self):
+        return self._clean_day("au")
+
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data
@@ -167,8 +204,33 @@ def usagers(request, slug):
     status = 200
     if form.is_bound:
         if form.is_valid() and form.cleaned_data["email"]:
-            searched = True
-            citizen = citizen_by_email(email=form.cleaned_data["email"])
+            email = form.cleaned_data["email"]
+            citizen = citizen_by_email(email=email)
+            try:
+                citizen_search_record(
+                    acting_user=request.user,
+                    membre=membre,
+                    email=email,
+                    citizen=citizen,
+                    request=request,
+                )
+            except SearchRateExceeded:
+                # Nothing of the result: not even whether the address has an account.
+                citizen = None
+                status = 429
+                form.add_error(
+                    "email",
+                    _(
+                        "Vous avez fait %(limit)d recherches en moins de %(minutes)d minutes : "
+                        "attendez quelques minutes avant de chercher une autre adresse."
+                    )
+                    % {
+                        "limit": CITIZEN_SEARCH_LIMIT,
+                        "minutes": int(CITIZEN_SEARCH_WINDOW.total_seconds() // 60),
+                    },
+                )
+            else:
+                searched = True
             if citizen is not None:
                 token = support_link_token(citizen=citizen, membre=membre)
                 link = reverse("journal:usager", args=[membre.slug, token])
@@ -264,6 +326,18 @@ def _filtered_entries(form: JournalFilterForm, scope: JournalScope):
     return PersonalDataAccess.objects.none()
 
 
+# How many of the latest citizen searches the journal page lists.
+SEARCHES_SHOWN = 20
+
+
+def _filtered_searches(form: JournalFilterForm, scope: JournalScope):
+    if not form.is_bound:
+        return citizen_searches(scope=scope)
+    if form.is_valid():
+        return citizen_searches(scope=scope, filters=form.filters())
+    return citizen_searches(scope=scope).none()
+
+
 def _filter_query(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
@@ -273,6 +347,7 @@ def _filter_query(request) -> str:
 def _journal_page(request, scope: JournalScope):
     form = _filter_form(request, scope)
     entries = _filtered_entries(form, scope)
+    searches = _filtered_searches(form, scope)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     membre = scope.membre
     title = (
@@ -297,8 +372,12 @@ def _journal_page(request, scope: JournalScope):
             "scope": scope,
             "form": form,
             "page": page,
+            "entries": list(readable(page.object_list)),
+            "searches": searches[:SEARCHES_SHOWN],
+            "search_count": searches.count(),
             "report": journal_verify_recent(),
             "export_url": export_url,
+            "checkpoint": latest_published_checkpoint() if scope.structure_wide else None,
             "query": _filter_query(request) if form.is_bound else "",
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
@@ -357,6 +436,23 @@ def journal_structure(request):
 def journal_structure_export(request):
     """Every member's journal, filtered, as CSV."""
     return _csv_response(request, get_journal_scope_for_user(user=request.user))
+
+
+@login_required
+@require_safe
+def journal_checkpoints(request):
+    """The published checkpoints, signed, as JSON: the ethics committee keeps a copy."""
+    get_journal_scope_for_user(user=request.user)
+    body = json.dumps(
+        [checkpoint_as_dict(checkpoint) for checkpoint in published_checkpoints()],
+        ensure_ascii=False,
+        indent=2,
+    )
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = f"journal-points-de-controle-{timezone.localdate():%Y%m%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # The citizen's side.
