@@ -29,6 +29,8 @@ urlpatterns = [
     path("comptes/", include("socle.comptes.urls")),
     path("comptes/oidc/", include("socle.comptes.oidc.urls")),
     path("gestion/kit/", include("socle.core.urls")),
+    # The footer's pages (mentions légales, accessibilité…), before the members' <slug>.
+    path("gestion/pages/", include("socle.portail.gestion_urls")),
     # The personal-data journal's screens live in the back office, next to the member's pages.
     path("gestion/", include("socle.journal.urls")),
     path("gestion/", include("socle.membres.urls")),
