@@ -215,7 +215,8 @@ AUTH_USER_MODEL = "comptes.User"
 # Which app answers accounts' questions about roles (socle.comptes.roles).
 SOCLE_ROLE_POLICY = "socle.membres.account_policy"
 LOGIN_URL = "comptes:connexion"
-LOGIN_REDIRECT_URL = "portail:espace"
+# Where a login lands when no ?next= asks otherwise: a portail view that sends each role home.
+LOGIN_REDIRECT_URL = "portail:apres_connexion"
 LOGOUT_REDIRECT_URL = "portail:accueil"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -32,6 +32,8 @@ urlpatterns = [
     path("gestion/kit/", include("socle.core.urls")),
     # A member's theme colours as a stylesheet (no inline style: Content-Security-Policy).
     path("theme/<str:colours>.css", core_views.theme_css, name="theme_css"),
+    # The footer's pages (mentions légales, accessibilité…), before the members' <slug>.
+    path("gestion/pages/", include("socle.portail.gestion_urls")),
     # The personal-data journal's screens live in the back office, next to the member's pages.
     path("gestion/", include("socle.journal.urls")),
     path("gestion/", include("socle.membres.urls")),

@@ -36,6 +36,12 @@ PLATFORM_RESERVED_SLUGS = frozenset(
         "mes-acces",
         "kit",
         "membres",
+        # The structure's pages, linked from every page's footer (socle.portail).
+        "mentions-legales",
+        "accessibilite",
+        "donnees-personnelles",
+        "contact",
+        "pages",
     }
 )
 

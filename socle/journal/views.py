@@ -59,6 +59,7 @@ from socle.journal.services import (
     journal_verify_recent,
 )
 from socle.membres.models import Membre
+from socle.membres.selectors import membres_privacy_contacts
 from socle.membres.views import membre_menu
 
 SUPPORT_DATA = gettext_lazy("identité et coordonnées")
@@ -463,13 +464,15 @@ def journal_checkpoints(request):
 @never_cache
 def mes_acces(request):
     """« Qui a consulté mes données » : the accesses to the logged-in person's data."""
-    page = Paginator(citizen_access_entries(citizen=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    entries = citizen_access_entries(citizen=request.user)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Every member that accessed the data (not only this page's), with whom to ask about it.
+    membre_ids = entries.order_by().values_list("membre_id", flat=True).distinct()
     return render(
         request,
         "journal/mes_acces.html",
         {
+            "contacts": membres_privacy_contacts(membre_ids=[pk for pk in membre_ids if pk]),
             "nav": "espace",
             "breadcrumbs": [
                 (_("Mon espace"), reverse("portail:espace")),

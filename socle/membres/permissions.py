@@ -64,6 +64,9 @@ PERMISSIONS: dict[str, Permission] = {
         "Réinitialiser le second facteur d’une autre personne", (), OPERATEUR
     ),
     "cles_api.gerer": _p("Créer et révoquer des clés d’API", {K.ADMINISTRATEUR}, OPERATEUR),
+    "pages.modifier": _p(
+        "Modifier les pages du pied de page (mentions légales, accessibilité…)", (), OPERATEUR
+    ),
 }
 
 

@@ -168,3 +168,40 @@ def membre_audit_events(*, membre: Membre) -> QuerySet[AuditEvent]:
 def structure_audit_events() -> QuerySet[AuditEvent]:
     """Return the audit events of the structure itself (no member), newest first."""
     return AuditEvent.objects.filter(membre__isnull=True).select_related("actor")
+
+
+def membres_privacy_contacts(*, membre_ids) -> list[dict]:
+    """Whom a citizen asks about his or her data, for each of these members, by name.
+
+    Each entry: ``membre``, ``dpos`` (the holders of the member's DPO role: ``name``, ``email``)
+    and, when it has no DPO, the member's public contact (``email``, ``telephone``, ``adresse``
+    of the collectivité, from the Annuaire de l'administration).
+    """
+    membres = list(
+        Membre.objects.select_related("collectivite")
+        .filter(pk__in=set(membre_ids))
+        .order_by("collectivite__nom")
+    )
+    dpos: dict[int, list[dict]] = {}
+    roles = (
+        Role.objects.filter(
+            membre__in=membres, kind=Role.Kind.DPO, ended_at__isnull=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+    for role in roles:
+        if role.membre_id is not None:
+            dpos.setdefault(role.membre_id, []).append(
+                {"name": role.user.get_full_name(), "email": role.user.email}
+            )
+    return [
+        {
+            "membre": membre,
+            "dpos": dpos.get(membre.pk, []),
+            "email": membre.collectivite.email,
+            "telephone": membre.collectivite.telephone,
+            "adresse": membre.collectivite.adresse,
+        }
+        for membre in membres
+    ]

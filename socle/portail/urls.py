@@ -6,5 +6,15 @@ app_name = "portail"
 urlpatterns = [
     path("", views.accueil, name="accueil"),
     path("comptes/espace/", views.espace, name="espace"),
+    path("comptes/apres-connexion/", views.apres_connexion, name="apres_connexion"),
+    path("mentions-legales/", views.page, {"code": "mentions-legales"}, name="mentions_legales"),
+    path("accessibilite/", views.page, {"code": "accessibilite"}, name="accessibilite"),
+    path(
+        "donnees-personnelles/",
+        views.page,
+        {"code": "donnees-personnelles"},
+        name="donnees_personnelles",
+    ),
+    path("contact/", views.page, {"code": "contact"}, name="contact"),
     path("<slug:slug>/", views.membre, name="membre"),
 ]

@@ -1,11 +1,16 @@
-"""Public pages: the platform's home and each member's home."""
+"""Public pages: the platform's home, each member's home, the footer's pages, « Mon espace »."""
 
 import unicodedata
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -16,6 +21,7 @@ from socle.comptes.security import (
     user_security_events,
 )
 from socle.core.modules import registered_modules
+from socle.membres.forms import add_service_errors
 from socle.membres.models import Membre
 from socle.membres.permissions import grants_for
 from socle.membres.selectors import (
@@ -25,6 +31,10 @@ from socle.membres.selectors import (
     membres_of,
     membres_public,
 )
+from socle.portail.forms import PageForm
+from socle.portail.markdown import markdown_to_html
+from socle.portail.selectors import landing_url, page_plateforme, pages_plateforme
+from socle.portail.services import page_update
 from socle.territoires.hours import horaires_en_clair
 from socle.territoires.models import Collectivite
 from socle.territoires.selectors import collectivite_search, commune_elus, epci_communes
@@ -133,12 +143,15 @@ def _membre_home(request, membre: Membre):
 @require_safe
 def espace(request):
     """My space: who I am, my roles, my back offices, my second factor, my recent events."""
+    roles = list(active_roles(request.user).order_by("membre__slug", "kind"))
     return render(
         request,
         "portail/espace.html",
         {
             "nav": "espace",
-            "roles": active_roles(request.user).order_by("membre__slug", "kind"),
+            # Staff wording (roles, back offices, ProConnect) only for people who hold a role.
+            "has_roles": bool(roles),
+            "roles": roles,
             "membres": membres_for_user(user=request.user),
             "is_operateur": grants_for(request.user).has("second_facteur.reinitialiser"),
             "second_factor": second_factor_device(request.user),
@@ -146,4 +159,109 @@ def espace(request):
             "security_events": user_security_events(user=request.user, limit=10),
             "code_form": CodeForm(auto_id="desactiver_%s"),
         },
+    )
+
+
+@login_required
+@require_safe
+def apres_connexion(request):
+    """Where a login without ?next= lands (LOGIN_REDIRECT_URL): each role's home."""
+    return HttpResponseRedirect(landing_url(request.user))
+
+
+@require_safe
+def page(request, code):
+    """One of the footer's pages: mentions légales, accessibilité, données personnelles, contact."""
+    found = page_plateforme(code)
+    if found is None:
+        raise Http404(_("Cette page n’existe pas."))
+    return render(
+        request,
+        "portail/page.html",
+        {"page": found, "contenu": markdown_to_html(found.contenu), "nav": code},
+    )
+
+
+def _pages_crumbs(current: str = "") -> list[tuple[str, str]]:
+    """Gestion › Pages du site (› the page being edited)."""
+    crumbs = [(_("Gestion"), reverse("gestion:tableau"))]
+    if not current:
+        return [*crumbs, (_("Pages du site"), "")]
+    return [*crumbs, (_("Pages du site"), reverse("pages:liste")), (current, "")]
+
+
+@login_required
+@require_safe
+def pages_gestion(request):
+    """The footer's pages, for the opérateurs who edit them."""
+    if not grants_for(request.user).has("pages.modifier"):
+        raise PermissionDenied
+    rows = []
+    for item in pages_plateforme():
+        public_url = reverse(f"portail:{item.code.replace('-', '_')}")
+        rows.append(
+            [
+                format_html(
+                    '<a href="{}">{}</a>', reverse("pages:modifier", args=[item.code]), item.titre
+                ),
+                format_html('<a href="{}">{}</a>', public_url, public_url),
+                date_format(localtime(item.updated_at), "j F Y à H:i"),
+            ]
+        )
+    return render(
+        request,
+        "portail/gestion/pages.html",
+        {
+            "nav": "gestion",
+            "title": _("Pages du site"),
+            "breadcrumbs": _pages_crumbs(),
+            "columns": [_("Page"), _("Adresse publique"), _("Dernière modification")],
+            "rows": rows,
+        },
+    )
+
+
+@login_required
+def page_modifier(request, code):
+    """Edit one of the footer's pages (Markdown), validated in one round."""
+    if not grants_for(request.user).has("pages.modifier"):
+        raise PermissionDenied
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    found = page_plateforme(code)
+    if found is None:
+        raise Http404(_("Cette page n’existe pas."))
+    initial = {"titre": found.titre, "contenu": found.contenu, "conformite": found.conformite}
+    form = PageForm(request.POST if request.method == "POST" else None, initial=initial, page=found)
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            try:
+                page_update(
+                    acting_user=request.user,
+                    page=found,
+                    titre=form.cleaned_data["titre"],
+                    contenu=form.cleaned_data["contenu"],
+                    conformite=form.cleaned_data.get("conformite", ""),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, _("La page « %(titre)s » a été enregistrée.") % {"titre": found.titre}
+                )
+                return redirect("pages:liste")
+        status = 400
+    return render(
+        request,
+        "portail/gestion/page_form.html",
+        {
+            "nav": "gestion",
+            "title": _("Modifier la page « %(titre)s »") % {"titre": found.titre},
+            "breadcrumbs": _pages_crumbs(found.titre),
+            "form": form,
+            "page": found,
+            "public_url": reverse(f"portail:{found.code.replace('-', '_')}"),
+        },
+        status=status,
     )

@@ -55,8 +55,8 @@ def test_it_takes_a_commune_from_onboarding_to_its_public_page(
     fill_login_form(page, base, operateur.email, password)
     page.wait_for_url(f"{base}/comptes/second-facteur/activer/")
     _enrol_second_factor(page)
-    page.wait_for_url(f"{base}/comptes/espace/")
-    page.get_by_role("link", name="Gestion", exact=True).click()
+    # An opérateur lands in « Gestion ».
+    page.wait_for_url(f"{base}/gestion/")
     assert page.get_by_role("heading", level=1).inner_text() == "Gestion"
 
     # Onboarding: find Mérignac, choose it, fill the form.

@@ -22,7 +22,7 @@ def test_it_refuses_a_replayed_code(client, fake_fc):
     from socle.demo.fake_franceconnect import pick_identity
 
     back = pick_identity(start_login(client), "angela")
-    assert client.get(back)["Location"] == "/comptes/espace/"  # the code is used
+    assert client.get(back)["Location"] == "/comptes/apres-connexion/"  # the code is used
     assert logged_in_user(client).is_authenticated
     stolen_code = query(back)["code"]
 
@@ -52,7 +52,7 @@ def test_it_logs_in_again_with_a_fresh_code(client, fake_fc):
     client.logout()
     response = login_through(client, "angela")
 
-    assert response["Location"] == "/comptes/espace/"
+    assert response["Location"] == "/comptes/apres-connexion/"
     assert logged_in_user(client).email == "angela.dubois@example.fr"
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.LOGIN).count() == 2
     assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.OIDC_REJECTED).exists()

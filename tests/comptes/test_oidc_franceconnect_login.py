@@ -50,7 +50,7 @@ def test_it_logs_a_citizen_in_and_keeps_the_verified_identity(client, fake_fc):
     response = login_through(client, "angela")
 
     assert response.status_code == 302
-    assert response["Location"] == "/comptes/espace/"
+    assert response["Location"] == "/comptes/apres-connexion/"
     user = logged_in_user(client)
     assert user.is_authenticated
     assert user.email == "angela.dubois@example.fr"

@@ -98,7 +98,7 @@ def test_it_logs_in_through_an_independent_provider(client, generic_provider):
     response = client.get(_authorize_as(authorize, SUB))
 
     assert response.status_code == 302, response.content.decode()[:800]
-    assert response["Location"] == "/comptes/espace/"
+    assert response["Location"] == "/comptes/apres-connexion/"
     user = logged_in_user(client)
     assert user.is_authenticated
     identity = Identity.objects.get(user=user)

@@ -25,7 +25,7 @@ def test_it_ignores_a_return_url_to_another_site(client, fake_fc, next_url):
     response = login_through(client, "angela", next_url=next_url)
 
     assert response.status_code == 302
-    assert response["Location"] == "/comptes/espace/"
+    assert response["Location"] == "/comptes/apres-connexion/"
     assert logged_in_user(client).is_authenticated
 
 

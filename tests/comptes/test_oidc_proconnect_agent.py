@@ -38,7 +38,7 @@ def test_it_logs_in_an_agent_who_holds_a_role(client, fake_pc, agent_pessac):
     response = login_through(client, "anne", "proconnect")
 
     assert response.status_code == 302
-    assert response["Location"] == "/comptes/espace/"
+    assert response["Location"] == "/comptes/apres-connexion/"
     assert logged_in_user(client).pk == agent_pessac.pk
     identity = Identity.objects.get(user=agent_pessac, provider="proconnect")
     assert identity.siret == SIRET

@@ -48,7 +48,7 @@ def test_it_refuses_the_answer_to_another_browser(client, django_user_model, fak
 
 def test_it_uses_a_state_once(client, fake_fc):
     back = pick_identity(start_login(client), "angela")
-    assert client.get(back)["Location"] == "/comptes/espace/"
+    assert client.get(back)["Location"] == "/comptes/apres-connexion/"
     assert logged_in_user(client).is_authenticated
     client.logout()
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_it_logs_a_citizen_in_with_the_password_alone(client, citizen, password):
     response = log_in(client, citizen, password)
-    assert response["Location"] == "/comptes/espace/"
+    assert response["Location"] == "/comptes/apres-connexion/"
     assert client.session["_auth_user_id"] == str(citizen.pk)
     event = SecurityEvent.objects.get(user=citizen, kind="login")
     assert event.details == {"method": "password", "second_factor": False}
@@ -50,7 +50,7 @@ def test_it_lets_a_citizen_enable_then_use_then_disable_it(client, citizen, pass
     client.post("/comptes/second-facteur/desactiver/", {"code": later})
     assert not TOTPDevice.objects.filter(user=citizen).exists()
     client.logout()
-    assert log_in(client, citizen, password)["Location"] == "/comptes/espace/"
+    assert log_in(client, citizen, password)["Location"] == "/comptes/apres-connexion/"
 
 
 def test_it_does_not_let_an_operateur_disable_it(client, operateur):

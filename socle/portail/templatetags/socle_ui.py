@@ -5,6 +5,7 @@ from django.utils.html import format_html
 
 from socle.core.colours import colour_or_default, theme_colours
 from socle.membres.permissions import grants_for
+from socle.portail.selectors import accessibilite_conformite as conformite_declaree
 
 register = template.Library()
 
@@ -32,3 +33,9 @@ def has_back_office(user) -> bool:
     """Tell whether the user holds a role that opens a back office."""
     # The request's grants, read once and shared with the page's own checks.
     return grants_for(user).holds_any_role
+
+
+@register.simple_tag
+def accessibilite_conformite() -> str:
+    """The RGAA conformity level of the accessibility statement, for the footer's link."""
+    return conformite_declaree()
