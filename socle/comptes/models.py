@@ -6,6 +6,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,6 +33,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised to end every session of the account without touching its password.
+    session_epoch = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
     USERNAME_FIELD = "email"
@@ -46,6 +49,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        # Sessions carry this hash: a new password or a new epoch ends them all. Epoch 0 keeps
+        # Django's own hash, so that sessions opened before the epoch existed stay valid.
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+        return salted_hmac(
+            "socle.comptes.models.User.get_session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Identity(models.Model):
@@ -109,6 +124,7 @@ class SecurityEvent(models.Model):
         PASSWORD_CHANGED = "password_changed", _("Mot de passe changé")
         PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Réinitialisation demandée")
         EMAIL_VERIFIED = "email_verified", _("Adresse vérifiée")
+        ADDRESS_PROVEN = "address_proven", _("Adresse prouvée : accès antérieurs retirés")
         TOTP_ENABLED = "totp_enabled", _("Second facteur activé")
         TOTP_FAILED = "totp_failed", _("Code de second facteur refusé")
         TOTP_RESET = "totp_reset", _("Second facteur réinitialisé")

@@ -76,6 +76,11 @@ MESSAGES = {
     "identity_linked_elsewhere": gettext_lazy(
         "Cette identité est déjà liée à un autre compte de la plateforme."
     ),
+    "account_unverified": gettext_lazy(
+        "Confirmez d’abord votre adresse électronique avec le lien que nous vous avons envoyé "
+        "(vous pouvez le demander à nouveau depuis « Mon espace ») : un compte dont l’adresse "
+        "n’est pas vérifiée ne peut pas être lié à un autre moyen de connexion."
+    ),
     "account_has_other_identity": gettext_lazy(
         "Ce compte est déjà lié à une autre identité de ce service."
     ),
