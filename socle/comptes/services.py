@@ -23,10 +23,13 @@ from django.utils.translation import gettext as _
 from socle.comptes import roles, totp
 from socle.comptes.models import Identity, SecurityEvent, TOTPDevice, User
 from socle.comptes.security import (
+    Throttled,
     email_verification_token,
     normalise_email,
     second_factor_required,
     security_event_record,
+    throttle_serialise,
+    totp_throttle_check,
 )
 from socle.core.outbox import outbox_enqueue_email
 
@@ -332,6 +335,25 @@ def totp_device_verify(*, user: User, code: str, request: HttpRequest | None = N
     device.last_step = step
     device.save(update_fields=["last_step"])
     return True
+
+
+@transaction.atomic
+def totp_code_check(
+    *, user: User, code: str, enrolment: bool = False, request: HttpRequest | None = None
+) -> Throttled | bool:
+    """Check a second-factor code at login (or the first one, at enrolment), throttled.
+
+    The count, the check and the failure's record run in one transaction serialised per
+    account, so that parallel codes cannot all be checked before any failure is counted.
+    Returns the refusal when throttled, else whether the code was right.
+    """
+    throttle_serialise(f"totp:{user.pk}")
+    throttled = totp_throttle_check(user=user)
+    if throttled is not None:
+        return throttled
+    if enrolment:
+        return totp_device_confirm(user=user, code=code, request=request)
+    return totp_device_verify(user=user, code=code, request=request)
 
 
 @transaction.atomic
