@@ -363,14 +363,8 @@ def login_complete(
         request=request,
         details={"method": method, "second_factor": second_factor},
     )
-    if method == "password" and user.email_verified_at is None:
-        messages.warning(
-            request,
-            _(
-                "Votre adresse électronique n’est pas encore vérifiée : ouvrez le lien que "
-                "nous vous avons envoyé par courriel."
-            ),
-        )
+    # An address still to verify is told once, by the notice of every page
+    # (comptes/partials/verification_banner.html), not by a message here as well.
 
 
 def login_or_second_factor(
