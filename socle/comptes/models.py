@@ -9,6 +9,17 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+# The domain of the addresses given to accounts whose provider passed no usable email.
+PLACEHOLDER_EMAIL_DOMAIN = "franceconnect.invalid"
+
+# How the login of a `login` security event was made, as « Mon espace » says it.
+LOGIN_METHODS = {
+    "password": _("Connexion avec mot de passe"),
+    "franceconnect": _("Connexion avec FranceConnect"),
+    "proconnect": _("Connexion avec ProConnect"),
+    "invitation": _("Connexion en acceptant une invitation"),
+}
+
 
 class UserManager(BaseUserManager["User"]):
     def create_user(self, email, password=None, **extra):
@@ -49,6 +60,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
+
+    @property
+    def has_placeholder_email(self) -> bool:
+        """The account's address was invented for it: it receives no mail."""
+        return self.email.endswith("@" + PLACEHOLDER_EMAIL_DOMAIN)
+
+    @property
+    def email_awaits_verification(self) -> bool:
+        """A real address that its owner has not proved yet."""
+        return self.email_verified_at is None and not self.has_placeholder_email
 
     def _get_session_auth_hash(self, secret=None):
         # Sessions carry this hash: a new password or a new epoch ends them all. Epoch 0 keeps
@@ -151,3 +172,12 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def label(self) -> str:
+        """What happened, in words; a login says which way it was made."""
+        if self.kind == self.Kind.LOGIN:
+            method = (self.details or {}).get("method")
+            if method in LOGIN_METHODS:
+                return str(LOGIN_METHODS[method])
+        return str(self.get_kind_display())

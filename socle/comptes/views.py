@@ -401,7 +401,12 @@ def verification(request, uidb64, token):
         if request.user.is_authenticated:
             return redirect("portail:espace")
         return redirect("comptes:connexion")
-    return render(request, "comptes/verification.html", {"verified_user": user})
+    # The page's one action is to confirm: no notice offering to send another link above it.
+    return render(
+        request,
+        "comptes/verification.html",
+        {"verified_user": user, "hide_verification_banner": True},
+    )
 
 
 @login_required
@@ -475,6 +480,47 @@ class MotDePasseNouveau(PasswordResetConfirmView):
         return super().render_to_response(context, **response_kwargs)
 
 
+@never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
+@login_required
+@require_http_methods(["GET", "POST"])
+def mot_de_passe_definir(request):
+    """Give a password to an account that has none (opened by FranceConnect or ProConnect).
+
+    There is no current password to ask for: the session itself, opened by the provider, is
+    the proof. An account with a password changes it instead.
+    """
+    user = request.user
+    if user.has_usable_password():
+        return redirect("comptes:mot_de_passe_changer")
+    if user.email_verified_at is None or user.has_placeholder_email:
+        messages.info(
+            request,
+            _(
+                "Un mot de passe sert à se connecter avec son adresse électronique : "
+                "votre compte n’en a pas de vérifiée. Continuez avec FranceConnect."
+            ),
+        )
+        return redirect("portail:espace")
+    form = NewPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_set(
+            user=user, password=form.cleaned_data["new_password1"], via="set", request=request
+        )
+        # Other sessions end; this one goes on.
+        update_session_auth_hash(request, user)
+        messages.success(
+            request, _("Votre mot de passe est défini : vous pouvez aussi vous connecter avec.")
+        )
+        return redirect("portail:espace")
+    return render(
+        request,
+        "comptes/mot_de_passe_definir.html",
+        {"form": form, "nav": "espace"},
+        status=400 if form.is_bound else 200,
+    )
+
+
 class MotDePasseChanger(PasswordChangeView):
     """Change my password, knowing the current one."""
 
@@ -483,6 +529,12 @@ class MotDePasseChanger(PasswordChangeView):
     template_name = "comptes/mot_de_passe_changer.html"
     success_url = reverse_lazy("portail:espace")
     extra_context = {"nav": "espace"}
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_usable_password():
+            # No current password to type: define one instead.
+            return redirect("comptes:mot_de_passe_definir")
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         user = self.request.user

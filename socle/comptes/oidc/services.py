@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from socle.comptes import roles
-from socle.comptes.models import Identity, SecurityEvent, User
+from socle.comptes.models import PLACEHOLDER_EMAIL_DOMAIN, Identity, SecurityEvent, User
 from socle.comptes.oidc.client import OIDCError, VerifiedIdentity
 from socle.comptes.security import (
     client_ip,
@@ -33,7 +33,7 @@ from socle.comptes.security import (
 )
 from socle.comptes.services import account_address_proven
 
-PLACEHOLDER_DOMAIN = "franceconnect.invalid"
+PLACEHOLDER_DOMAIN = PLACEHOLDER_EMAIL_DOMAIN
 REJECTIONS_PER_IP_PER_MINUTE = 30
 logger = logging.getLogger("socle.security")
 
@@ -167,6 +167,8 @@ def _create_citizen(verified: VerifiedIdentity) -> tuple[User, bool]:
         password=None,
         first_name=fields["given_name"][:150],
         last_name=fields["family_name"][:150],
+        # FranceConnect passes on an address its provider verified: no link to open.
+        email_verified_at=None if email_taken else timezone.now(),
     )
     return user, email_taken and bool(fields["email"])
 
@@ -192,6 +194,8 @@ def _match_agent(verified: VerifiedIdentity, request=None) -> User:
             password=None,
             first_name=fields["given_name"][:150],
             last_name=fields["family_name"][:150],
+            # The agent's organisation verified this address.
+            email_verified_at=timezone.now(),
         )
     if user.email_verified_at is None:
         # Nobody had proved this address until ProConnect did: whoever opened the account may
