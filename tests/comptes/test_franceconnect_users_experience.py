@@ -2,12 +2,15 @@
 change), and a sign-in history that says which way each login was made."""
 
 import re
+import time
 
 import pytest
 from django.test import Client
 
-from socle.comptes.models import User
+from socle.comptes import totp
+from socle.comptes.models import SecurityEvent, User
 from tests.helpers.a11y import assert_accessible
+from tests.helpers.comptes import enrol_totp
 from tests.helpers.oidc import logged_in_user, login_through
 
 pytest_plugins = ["tests.helpers.oidc"]
@@ -84,3 +87,18 @@ def test_it_says_which_way_each_login_was_made(client, fake_fc):
     events = re.findall(r'<td data-label="Événement">(.*?)</td>', html)
     assert events[0] == "Connexion avec mot de passe"
     assert "Connexion avec FranceConnect" in events
+
+
+def test_it_names_the_provider_after_the_second_factor_step_too(client, fake_fc):
+    login_through(client, "angela")
+    user = logged_in_user(client)
+    secret = enrol_totp(user)
+    client.post("/comptes/deconnexion/")
+
+    response = login_through(client, "angela")
+    assert response["Location"] == "/comptes/second-facteur/"
+    client.post("/comptes/second-facteur/", {"code": totp.code_at(secret, time.time())})
+
+    assert logged_in_user(client).pk == user.pk
+    last = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.LOGIN, user=user).first()
+    assert last.details == {"method": "franceconnect", "second_factor": True}
