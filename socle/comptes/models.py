@@ -6,7 +6,19 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+
+# The domain of the addresses given to accounts whose provider passed no usable email.
+PLACEHOLDER_EMAIL_DOMAIN = "franceconnect.invalid"
+
+# How the login of a `login` security event was made, as « Mon espace » says it.
+LOGIN_METHODS = {
+    "password": _("Connexion avec mot de passe"),
+    "franceconnect": _("Connexion avec FranceConnect"),
+    "proconnect": _("Connexion avec ProConnect"),
+    "invitation": _("Connexion en acceptant une invitation"),
+}
 
 
 class UserManager(BaseUserManager["User"]):
@@ -32,6 +44,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised to end every session of the account without touching its password.
+    session_epoch = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
     USERNAME_FIELD = "email"
@@ -46,6 +60,28 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
+
+    @property
+    def has_placeholder_email(self) -> bool:
+        """The account's address was invented for it: it receives no mail."""
+        return self.email.endswith("@" + PLACEHOLDER_EMAIL_DOMAIN)
+
+    @property
+    def email_awaits_verification(self) -> bool:
+        """A real address that its owner has not proved yet."""
+        return self.email_verified_at is None and not self.has_placeholder_email
+
+    def _get_session_auth_hash(self, secret=None):
+        # Sessions carry this hash: a new password or a new epoch ends them all. Epoch 0 keeps
+        # Django's own hash, so that sessions opened before the epoch existed stay valid.
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+        return salted_hmac(
+            "socle.comptes.models.User.get_session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Identity(models.Model):
@@ -109,6 +145,7 @@ class SecurityEvent(models.Model):
         PASSWORD_CHANGED = "password_changed", _("Mot de passe changé")
         PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Réinitialisation demandée")
         EMAIL_VERIFIED = "email_verified", _("Adresse vérifiée")
+        ADDRESS_PROVEN = "address_proven", _("Adresse prouvée : accès antérieurs retirés")
         TOTP_ENABLED = "totp_enabled", _("Second facteur activé")
         TOTP_FAILED = "totp_failed", _("Code de second facteur refusé")
         TOTP_RESET = "totp_reset", _("Second facteur réinitialisé")
@@ -135,3 +172,12 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def label(self) -> str:
+        """What happened, in words; a login says which way it was made."""
+        if self.kind == self.Kind.LOGIN:
+            method = (self.details or {}).get("method")
+            if method in LOGIN_METHODS:
+                return str(LOGIN_METHODS[method])
+        return str(self.get_kind_display())

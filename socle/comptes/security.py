@@ -5,6 +5,7 @@ Throttling counts SecurityEvent rows in the database, so that it holds across pr
 application servers without a shared cache.
 """
 
+import hashlib
 import ipaddress
 import logging
 import math
@@ -18,6 +19,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect, resolve_url
@@ -38,6 +40,7 @@ PENDING_HASH = "_socle_pending_hash"
 PENDING_BACKEND = "_socle_pending_backend"
 PENDING_NEXT = "_socle_pending_next"
 PENDING_SINCE = "_socle_pending_since"
+PENDING_METHOD = "_socle_pending_method"
 # Set once the session has passed a second factor.
 SECOND_FACTOR_AT = "_socle_second_factor_at"
 # The user whose enrolment this session started (a new secret for every new session).
@@ -206,6 +209,60 @@ def login_throttle_check(*, email: str, request: HttpRequest) -> Throttled | Non
     return None
 
 
+def throttle_serialise(*keys: str) -> None:
+    """Inside a transaction: wait until no other transaction holds one of these keys.
+
+    A throttle counts, then records, an attempt; two requests must not both count before
+    either records. PostgreSQL: a transaction-level advisory lock per key (taken in the order
+    given: callers name the account before the IP). SQLite: the settings start every
+    transaction with BEGIN IMMEDIATE, so transactions that write already run one at a time.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("throttle_serialise() needs a transaction")
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in keys:
+            digest = hashlib.sha256(f"socle.throttle:{key}".encode()).digest()
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)]
+            )
+
+
+@transaction.atomic
+def login_attempt_start(
+    *, email: str, request: HttpRequest, details: dict | None = None
+) -> tuple[Throttled | None, SecurityEvent | None]:
+    """Count a password attempt BEFORE the password is checked; or refuse it.
+
+    Returns (refusal, None) when throttled, else (None, the failure recorded in advance): the
+    caller then checks the password and, if it was right, calls login_attempt_succeeded. The
+    check and the record run in one transaction serialised per account and per IP, so that
+    parallel requests cannot all pass the check before any failure is counted.
+    """
+    email = normalise_email(email)
+    ip = client_ip(request)
+    throttle_serialise(*([f"login:{email}"] if email else []), *([f"ip:{ip}"] if ip else []))
+    throttled = login_throttle_check(email=email, request=request)
+    if throttled is not None:
+        return throttled, None
+    attempt = security_event_record(
+        kind=SecurityEvent.Kind.LOGIN_FAILED,
+        user=user_for_email(email),
+        request=request,
+        details={"email": email, **(details or {})},
+    )
+    return None, attempt
+
+
+def login_attempt_succeeded(*, attempt: SecurityEvent) -> None:
+    """The password was right: the failure recorded in advance did not happen.
+
+    The login itself then restarts the account's count (see _since), as before.
+    """
+    SecurityEvent.objects.filter(pk=attempt.pk, kind=SecurityEvent.Kind.LOGIN_FAILED).delete()
+
+
 def totp_throttle_check(*, user: User) -> Throttled | None:
     """Tell whether second-factor codes for this user must be refused now."""
     failures = SecurityEvent.objects.filter(
@@ -233,7 +290,7 @@ def session_passed_second_factor(request: HttpRequest) -> bool:
 
 
 def login_pending_start(
-    request: HttpRequest, user: User, *, backend: str, redirect_to: str
+    request: HttpRequest, user: User, *, backend: str, redirect_to: str, method: str = "password"
 ) -> None:
     """Remember who passed the first factor; the session is NOT authenticated."""
     request.session.cycle_key()
@@ -242,11 +299,19 @@ def login_pending_start(
     request.session[PENDING_BACKEND] = backend
     request.session[PENDING_NEXT] = redirect_to
     request.session[PENDING_SINCE] = int(time.time())
+    request.session[PENDING_METHOD] = method
 
 
 def login_pending_clear(request: HttpRequest) -> None:
     """Forget a pending login."""
-    for key in (PENDING_USER, PENDING_HASH, PENDING_BACKEND, PENDING_NEXT, PENDING_SINCE):
+    for key in (
+        PENDING_USER,
+        PENDING_HASH,
+        PENDING_BACKEND,
+        PENDING_NEXT,
+        PENDING_SINCE,
+        PENDING_METHOD,
+    ):
         request.session.pop(key, None)
 
 
@@ -274,6 +339,11 @@ def login_pending_redirect(request: HttpRequest) -> str:
     return request.session.get(PENDING_NEXT) or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+def login_pending_method(request: HttpRequest) -> str:
+    """How the first factor was passed: "password", "franceconnect", "proconnect"…"""
+    return request.session.get(PENDING_METHOD) or "password"
+
+
 def login_pending_backend(request: HttpRequest) -> str:
     """The authentication backend that checked the first factor."""
     return request.session.get(PENDING_BACKEND) or DEFAULT_BACKEND
@@ -293,14 +363,8 @@ def login_complete(
         request=request,
         details={"method": method, "second_factor": second_factor},
     )
-    if method == "password" and user.email_verified_at is None:
-        messages.warning(
-            request,
-            _(
-                "Votre adresse électronique n’est pas encore vérifiée : ouvrez le lien que "
-                "nous vous avons envoyé par courriel."
-            ),
-        )
+    # An address still to verify is told once, by the notice of every page
+    # (comptes/partials/verification_banner.html), not by a message here as well.
 
 
 def login_or_second_factor(
@@ -322,7 +386,7 @@ def login_or_second_factor(
         return HttpResponseRedirect(redirect_to)
     if request.user.is_authenticated:
         logout(request)
-    login_pending_start(request, user, backend=backend, redirect_to=redirect_to)
+    login_pending_start(request, user, backend=backend, redirect_to=redirect_to, method=method)
     if device is None:
         return redirect("comptes:second_facteur_activer")
     return redirect("comptes:second_facteur")

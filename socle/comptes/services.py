@@ -6,6 +6,7 @@ Security-relevant writes are journaled through security_event_record.
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
@@ -20,12 +21,15 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from socle.comptes import roles, totp
-from socle.comptes.models import SecurityEvent, TOTPDevice, User
+from socle.comptes.models import Identity, SecurityEvent, TOTPDevice, User
 from socle.comptes.security import (
+    Throttled,
     email_verification_token,
     normalise_email,
     second_factor_required,
     security_event_record,
+    throttle_serialise,
+    totp_throttle_check,
 )
 from socle.core.outbox import outbox_enqueue_email
 
@@ -138,13 +142,53 @@ def account_register(
 
 
 @transaction.atomic
+def account_address_proven(*, user: User, via: str, request: HttpRequest | None = None) -> bool:
+    """Record that the owner of the address has just proved it; end what came before.
+
+    Until then, whoever opened the account may not be the address's owner: an identity linked,
+    a second factor enrolled or a session opened before this proof may be a squatter's. They
+    all end (the identities and the device are deleted, the sessions end through the session
+    epoch), except the session of this request when it belongs to the user. Returns whether
+    the address was not proven before (if it was, nothing changes).
+    Called by every proof: the verification link, a password reset, an invitation accepted
+    by mail or through ProConnect.
+    """
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.email_verified_at is not None:
+        user.email_verified_at = locked.email_verified_at
+        return False
+    providers = sorted(Identity.objects.filter(user=locked).values_list("provider", flat=True))
+    Identity.objects.filter(user=locked).delete()
+    had_device, _rows = TOTPDevice.objects.filter(user=locked).delete()
+    locked.email_verified_at = timezone.now()
+    locked.session_epoch += 1
+    locked.save(update_fields=["email_verified_at", "session_epoch"])
+    for name in ("email_verified_at", "session_epoch", "password"):
+        setattr(user, name, getattr(locked, name))
+    security_event_record(
+        kind=SecurityEvent.Kind.ADDRESS_PROVEN,
+        user=locked,
+        request=request,
+        details={
+            "via": via,
+            "identities_removed": providers,
+            "second_factor_removed": bool(had_device),
+        },
+    )
+    current = getattr(request, "user", None)
+    if request is not None and current is not None and current.pk == locked.pk:
+        # This session is the one that brought the proof: it goes on.
+        update_session_auth_hash(request, locked)
+    return True
+
+
+@transaction.atomic
 def email_verify(*, user: User, token: str, request: HttpRequest | None = None) -> bool:
     """Mark the user's address as verified if the token is valid; it then stops working."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if not email_verification_token.check_token(user, token):
         return False
-    user.email_verified_at = timezone.now()
-    user.save(update_fields=["email_verified_at"])
+    account_address_proven(user=user, via="verification", request=request)
     security_event_record(
         kind=SecurityEvent.Kind.EMAIL_VERIFIED, user=user, request=request, details={}
     )
@@ -207,13 +251,11 @@ def password_set(
 
     The password must already have passed the validators (the forms check it).
     """
+    if via == "reset":
+        # The reset link reached this address: it is proven, and what came before it ends.
+        account_address_proven(user=user, via="password_reset", request=request)
     user.set_password(password)
-    fields = ["password"]
-    if via == "reset" and user.email_verified_at is None:
-        # The reset link reached this address: it is verified.
-        user.email_verified_at = timezone.now()
-        fields.append("email_verified_at")
-    user.save(update_fields=fields)
+    user.save(update_fields=["password"])
     security_event_record(
         kind=SecurityEvent.Kind.PASSWORD_CHANGED, user=user, request=request, details={"via": via}
     )
@@ -293,6 +335,25 @@ def totp_device_verify(*, user: User, code: str, request: HttpRequest | None = N
     device.last_step = step
     device.save(update_fields=["last_step"])
     return True
+
+
+@transaction.atomic
+def totp_code_check(
+    *, user: User, code: str, enrolment: bool = False, request: HttpRequest | None = None
+) -> Throttled | bool:
+    """Check a second-factor code at login (or the first one, at enrolment), throttled.
+
+    The count, the check and the failure's record run in one transaction serialised per
+    account, so that parallel codes cannot all be checked before any failure is counted.
+    Returns the refusal when throttled, else whether the code was right.
+    """
+    throttle_serialise(f"totp:{user.pk}")
+    throttled = totp_throttle_check(user=user)
+    if throttled is not None:
+        return throttled
+    if enrolment:
+        return totp_device_confirm(user=user, code=code, request=request)
+    return totp_device_verify(user=user, code=code, request=request)
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ urlpatterns = [
         name="mot_de_passe_nouveau",
     ),
     path("mot-de-passe/changer/", views.MotDePasseChanger.as_view(), name="mot_de_passe_changer"),
+    path("mot-de-passe/definir/", views.mot_de_passe_definir, name="mot_de_passe_definir"),
     # Second factor.
     path("second-facteur/", views.second_facteur, name="second_facteur"),
     path("second-facteur/activer/", views.second_facteur_activer, name="second_facteur_activer"),

@@ -44,11 +44,15 @@ from socle.comptes.oidc import configured_providers
 from socle.comptes.security import (
     ENROLMENT_USER,
     SECOND_FACTOR_AT,
+    Throttled,
     email_verification_token,
+    login_attempt_start,
+    login_attempt_succeeded,
     login_complete,
     login_or_second_factor,
     login_pending_backend,
     login_pending_clear,
+    login_pending_method,
     login_pending_redirect,
     login_pending_user,
     login_throttle_check,
@@ -56,7 +60,6 @@ from socle.comptes.security import (
     second_factor_device,
     second_factor_required,
     security_event_record,
-    totp_throttle_check,
     user_for_email,
 )
 from socle.comptes.services import (
@@ -65,11 +68,10 @@ from socle.comptes.services import (
     email_verify,
     password_reset_request,
     password_set,
-    totp_device_confirm,
+    totp_code_check,
     totp_device_disable,
     totp_device_reset,
     totp_device_start,
-    totp_device_verify,
 )
 
 PASSWORD_ERROR_CODES = {
@@ -104,7 +106,12 @@ class Connexion(LoginView):
 
     def post(self, request, *args, **kwargs):
         email = normalise_email(request.POST.get("username", ""))
-        throttled = login_throttle_check(email=email, request=request)
+        self.attempt = None
+        if email and request.POST.get("password"):
+            # Counted before the password is checked, atomically: see login_attempt_start.
+            throttled, self.attempt = login_attempt_start(email=email, request=request)
+        else:
+            throttled = login_throttle_check(email=email, request=request)
         if throttled is None:
             return super().post(request, *args, **kwargs)
         # Refused without checking the password.
@@ -121,6 +128,8 @@ class Connexion(LoginView):
         return response
 
     def form_valid(self, form):
+        if self.attempt is not None:
+            login_attempt_succeeded(attempt=self.attempt)
         user = form.get_user()
         return login_or_second_factor(
             self.request,
@@ -129,16 +138,7 @@ class Connexion(LoginView):
             backend=getattr(user, "backend", None) or "django.contrib.auth.backends.ModelBackend",
         )
 
-    def form_invalid(self, form):
-        email = normalise_email(self.request.POST.get("username", ""))
-        if email and self.request.POST.get("password"):
-            security_event_record(
-                kind=SecurityEvent.Kind.LOGIN_FAILED,
-                user=user_for_email(email),
-                request=self.request,
-                details={"email": email},
-            )
-        return super().form_invalid(form)
+    # form_invalid: the failure was recorded before the password was checked.
 
 
 class Deconnexion(LogoutView):
@@ -206,33 +206,33 @@ def second_facteur(request):
     status = 200
     context: dict[str, Any] = {"pending_user": user}
     if request.method == "POST":
-        throttled = totp_throttle_check(user=user)
-        if throttled is not None:
-            security_event_record(
-                kind=SecurityEvent.Kind.LOGIN_THROTTLED,
-                user=user,
-                request=request,
-                details={"scope": throttled.scope},
-            )
-            context["throttled"] = throttled.message
-            response = _code_step_response(
-                request, "second_facteur.html", context, form=CodeForm(), status=429
-            )
-            response["Retry-After"] = str(throttled.retry_after)
-            return response
+        status = 400
         if form.is_valid():
-            if totp_device_verify(user=user, code=form.cleaned_data["code"], request=request):
+            checked = totp_code_check(user=user, code=form.cleaned_data["code"], request=request)
+            if isinstance(checked, Throttled):
+                security_event_record(
+                    kind=SecurityEvent.Kind.LOGIN_THROTTLED,
+                    user=user,
+                    request=request,
+                    details={"scope": checked.scope},
+                )
+                context["throttled"] = checked.message
+                response = _code_step_response(
+                    request, "second_facteur.html", context, form=CodeForm(), status=429
+                )
+                response["Retry-After"] = str(checked.retry_after)
+                return response
+            if checked:
                 redirect_to = login_pending_redirect(request)
                 login_complete(
                     request,
                     user,
                     backend=login_pending_backend(request),
                     second_factor=True,
-                    method="password",
+                    method=login_pending_method(request),
                 )
                 return HttpResponseRedirect(redirect_to)
             form.add_error("code", WRONG_CODE)
-        status = 400
     return _code_step_response(request, "second_facteur.html", context, form=form, status=status)
 
 
@@ -255,32 +255,37 @@ def second_facteur_activer(request):
     status = 200
     context: dict = {"pending_user": pending}
     if request.method == "POST":
-        throttled = totp_throttle_check(user=user)
-        if throttled is not None:
-            context["throttled"] = throttled.message
+        checked = (
+            totp_code_check(
+                user=user, code=form.cleaned_data["code"], enrolment=True, request=request
+            )
+            if form.is_valid()
+            else False
+        )
+        if isinstance(checked, Throttled):
+            context["throttled"] = checked.message
             form, status = CodeForm(), 429
-        elif form.is_valid():
-            if totp_device_confirm(user=user, code=form.cleaned_data["code"], request=request):
-                request.session.pop(ENROLMENT_USER, None)
-                messages.success(
+        elif checked:
+            request.session.pop(ENROLMENT_USER, None)
+            messages.success(
+                request,
+                _("Votre second facteur est activé : il vous sera demandé à chaque connexion."),
+            )
+            if pending is not None:
+                redirect_to = login_pending_redirect(request)
+                login_complete(
                     request,
-                    _("Votre second facteur est activé : il vous sera demandé à chaque connexion."),
+                    user,
+                    backend=login_pending_backend(request),
+                    second_factor=True,
+                    method=login_pending_method(request),
                 )
-                if pending is not None:
-                    redirect_to = login_pending_redirect(request)
-                    login_complete(
-                        request,
-                        user,
-                        backend=login_pending_backend(request),
-                        second_factor=True,
-                        method="password",
-                    )
-                    return HttpResponseRedirect(redirect_to)
-                request.session[SECOND_FACTOR_AT] = int(time.time())
-                return redirect("portail:espace")
-            form.add_error("code", WRONG_CODE)
-            status = 400
+                return HttpResponseRedirect(redirect_to)
+            request.session[SECOND_FACTOR_AT] = int(time.time())
+            return redirect("portail:espace")
         else:
+            if form.is_valid():
+                form.add_error("code", WRONG_CODE)
             status = 400
     # A new secret for each session that enrols, kept while this session retries.
     renew = request.session.get(ENROLMENT_USER) != user.pk
@@ -432,7 +437,12 @@ def verification(request, uidb64, token):
         if request.user.is_authenticated:
             return redirect("portail:espace")
         return redirect("comptes:connexion")
-    return render(request, "comptes/verification.html", {"verified_user": user})
+    # The page's one action is to confirm: no notice offering to send another link above it.
+    return render(
+        request,
+        "comptes/verification.html",
+        {"verified_user": user, "hide_verification_banner": True},
+    )
 
 
 @login_required
@@ -506,6 +516,47 @@ class MotDePasseNouveau(PasswordResetConfirmView):
         return super().render_to_response(context, **response_kwargs)
 
 
+@never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
+@login_required
+@require_http_methods(["GET", "POST"])
+def mot_de_passe_definir(request):
+    """Give a password to an account that has none (opened by FranceConnect or ProConnect).
+
+    There is no current password to ask for: the session itself, opened by the provider, is
+    the proof. An account with a password changes it instead.
+    """
+    user = request.user
+    if user.has_usable_password():
+        return redirect("comptes:mot_de_passe_changer")
+    if user.email_verified_at is None or user.has_placeholder_email:
+        messages.info(
+            request,
+            _(
+                "Un mot de passe sert à se connecter avec son adresse électronique : "
+                "votre compte n’en a pas de vérifiée. Continuez avec FranceConnect."
+            ),
+        )
+        return redirect("portail:espace")
+    form = NewPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_set(
+            user=user, password=form.cleaned_data["new_password1"], via="set", request=request
+        )
+        # Other sessions end; this one goes on.
+        update_session_auth_hash(request, user)
+        messages.success(
+            request, _("Votre mot de passe est défini : vous pouvez aussi vous connecter avec.")
+        )
+        return redirect("portail:espace")
+    return render(
+        request,
+        "comptes/mot_de_passe_definir.html",
+        {"form": form, "nav": "espace"},
+        status=400 if form.is_bound else 200,
+    )
+
+
 class MotDePasseChanger(PasswordChangeView):
     """Change my password, knowing the current one."""
 
@@ -514,6 +565,12 @@ class MotDePasseChanger(PasswordChangeView):
     template_name = "comptes/mot_de_passe_changer.html"
     success_url = reverse_lazy("portail:espace")
     extra_context = {"nav": "espace"}
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_usable_password():
+            # No current password to type: define one instead.
+            return redirect("comptes:mot_de_passe_definir")
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         user = self.request.user

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from socle.comptes.models import SecurityEvent, User
 from socle.comptes.security import security_event_record
-from socle.comptes.services import user_create
+from socle.comptes.services import account_address_proven, user_create
 from socle.core.modules import module_codes, reserved_slugs
 from socle.core.outbox import outbox_enqueue_email
 from socle.membres.models import STRUCTURE_ROLES, AuditEvent, Invitation, Membre, Role, Service
@@ -465,9 +465,10 @@ def invitation_accept(
         )
     elif user.email.lower() != invitation.email:
         raise ValidationError(_("Cette invitation a été envoyée à une autre adresse."))
-    elif user.email_verified_at is None:
-        user.email_verified_at = timezone.now()
-        user.save(update_fields=["email_verified_at"])
+    else:
+        # The invitation link reached this address: it is proven, and whatever was added to
+        # the account before (identities, second factor, other sessions) ends.
+        account_address_proven(user=user, via="invitation", request=request)
     _invitation_grant(invitation, user, request)
     return user
 

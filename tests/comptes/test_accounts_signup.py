@@ -122,7 +122,7 @@ def test_it_lets_an_unverified_account_log_in_and_shows_a_banner(
     page = client.get("/comptes/espace/")
     html = page.content.decode()
     assert "n’est pas encore vérifiée" in html
-    assert "Renvoyer le lien de vérification" in html
+    assert "Recevoir un nouveau lien" in html
     assert_accessible(page)
     # A new link, on request; the first one still works until the address is verified.
     smtp_server.clear()

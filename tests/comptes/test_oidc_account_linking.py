@@ -5,6 +5,7 @@ goes through FranceConnect, or he is logged in through FranceConnect and types i
 """
 
 import pytest
+from django.utils import timezone
 
 from socle.comptes.models import Identity, SecurityEvent, User
 from socle.demo.fake_franceconnect import pick_identity
@@ -24,7 +25,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def local(db, password):
     return User.objects.create_user(
-        email="citoyen@example.fr", password=password, first_name="Camille", last_name="C."
+        email="citoyen@example.fr",
+        password=password,
+        first_name="Camille",
+        last_name="C.",
+        # Only an account whose address its owner proved can be linked.
+        email_verified_at=timezone.now(),
     )
 
 
@@ -105,7 +111,9 @@ def test_it_refuses_to_link_without_the_right_password(client, fake_fc, local):
 def test_it_refuses_an_identity_already_linked_to_another_local_account(
     client, fake_fc, local, password
 ):
-    other = User.objects.create_user(email="autre@example.fr", password=password)
+    other = User.objects.create_user(
+        email="autre@example.fr", password=password, email_verified_at=timezone.now()
+    )
     _password_login(client, other, password)
     pick = pick_identity(client.post("/comptes/oidc/franceconnect/lier/")["Location"], "camille")
     client.get(pick)

@@ -54,7 +54,8 @@ def test_it_logs_a_citizen_in_and_keeps_the_verified_identity(client, fake_fc):
     user = logged_in_user(client)
     assert user.is_authenticated
     assert user.email == "angela.dubois@example.fr"
-    assert user.email_verified_at is None  # FranceConnect does not vouch for the address
+    # FranceConnect passes on an address its provider verified: it is trusted as verified.
+    assert user.email_verified_at is not None
     assert not user.has_usable_password()
     identity = Identity.objects.get(user=user)
     assert identity.provider == "franceconnect"

@@ -30,7 +30,7 @@ def test_it_lists_my_last_ten_events(client, citizen, password):
     cell = r"<td[^>]*>(.*?)</td>"
     rows = re.findall(rf"<tr>{cell}{cell}{cell}</tr>", html)
     assert len(rows) == 10
-    assert rows[0][1:] == ("Connexion", "127.0.0.1")
+    assert rows[0][1:] == ("Connexion avec mot de passe", "127.0.0.1")
     assert rows[1][1:] == ("Échec de connexion", "198.51.100.23")
     assert re.match(r"\d{1,2} \w+ \d{4} à \d{2}:\d{2}", rows[0][0])
     assert_accessible(page)

@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from socle.comptes import roles
-from socle.comptes.models import Identity, SecurityEvent, TOTPDevice, User
+from socle.comptes.models import PLACEHOLDER_EMAIL_DOMAIN, Identity, SecurityEvent, User
 from socle.comptes.oidc.client import OIDCError, VerifiedIdentity
 from socle.comptes.security import (
     client_ip,
@@ -31,8 +31,9 @@ from socle.comptes.security import (
     second_factor_required,
     security_event_record,
 )
+from socle.comptes.services import account_address_proven
 
-PLACEHOLDER_DOMAIN = "franceconnect.invalid"
+PLACEHOLDER_DOMAIN = PLACEHOLDER_EMAIL_DOMAIN
 REJECTIONS_PER_IP_PER_MINUTE = 30
 logger = logging.getLogger("socle.security")
 
@@ -144,6 +145,16 @@ def _check_active(user: User) -> None:
         raise OIDCError("account_disabled", status=403)
 
 
+def _check_verified(user: User) -> None:
+    """An identity may only be linked to an account whose address its owner proved.
+
+    Otherwise someone could open an account with a future agent's address, link his own
+    identity to it, and log in once the real person has taken it over (pre-hijack).
+    """
+    if user.email_verified_at is None:
+        raise OIDCError("account_unverified", status=403)
+
+
 def _create_citizen(verified: VerifiedIdentity) -> tuple[User, bool]:
     """Create the account of a citizen's first FranceConnect login; never reuse one."""
     fields = _identity_fields(verified)
@@ -156,11 +167,13 @@ def _create_citizen(verified: VerifiedIdentity) -> tuple[User, bool]:
         password=None,
         first_name=fields["given_name"][:150],
         last_name=fields["family_name"][:150],
+        # FranceConnect passes on an address its provider verified: no link to open.
+        email_verified_at=None if email_taken else timezone.now(),
     )
     return user, email_taken and bool(fields["email"])
 
 
-def _match_agent(verified: VerifiedIdentity) -> User:
+def _match_agent(verified: VerifiedIdentity, request=None) -> User:
     """Find the account of a ProConnect agent's first login, or refuse.
 
     ProConnect's email is verified by the agent's organisation, so it may name an account
@@ -181,15 +194,15 @@ def _match_agent(verified: VerifiedIdentity) -> User:
             password=None,
             first_name=fields["given_name"][:150],
             last_name=fields["family_name"][:150],
+            # The agent's organisation verified this address.
+            email_verified_at=timezone.now(),
         )
-    now = timezone.now()
     if user.email_verified_at is None:
         # Nobody had proved this address until ProConnect did: whoever opened the account may
-        # not be this agent. Its password and second factor go, which also ends its sessions.
+        # not be this agent. Its password, identities, second factor and sessions go.
+        account_address_proven(user=user, via="proconnect", request=request)
         user.set_unusable_password()
-        user.email_verified_at = now
-        user.save(update_fields=["password", "email_verified_at"])
-        TOTPDevice.objects.filter(user=user).delete()
+        user.save(update_fields=["password"])
     roles.agent_access_accept(user=user, email=email)
     return user
 
@@ -222,7 +235,7 @@ def _identity_login(*, verified: VerifiedIdentity, request) -> LoginOutcome:
         _update_identity(identity, verified)
     else:
         if verified.provider == Identity.Provider.PROCONNECT:
-            user = _match_agent(verified)
+            user = _match_agent(verified, request)
         else:
             user, email_taken = _create_citizen(verified)
             new_account = True
@@ -254,6 +267,7 @@ def identity_link(*, user: User, verified: VerifiedIdentity, request=None) -> Id
     (created by its first login), that account is folded into this one and deactivated.
     """
     _check_active(user)
+    _check_verified(user)
     existing = (
         Identity.objects.select_for_update()
         .select_related("user")
@@ -305,6 +319,7 @@ def identity_account_merge(*, source: User, target: User, request=None) -> User:
         return target
     if not _is_provider_only(source):
         raise OIDCError("merge_source_not_provider_only", status=403)
+    _check_verified(target)
     if account_link_requires_second_factor(target):
         raise OIDCError("merge_target_has_second_factor", status=403)
     identities = list(Identity.objects.select_for_update().filter(user=source))

@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from socle.comptes.models import Identity, SecurityEvent
+from socle.comptes.models import Identity
 from socle.comptes.oidc import client
 from socle.comptes.oidc.client import OIDCError
 from socle.comptes.oidc.services import (
@@ -35,11 +35,10 @@ from socle.comptes.oidc.services import (
     oidc_rejection_record,
 )
 from socle.comptes.security import (
+    login_attempt_start,
+    login_attempt_succeeded,
     login_or_second_factor,
-    login_throttle_check,
     normalise_email,
-    security_event_record,
-    user_for_email,
 )
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -75,6 +74,11 @@ MESSAGES = {
     ),
     "identity_linked_elsewhere": gettext_lazy(
         "Cette identité est déjà liée à un autre compte de la plateforme."
+    ),
+    "account_unverified": gettext_lazy(
+        "Confirmez d’abord votre adresse électronique avec le lien que nous vous avons envoyé "
+        "(vous pouvez le demander à nouveau depuis « Mon espace ») : un compte dont l’adresse "
+        "n’est pas vérifiée ne peut pas être lié à un autre moyen de connexion."
     ),
     "account_has_other_identity": gettext_lazy(
         "Ce compte est déjà lié à une autre identité de ce service."
@@ -347,20 +351,19 @@ def _link_local_account(request, form):
     Returns a response once done, or None with the form's errors set.
     """
     email = normalise_email(form.cleaned_data["email"])
-    throttled = login_throttle_check(email=email, request=request)
+    throttled, attempt = login_attempt_start(
+        email=email, request=request, details={"via": "identity_link"}
+    )
     if throttled is not None:
         form.add_error(None, throttled.message)
         return None
+    assert attempt is not None
     local = authenticate(request, username=email, password=form.cleaned_data["password"])
     if local is None:
-        security_event_record(
-            kind=SecurityEvent.Kind.LOGIN_FAILED,
-            user=user_for_email(email),
-            request=request,
-            details={"email": email, "via": "identity_link"},
-        )
+        # The failure was recorded before the password was checked.
         form.add_error(None, WRONG_PASSWORD)
         return None
+    login_attempt_succeeded(attempt=attempt)
     if account_link_requires_second_factor(local):
         form.add_error(None, SECOND_FACTOR_ACCOUNT)
         return None
