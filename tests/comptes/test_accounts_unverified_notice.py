@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 def test_it_tells_once_and_as_information(client, citizen, password):
     response = log_in(client, citizen, password)
-    page = client.get(response["Location"])
+    # The landing after login leads a citizen to « Mon espace ».
+    page = client.get(response["Location"], follow=True)
     html = page.content.decode()
     assert html.count("n’est pas encore vérifiée") == 1
     assert "message-error" not in html
