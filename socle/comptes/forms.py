@@ -66,19 +66,18 @@ else:
 
 
 class NewPasswordMixin(_FormBase):
-    """Two password fields that must match and pass the validators, errors on the first."""
+    """Two password fields that must match and pass the validators: both told in one round."""
 
     def check_new_password(self, user, first: str = "password1", second: str = "password2"):
         password = self.cleaned_data.get(first)
         if not password:
             return
-        if self.cleaned_data.get(second) != password:
-            self.add_error(second, PASSWORD_MISMATCH)
-            return
         try:
             password_validation.validate_password(password, user=user)
         except ValidationError as error:
             self.add_error(first, error)
+        if second in self.cleaned_data and self.cleaned_data[second] != password:
+            self.add_error(second, PASSWORD_MISMATCH)
 
 
 class PersonNameForm(forms.Form):

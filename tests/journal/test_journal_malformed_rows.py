@@ -4,6 +4,7 @@ every journal screen still renders, and `socle journal verify` says where and ex
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
@@ -21,26 +22,23 @@ def _raw_set(entry_id: int, column: str, value) -> None:
         cursor.execute(f"UPDATE {TABLE} SET {column} = %s WHERE id = %s", [value, entry_id])  # noqa: S608
 
 
-def _corruptions():
-    # Garbage dates and addresses only fit in SQLite's loosely typed columns; PostgreSQL
-    # refuses them at the door but accepts 'infinity'.
-    if connection.vendor == "sqlite":
-        return [
-            ("created_at", "2026-13-45 10:00:00"),
-            ("created_at", "pas une date"),
-            ("ip", "pas une adresse"),
-            ("entry_hash", "zzz"),
-            ("previous_hash", ""),
-        ]
-    return [("created_at", "infinity"), ("entry_hash", "zzz"), ("previous_hash", "")]
+# Garbage dates and addresses only fit in SQLite's loosely typed columns; PostgreSQL refuses
+# them at the door but accepts 'infinity'. The database is known when the tests are collected.
+if "sqlite" in settings.DATABASES["default"]["ENGINE"]:
+    CORRUPTIONS = [
+        ("created_at", "2026-13-45 10:00:00"),
+        ("created_at", "pas une date"),
+        ("ip", "pas une adresse"),
+        ("entry_hash", "zzz"),
+        ("previous_hash", ""),
+    ]
+else:
+    CORRUPTIONS = [("created_at", "infinity"), ("entry_hash", "zzz"), ("previous_hash", "")]
 
 
-@pytest.fixture(params=range(5))
+@pytest.fixture(params=CORRUPTIONS, ids=[f"{column}={value!r}" for column, value in CORRUPTIONS])
 def corrupted(request, pessac_and_bordeaux_entries):
-    corruptions = _corruptions()
-    if request.param >= len(corruptions):
-        pytest.skip("not storable in this database")
-    column, value = corruptions[request.param]
+    column, value = request.param
     entry = pessac_and_bordeaux_entries[0]
     _raw_set(entry.pk, column, value)
     return entry

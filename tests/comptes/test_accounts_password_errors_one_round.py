@@ -1,0 +1,22 @@
+"""A weak password and a different confirmation are both told at once."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_reports_strength_and_confirmation_together(client):
+    response = client.post(
+        "/comptes/inscription/",
+        {
+            "first_name": "Camille",
+            "last_name": "Martin",
+            "email": "camille.martin@example.fr",
+            "password1": "court",
+            "password2": "autre chose",
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "password1" in errors
+    assert "password2" in errors
