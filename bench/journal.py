@@ -13,28 +13,12 @@ Prints both, and the page check's cost at each size as a ratio to its cost at th
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def setup_django(data_dir: str) -> None:
-    os.environ["SOCLE_DATA_DIR"] = data_dir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "socle.settings"
-    os.environ.pop("DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+from routing import setup_django  # the same temporary SQLite set-up (bench/routing.py)
 
 
 def fill(count: int, agent, citizen) -> None:
@@ -89,6 +73,9 @@ def main() -> None:
     sizes = [int(size) for size in parser.parse_args().sizes.split(",")]
     with tempfile.TemporaryDirectory() as data_dir:
         setup_django(data_dir)
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
         from socle.comptes.models import User
         from socle.journal.services import journal_record, journal_verify, journal_verify_recent
 

@@ -18,15 +18,14 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 import unicodedata
 import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from socketserver import ThreadingMixIn
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from socle.demo.servers import LoopbackServer
 
 
 @dataclass(frozen=True)
@@ -175,44 +174,8 @@ class FakeAdresseApp:
         return [data]
 
 
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    verbose = False
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the name of the overridden parameter
-        if getattr(self.server, "verbose", False):
-            super().log_message(format, *args)
-
-
-class FakeAdresseServer:
+class FakeAdresseServer(LoopbackServer):
     """Serve the fake address API on loopback in a background thread (a context manager)."""
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, verbose: bool = False):
-        self.app = FakeAdresseApp()
-        self.httpd = make_server(
-            host, port, self.app, server_class=_ThreadingServer, handler_class=_QuietHandler
-        )
-        self.httpd.verbose = verbose  # type: ignore[attr-defined]
-        self.url = f"http://{host}:{self.httpd.server_port}"
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> FakeAdresseServer:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def serve_forever(self) -> None:
-        self.httpd.serve_forever()
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def __enter__(self) -> FakeAdresseServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        super().__init__(FakeAdresseApp(), host=host, port=port, verbose=verbose)

@@ -39,12 +39,12 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from socketserver import ThreadingMixIn
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from joserfc import jwt
 from joserfc.jwk import ECKey, KeyParameters, RSAKey
+
+from socle.demo.servers import LoopbackServer
 
 CODE_LIFETIME = 60
 TOKEN_LIFETIME = 60
@@ -664,23 +664,7 @@ class FakeIdentityServer:
         return [body]
 
 
-# How often the background server checks whether it is asked to stop.
-SHUTDOWN_POLL_SECONDS = 0.01
-
-
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    verbose = False
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the name of the overridden parameter
-        if getattr(self.server, "verbose", False):
-            super().log_message(format, *args)
-
-
-class FakeProviderServer:
+class FakeProviderServer(LoopbackServer):
     """Serve fake providers on loopback in a background thread (a context manager).
 
     >>> with FakeProviderServer() as server:
@@ -709,45 +693,10 @@ class FakeProviderServer:
             clients=clients,
             identities=proconnect_identities,
         )
-        self.app = FakeIdentityServer([self.franceconnect, self.proconnect])
-        self.httpd = make_server(
-            host, port, self.app, server_class=_ThreadingServer, handler_class=_QuietHandler
-        )
-        self.httpd.verbose = verbose
-        self.port = self.httpd.server_port
-        self.url = f"http://{host}:{self.port}"
+        app = FakeIdentityServer([self.franceconnect, self.proconnect])
+        super().__init__(app, host=host, port=port, verbose=verbose)
         for provider in (self.franceconnect, self.proconnect):
             provider.issuer = self.url + provider.base_path
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> FakeProviderServer:
-        # shutdown() waits for the serving loop to poll: 10 ms, not the default 0.5 s, so
-        # that stopping (each test's teardown) is immediate.
-        self._thread = threading.Thread(
-            target=self.httpd.serve_forever,
-            kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS},
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(5)
-
-    def serve_forever(self) -> None:
-        try:
-            self.httpd.serve_forever()
-        finally:
-            self.httpd.server_close()
-
-    def __enter__(self) -> FakeProviderServer:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 # --- A scripted user agent, for tests that do not drive a browser -------------------------

@@ -27,17 +27,9 @@ class _Rule(NamedTuple):
 OUTLINE_TOLERANCE = 0.0002
 
 
-def _holder_id(commune: Collectivite, epci_type: str, competence: Competence, transfers, overrides):
+def _holder_id(commune: Collectivite, competence: Competence, transfers, overrides):
     """Who holds `competence` in `commune`: the rule routing applies (socle.territoires.rules)."""
-    row = CommuneRow(
-        commune.pk,
-        commune.code,
-        commune.nom,
-        commune.epci_id,
-        epci_type,
-        commune.departement_id,
-        commune.region_id,
-    )
+    row = CommuneRow.of(commune)
     rule = _Rule(competence.pk, competence.default_level, frozenset(competence.epci_types or ()))
     return resolve(row, rule, transfers, overrides)[0]
 
@@ -75,11 +67,10 @@ def competences_held_by(collectivite: Collectivite) -> set[int]:
     }
     held: set[int] = set()
     for commune in communes:
-        epci_type = commune.epci.epci_type if commune.epci is not None else ""
         for competence in competences:
             if competence.pk in held:
                 continue
-            if _holder_id(commune, epci_type, competence, transfers, overrides) == collectivite.pk:
+            if _holder_id(commune, competence, transfers, overrides) == collectivite.pk:
                 held.add(competence.pk)
     return held
 

@@ -36,6 +36,20 @@ class CommuneRow:
     departement_id: int | None
     region_id: int | None
 
+    @classmethod
+    def of(cls, commune: Collectivite) -> CommuneRow:
+        """Read a commune (its `epci` loaded with it) as the rule needs it."""
+        epci = commune.epci
+        return cls(
+            commune.pk,
+            commune.code,
+            commune.nom,
+            commune.epci_id,
+            epci.epci_type if epci is not None else "",
+            commune.departement_id,
+            commune.region_id,
+        )
+
 
 class RuleOf(Protocol):
     """What the rule needs of a competence: its id, default level and EPCI types by law."""

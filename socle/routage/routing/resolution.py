@@ -43,16 +43,7 @@ def resolve_holders(commune: Collectivite, competences: Sequence[Competence]) ->
 
     A fixed number of queries, whatever the number of competences.
     """
-    epci = commune.epci
-    row = CommuneRow(
-        commune.pk,
-        commune.code,
-        commune.nom,
-        commune.epci_id,
-        epci.epci_type if epci is not None else "",
-        commune.departement_id,
-        commune.region_id,
-    )
+    row = CommuneRow.of(commune)
     transfers = {
         (epci_id, competence_id): transferred
         for epci_id, competence_id, transferred in CompetenceTransfer.objects.filter(
@@ -117,15 +108,6 @@ def holder_ids_under_rules(
     )
     holders = {}
     for commune in communes:
-        epci = commune.epci
-        row = CommuneRow(
-            commune.pk,
-            commune.code,
-            commune.nom,
-            commune.epci_id,
-            epci.epci_type if epci is not None else "",
-            commune.departement_id,
-            commune.region_id,
-        )
+        row = CommuneRow.of(commune)
         holders[commune.pk] = resolve(row, rule, transfers, overrides)[0]
     return holders
