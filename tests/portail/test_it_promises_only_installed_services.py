@@ -1,0 +1,21 @@
+"""Public texts name only the online services this platform has installed."""
+
+import pytest
+
+from socle.core.modules import registered_modules
+
+pytestmark = pytest.mark.django_db
+
+NOT_INSTALLED = ["démarches en ligne", "signalement des problèmes", "données ouvertes"]
+
+
+def test_it_names_only_installed_modules_on_the_home_and_sign_up(client, gironde):
+    installed = [str(module.label) for module in registered_modules() if module.switchable]
+    # The test run installs the toy module « Jardins partagés », and nothing else.
+    assert installed == ["Jardins partagés"]
+    for path in ("/", "/comptes/inscription/"):
+        html = client.get(path).content.decode()
+        assert "Jardins partagés" in html, path
+        for promise in NOT_INSTALLED:
+            assert promise not in html.lower(), (path, promise)
+        assert "bientôt disponible" not in html
