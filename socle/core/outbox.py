@@ -65,12 +65,20 @@ def _claim(message_id: int) -> str | None:
             pk=message_id, delivered_at__isnull=True, attempts__lt=MAX_ATTEMPTS
         )
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        # A duplicate task does not skip the retry's delay.
+        .filter(next_attempt_at__lte=now)
         .update(
             claim_token=token,
             claimed_until=now + timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS),
         )
     )
     return token if claimed else None
+
+
+def _without_body(message: OutboxMessage) -> dict:
+    """The payload once it is no longer needed: bodies carry live links (invitations, password
+    resets) and personal data, so a delivered or abandoned message keeps only who and what."""
+    return {"to": message.payload.get("to", []), "subject": message.payload.get("subject", "")}
 
 
 def _send(message: OutboxMessage) -> None:
@@ -102,17 +110,19 @@ def outbox_email_send(message_id: int) -> str:
                 next_attempt_at=retry_at,
                 claimed_until=None,
                 claim_token="",
+                **({} if attempts < MAX_ATTEMPTS else {"payload": _without_body(message)}),
             )
             if attempts < MAX_ATTEMPTS:
                 _task_enqueue(message_id, run_after=retry_at)
         logger.warning("outbox message %s failed (attempt %s): %s", message_id, attempts, exc)
         return "failed"
-    OutboxMessage.objects.filter(pk=message_id).update(
+    OutboxMessage.objects.filter(pk=message_id, claim_token=token).update(
         attempts=F("attempts") + 1,
         delivered_at=timezone.now(),
         last_error="",
         claimed_until=None,
         claim_token="",
+        payload=_without_body(message),
     )
     return "delivered"
 
@@ -131,6 +141,8 @@ def outbox_sweep(*, limit: int = 500) -> int:
             delivered_at__isnull=True, attempts__lt=MAX_ATTEMPTS, next_attempt_at__lte=overdue
         )
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        # A duplicate task does not skip the retry's delay.
+        .filter(next_attempt_at__lte=now)
         .values_list("pk", flat=True)[:limit]
     )
     # The next sweep leaves them alone until they are overdue again.

@@ -194,12 +194,16 @@ def _crumbs(*pages) -> list[tuple[str, str]]:
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def usagers(request, slug):
-    """Find a citizen by exact email address, to open his or her account."""
+    """Find a citizen by exact email address, to open his or her account.
+
+    The search is a POST: the address stays out of URLs, access logs and browser history, and a
+    prefetch or a reload does not count as a search.
+    """
     membre = get_support_membre_for_user(user=request.user, slug=slug)
-    form = CitizenSearchForm(request.GET if "email" in request.GET else None)
+    form = CitizenSearchForm(request.POST if request.method == "POST" else None)
     searched = False
     link = None
     status = 200

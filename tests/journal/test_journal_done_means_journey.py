@@ -24,7 +24,7 @@ def test_it_shows_the_agents_access_to_the_dpo_and_to_the_citizen(
 ):
     agent = Client()
     agent.force_login(agent_pessac)
-    found = agent.get("/gestion/pessac/usagers/", {"email": citizen.email})
+    found = agent.post("/gestion/pessac/usagers/", {"email": citizen.email})
     link = SUPPORT_LINK.search(found.content.decode())
     opened = agent.post(link.group(1), {"purpose": PURPOSE}, REMOTE_ADDR="192.0.2.44")
     assert opened.status_code == 200

@@ -36,7 +36,7 @@ NOT_ALLOWED = not_allowed(PERSONAS)
 
 MATRIX = [
     ("support search", "get", "/gestion/pessac/usagers/", SUPPORT),
-    ("support search", "post", "/gestion/pessac/usagers/", NOT_ALLOWED),
+    ("support search", "post", "/gestion/pessac/usagers/", SUPPORT_POST),
     ("support open", "get", "/gestion/pessac/usagers/{token}/", SUPPORT),
     ("support open", "post", "/gestion/pessac/usagers/{token}/", SUPPORT_POST),
     ("member journal", "get", "/gestion/pessac/journal/", MEMBER_JOURNAL),

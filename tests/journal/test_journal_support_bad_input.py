@@ -43,20 +43,20 @@ def test_it_refuses_a_reason_too_long(client, agent_pessac, link):
 
 def test_it_says_when_no_citizen_has_that_address(client, agent_pessac):
     client.force_login(agent_pessac)
-    response = client.get("/gestion/pessac/usagers/", {"email": "personne@example.fr"})
+    response = client.post("/gestion/pessac/usagers/", {"email": "personne@example.fr"})
     assert response.status_code == 200
     assert "Aucun usager n’a de compte avec cette adresse." in response.content.decode()
 
 
 def test_it_never_finds_agents_through_the_citizen_search(client, agent_pessac, admin_pessac):
     client.force_login(agent_pessac)
-    response = client.get("/gestion/pessac/usagers/", {"email": admin_pessac.email})
+    response = client.post("/gestion/pessac/usagers/", {"email": admin_pessac.email})
     assert "Aucun usager" in response.content.decode()
 
 
 def test_it_does_not_search_by_a_part_of_the_address(client, agent_pessac, citizen):
     client.force_login(agent_pessac)
-    response = client.get("/gestion/pessac/usagers/", {"email": "citoyenne@example.fr"})
+    response = client.post("/gestion/pessac/usagers/", {"email": "citoyenne@example.fr"})
     assert "Aucun usager" in response.content.decode()
 
 
@@ -67,7 +67,7 @@ def test_it_does_not_search_by_a_part_of_the_address(client, agent_pessac, citiz
 )
 def test_it_refuses_a_malformed_search(client, agent_pessac, email, message):
     client.force_login(agent_pessac)
-    response = client.get("/gestion/pessac/usagers/", {"email": email})
+    response = client.post("/gestion/pessac/usagers/", {"email": email})
     assert response.status_code == 400
     assert_accessible(response)
     assert message in html.unescape(response.content.decode())

@@ -16,7 +16,7 @@ PURPOSE = "Demande d'assistance au guichet"
 
 
 def _find(client, email="camille.citoyenne@example.fr") -> str:
-    response = client.get("/gestion/pessac/usagers/", {"email": email})
+    response = client.post("/gestion/pessac/usagers/", {"email": email})
     assert response.status_code == 200
     assert_accessible(response)
     found = SUPPORT_LINK.search(response.content.decode())
@@ -35,7 +35,7 @@ def test_it_shows_the_search_page(client, agent_pessac):
 
 def test_it_finds_a_citizen_by_exact_email_whatever_the_case(client, agent_pessac, citizen):
     client.force_login(agent_pessac)
-    response = client.get("/gestion/pessac/usagers/", {"email": "Camille.Citoyenne@Example.fr"})
+    response = client.post("/gestion/pessac/usagers/", {"email": "Camille.Citoyenne@Example.fr"})
     page = response.content.decode()
     assert "Un compte d’usager correspond à cette adresse." in page
     # Nothing of the citizen is shown before the reason is given, and the id is not in clear.

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _search(client, email):
-    return client.get("/gestion/pessac/usagers/", {"email": email})
+    return client.post("/gestion/pessac/usagers/", {"email": email})
 
 
 def test_it_refuses_the_search_after_the_limit(client, agent_pessac, citizen):

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _search(client, email):
-    return client.get("/gestion/pessac/usagers/", {"email": email})
+    return client.post("/gestion/pessac/usagers/", {"email": email})
 
 
 def test_it_records_a_search_that_finds_an_account(client, agent_pessac, citizen, demo_members):
