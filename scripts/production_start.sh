@@ -35,7 +35,9 @@ done
 socle outbox --loop &
 children+=($!)
 # --preload: the routing index is built once in the master and shared by the forked workers.
-gunicorn --preload --bind "$BIND" --workers "$WEB_WORKERS" --access-logfile - socle.wsgi &
+# The access log has no query strings: they may carry personal data (searches, filters).
+gunicorn --preload --bind "$BIND" --workers "$WEB_WORKERS" --access-logfile - \
+  --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss' socle.wsgi &
 children+=($!)
 
 # Stop everything as soon as one process ends: a supervisor (systemd) restarts the whole.

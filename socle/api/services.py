@@ -156,6 +156,11 @@ def api_key_rate_hit(key: ApiKey) -> float | None:
         counted = rows.filter(
             Q(window_started_at__isnull=True) | Q(window_started_at__lte=window_open)
         ).update(window_started_at=now, window_count=1, last_used_at=now)
+    if not counted:
+        # Another request opened the new window between the two updates: count in it.
+        counted = rows.filter(
+            window_started_at__gt=window_open, window_count__lt=key.rate_per_minute
+        ).update(window_count=F("window_count") + 1, last_used_at=now)
     if counted:
         return None
     started = rows.values_list("window_started_at", flat=True).first()

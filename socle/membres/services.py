@@ -446,8 +446,11 @@ def invitation_accept(
         raise ValidationError(_("Cette invitation n'existe pas, a expiré ou a déjà été utilisée."))
     # Lock the row so two concurrent acceptances cannot both grant the role.
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    # Checked again under the lock: a revocation may have committed since it was read.
     if invitation.accepted_at is not None:
         raise ValidationError(_("Cette invitation a déjà été utilisée."))
+    if invitation.revoked_at is not None or invitation.expires_at <= timezone.now():
+        raise ValidationError(_("Cette invitation n'existe pas, a expiré ou a déjà été utilisée."))
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ValidationError(
@@ -488,6 +491,14 @@ def invitation_revoke(*, acting_user, invitation: Invitation) -> None:
         permission_check(acting_user, "membres.ajouter")
     else:
         permission_check(acting_user, "agents.gerer", invitation.membre)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        # Too late to revoke: the person holds the role now, and ending it is another action.
+        raise ValidationError(
+            _("Cette invitation a déjà été acceptée : retirez le rôle de la personne.")
+        )
+    if invitation.revoked_at is not None:
+        return
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     audit_record(

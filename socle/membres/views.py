@@ -567,10 +567,16 @@ def role_terminer(request, membre, pk):
 def invitation_annuler(request, membre, pk):
     """Revoke a pending invitation of the member."""
     invitation = get_invitation_for_user(user=request.user, membre=membre, pk=pk)
-    invitation_revoke(acting_user=request.user, invitation=invitation)
-    messages.success(
-        request, _("L’invitation envoyée à %(email)s est annulée.") % {"email": invitation.email}
-    )
+    try:
+        invitation_revoke(acting_user=request.user, invitation=invitation)
+    except ValidationError as error:
+        # Accepted in the meantime: say so rather than pretend it was revoked.
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("L’invitation envoyée à %(email)s est annulée.") % {"email": invitation.email},
+        )
     return redirect("gestion:membre", slug=membre.slug)
 
 

@@ -22,7 +22,7 @@ from socle.membres.permissions import grants_for, permission_check
 from socle.membres.services import audit_record
 from socle.routage.models import CompetenceChangeAgreement, CompetenceChangeRequest
 from socle.routage.selectors import competence_change_impact, impact_lines
-from socle.territoires.models import Collectivite, Competence
+from socle.territoires.models import Collectivite, Competence, RoutingVersion
 from socle.territoires.services import competence_override_write, competence_transfer_write
 
 # --- Helpers -----------------------------------------------------------------------------------
@@ -37,6 +37,13 @@ def _others(impact: dict, membre: Membre) -> list[Membre]:
     """The members other than `membre` that the change gives the competence to or takes from."""
     ids = [pk for pk in impact["members"] if pk != membre.pk]
     return list(Membre.objects.filter(pk__in=ids).select_related("collectivite"))
+
+
+def _rules_lock() -> None:
+    """Serialise changes of competence rules: an effect computed, shown and agreed must be the
+    one applied, whatever another member changes at the same time."""
+    RoutingVersion.objects.get_or_create(pk=1)
+    RoutingVersion.objects.select_for_update().get(pk=1)
 
 
 def competence_change_check(acting_user, membre: Membre, holder: Collectivite | None) -> None:
@@ -166,6 +173,7 @@ def competence_change_submit(
     since, nothing is saved (ValidationError), so that nobody confirms an effect not shown.
     """
     competence_change_check(acting_user, membre, holder)
+    _rules_lock()
     impact = competence_change_impact(
         membre=membre, competence=competence, transferred=transferred, holder=holder
     )
@@ -259,6 +267,7 @@ def _apply_now(
     holder: Collectivite | None,
 ) -> None:
     competence_change_check(acting_user, membre, holder)
+    _rules_lock()
     impact = competence_change_impact(
         membre=membre, competence=competence, transferred=transferred, holder=holder
     )
@@ -301,6 +310,7 @@ def competence_change_approve(
     (another rule was set in between) is not applied: it becomes « périmée », and is to be
     asked again.
     """
+    _rules_lock()
     arbitrates = _arbitrates(acting_user, membre)
     if not arbitrates:
         permission_check(acting_user, "competences.gerer", membre)
