@@ -70,7 +70,7 @@ def _test_logins_pass_both_factors(monkeypatch):
     """
     from django.test import Client
 
-    from socle.comptes.security import SECOND_FACTOR_AT
+    from socle.comptes.security import LOGGED_IN_AT, SECOND_FACTOR_AT
 
     log_in = Client._login
 
@@ -78,6 +78,7 @@ def _test_logins_pass_both_factors(monkeypatch):
         log_in(self, user, backend)
         session = self.session
         session[SECOND_FACTOR_AT] = int(time.time())
+        session[LOGGED_IN_AT] = int(time.time())
         session.save()
 
     monkeypatch.setattr(Client, "_login", _login)

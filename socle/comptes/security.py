@@ -43,6 +43,8 @@ PENDING_SINCE = "_socle_pending_since"
 PENDING_METHOD = "_socle_pending_method"
 # Set once the session has passed a second factor.
 SECOND_FACTOR_AT = "_socle_second_factor_at"
+# When this session's login completed (sensitive changes ask for a recent one).
+LOGGED_IN_AT = "_socle_logged_in_at"
 # The user whose enrolment this session started (a new secret for every new session).
 ENROLMENT_USER = "_socle_enrolment_user"
 # Idle timeout of back-office sessions.
@@ -334,6 +336,12 @@ def login_pending_user(request: HttpRequest) -> User | None:
     return user
 
 
+def session_logged_in_recently(request: HttpRequest, *, seconds: int) -> bool:
+    """Tell whether this session's login completed less than `seconds` ago."""
+    logged_in_at = request.session.get(LOGGED_IN_AT)
+    return logged_in_at is not None and time.time() - int(logged_in_at) <= seconds
+
+
 def login_pending_redirect(request: HttpRequest) -> str:
     """Where to go once the pending login completes."""
     return request.session.get(PENDING_NEXT) or resolve_url(settings.LOGIN_REDIRECT_URL)
@@ -355,6 +363,7 @@ def login_complete(
     """Log the user in for good and journal it."""
     login_pending_clear(request)
     login(request, user, backend=backend)
+    request.session[LOGGED_IN_AT] = int(time.time())
     if second_factor:
         request.session[SECOND_FACTOR_AT] = int(time.time())
     security_event_record(

@@ -60,6 +60,7 @@ from socle.comptes.security import (
     second_factor_device,
     second_factor_required,
     security_event_record,
+    session_logged_in_recently,
     user_for_email,
 )
 from socle.comptes.services import (
@@ -516,6 +517,10 @@ class MotDePasseNouveau(PasswordResetConfirmView):
         return super().render_to_response(context, **response_kwargs)
 
 
+# How recent the login must be to give a password to an account opened by a provider.
+PASSWORD_DEFINE_FRESH_SECONDS = 10 * 60
+
+
 @never_cache
 @sensitive_post_parameters("new_password1", "new_password2")
 @login_required
@@ -538,6 +543,16 @@ def mot_de_passe_definir(request):
             ),
         )
         return redirect("portail:espace")
+    if not session_logged_in_recently(request, seconds=PASSWORD_DEFINE_FRESH_SECONDS):
+        # A session left open (or stolen) must not add a lasting way in: a fresh login first.
+        messages.info(
+            request,
+            _(
+                "Par sécurité, un mot de passe se définit juste après une connexion : "
+                "reconnectez-vous avec FranceConnect, puis revenez ici."
+            ),
+        )
+        return redirect_to_login(request.get_full_path())
     form = NewPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         password_set(

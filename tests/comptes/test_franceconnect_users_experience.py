@@ -102,3 +102,20 @@ def test_it_names_the_provider_after_the_second_factor_step_too(client, fake_fc)
     assert logged_in_user(client).pk == user.pk
     last = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.LOGIN, user=user).first()
     assert last.details == {"method": "franceconnect", "second_factor": True}
+
+
+def test_it_asks_for_a_fresh_login_before_defining_a_password(client, fake_fc):
+    from socle.comptes.security import LOGGED_IN_AT
+
+    login_through(client, "angela")
+    session = client.session
+    session[LOGGED_IN_AT] = int(time.time()) - 3600
+    session.save()
+    response = client.post(
+        "/comptes/mot-de-passe/definir/",
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    # A session left open an hour: back to the login, and no password was given.
+    assert response.status_code == 302
+    assert response["Location"].startswith("/comptes/connexion/")
+    assert not logged_in_user(client).has_usable_password()
