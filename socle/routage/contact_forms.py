@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core import signing
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -92,23 +93,47 @@ class QuestionForm(forms.Form):
         return probleme_for_code(self.cleaned_data["probleme"])
 
 
+# A place the server found, carried to the second step signed: the choice is the place that
+# was shown, never an index into a new answer of the address API (which may differ).
+PLACE_SALT = "socle.routage.contact.lieu"
+PLACE_MAX_AGE = 3600
+
+
+def place_token(place: Place) -> str:
+    """Sign a place found for the person, to be chosen in the next step."""
+    return signing.dumps(
+        [place.label, place.lat, place.lon, place.citycode], salt=PLACE_SALT, compress=True
+    )
+
+
 class ChoixForm(forms.Form):
-    """Which of the places found: the question rides along, hidden, and is asked again."""
+    """Which of the places found: the question rides along, hidden; the place, signed."""
 
     adresse = forms.CharField(required=False, widget=forms.HiddenInput)
     commune = forms.CharField(required=False, widget=forms.HiddenInput)
     probleme = forms.CharField(required=False, widget=forms.HiddenInput)
     etape = forms.CharField(required=False, widget=forms.HiddenInput, initial="choix")
-    lieu = forms.TypedChoiceField(
+    lieu = forms.CharField(
         label=gettext_lazy("Quel lieu ?"),
-        coerce=int,
         widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("Choisissez un des lieux proposés.")},
     )
 
-    def __init__(self, *args: Any, places: list[Place], **kwargs: Any):
+    def __init__(self, *args: Any, places: list[Place] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.places = places
-        lieu = self.fields["lieu"]
-        assert isinstance(lieu, forms.ChoiceField)
-        lieu.choices = [(i, place.label) for i, place in enumerate(places)]
+        widget = self.fields["lieu"].widget
+        assert isinstance(widget, forms.RadioSelect)
+        widget.choices = [(place_token(place), place.label) for place in places or []]
+
+    def clean_lieu(self) -> Place:
+        try:
+            label, lat, lon, citycode = signing.loads(
+                self.cleaned_data["lieu"], salt=PLACE_SALT, max_age=PLACE_MAX_AGE
+            )
+            return Place(label=str(label), lat=float(lat), lon=float(lon), citycode=str(citycode))
+        except (signing.BadSignature, TypeError, ValueError) as error:
+            raise forms.ValidationError(_("Choisissez un des lieux proposés.")) from error
+
+    @property
+    def probleme_choisi(self):
+        return probleme_for_code(self.cleaned_data.get("probleme") or "")

@@ -39,6 +39,12 @@ def _qui_contacter(request: HttpRequest, membre: Membre | None) -> HttpResponse:
     if request.method != "POST":
         context["form"] = QuestionForm(membre=membre)
         return render(request, TEMPLATE, context)
+    if request.POST.get("etape") == "choix":
+        # The second step: the place chosen comes signed from the first; no new search.
+        chosen = ChoixForm(request.POST)
+        if chosen.is_valid() and chosen.probleme_choisi is not None:
+            context["fiche"] = fiche(chosen.cleaned_data["lieu"], chosen.probleme_choisi)
+            return render(request, TEMPLATE, context)
     form = QuestionForm(request.POST, membre=membre)
     if not form.is_valid():
         context["form"] = form
@@ -53,11 +59,8 @@ def _qui_contacter(request: HttpRequest, membre: Membre | None) -> HttpResponse:
             places=places,
             initial={key: form.cleaned_data[key] for key in ("adresse", "commune", "probleme")},
         )
-        if not choosing or not choix.is_valid():
-            context.update({"choix": choix, "probleme": probleme})
-            return render(request, TEMPLATE, context)
-        place = places[choix.cleaned_data["lieu"]]
-    else:
-        place = places[0]
-    context["fiche"] = fiche(place, probleme)
+        # Shown (again, with its error when the choice was missing or tampered with).
+        context.update({"choix": choix, "probleme": probleme})
+        return render(request, TEMPLATE, context)
+    context["fiche"] = fiche(places[0], probleme)
     return render(request, TEMPLATE, context)

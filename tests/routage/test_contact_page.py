@@ -1,6 +1,7 @@
 """« Qui contacter ? » without a browser: the card, the choice, and every bad path."""
 
 import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -97,7 +98,11 @@ def test_it_answers_a_pothole_at_a_pessac_address_with_the_metropole(page, fake_
     assert "Plusieurs lieux correspondent" in text
     assert "25 Avenue Jean Jaurès 33600 Pessac" in text
     assert fake_adresse.app.queries[-1]["q"] == PESSAC
-    text = page(adresse=PESSAC, probleme="nid-de-poule", etape="choix", lieu="0")
+    asked = len(fake_adresse.app.queries)
+    # The choice carries the place shown, signed: the second step asks the API nothing.
+    first = re.search(r'name="lieu" value="([^"]+)"', text).group(1)
+    text = page(adresse=PESSAC, probleme="nid-de-poule", etape="choix", lieu=html.unescape(first))
+    assert len(fake_adresse.app.queries) == asked
     assert "Bordeaux Métropole s’en occupe" in text
     assert "1 Avenue Jean Jaurès 33600 Pessac (Pessac)" in text
     assert "voirie" in text.lower()
@@ -109,6 +114,14 @@ def test_it_asks_again_when_no_place_is_chosen(page):
     text = page(adresse=PESSAC, probleme="nid-de-poule", etape="choix")
     assert "<title>Erreur : Qui contacter ?" in text
     assert "Choisissez un des lieux proposés." in text
+
+
+@pytest.mark.parametrize("lieu", ["0", "forgé:44.8:-0.6", "a" * 300])
+def test_it_refuses_a_place_it_did_not_offer(page, lieu):
+    text = page(adresse=PESSAC, probleme="nid-de-poule", etape="choix", lieu=lieu)
+    assert "<title>Erreur : Qui contacter ?" in text
+    assert "Choisissez un des lieux proposés." in text
+    assert "s’en occupe" not in text
 
 
 def test_it_answers_a_streetlight_in_saint_emilion_with_its_mairie(page):
