@@ -108,8 +108,8 @@ def keyed_endpoint(
     In this order: no key is a 401 (cle_manquante); a malformed, unknown or revoked key a 401
     (cle_invalide, cle_revoquee); past the key's rate a 429 with Retry-After
     (trop_de_requetes); a key without the scope, or scoped to another member than the URL's
-    `slug`, a 403 (portee_insuffisante, membre_non_autorise). The view gets the key as
-    `request.api_key`. Methods and CORS are those of `public_endpoint`.
+    `slug`, or of a suspended member, a 403 (portee_insuffisante, membre_non_autorise). The
+    view gets the key as `request.api_key`. Methods and CORS are those of `public_endpoint`.
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -158,6 +158,13 @@ def keyed_endpoint(
                     403,
                     MEMBRE_NON_AUTORISE,
                     _("Cette clé d'API ne donne accès qu'aux données de son membre."),
+                )
+            if key.membre is not None and not key.membre.active:
+                # A suspended member's keys stop with it, whatever each endpoint checks.
+                return api_error(
+                    403,
+                    MEMBRE_NON_AUTORISE,
+                    _("Ce membre est suspendu : ses clés d'API ne donnent plus accès."),
                 )
             request.api_key = key  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)

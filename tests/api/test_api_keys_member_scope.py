@@ -54,3 +54,17 @@ def test_it_refuses_a_key_without_the_scope(client, demo_members):
     error = response.json()["error"]
     assert error["code"] == "portee_insuffisante"
     assert error["details"] == {"portee_requise": "jardins.lire"}
+
+
+def test_it_stops_the_keys_of_a_suspended_member(client, demo_members):
+    from socle.membres.services import membre_update
+
+    pessac = with_jardins(demo_members.pessac)
+    _, plaintext = make_key(pessac)
+    assert client.get(parcelles_url(pessac), HTTP_X_API_KEY=plaintext).status_code == 200
+    membre_update(
+        acting_user=None, membre=pessac, couleur=pessac.couleur, modules=["jardins"], active=False
+    )
+    response = client.get(parcelles_url(pessac), HTTP_X_API_KEY=plaintext)
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "membre_non_autorise"
