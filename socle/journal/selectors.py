@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from socle.comptes.models import Identity, User
 from socle.journal.models import CitizenSearch, PersonalDataAccess, PublishedCheckpoint
-from socle.journal.services import citizen_search_digest, parse_stored_datetime
+from socle.journal.services import citizen_search_digests, parse_stored_datetime
 from socle.membres.models import STRUCTURE_ROLES, Membre, Role
 from socle.membres.permissions import grants_for
 from socle.membres.selectors import membre_by_slug
@@ -373,7 +373,7 @@ def citizen_searches(
     if filters.agent is not None:
         searches = searches.filter(agent=filters.agent)
     if filters.citizen_email.strip():
-        searches = searches.filter(email_digest=citizen_search_digest(filters.citizen_email))
+        searches = searches.filter(email_digest__in=citizen_search_digests(filters.citizen_email))
     if filters.since and filters.since >= _NO_LOWER_BOUND_BEFORE:
         searches = searches.filter(created_at__gte=_day_start(filters.since))
     if filters.until and filters.until <= _NO_UPPER_BOUND_AFTER:

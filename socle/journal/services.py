@@ -609,10 +609,17 @@ def citizen_search_digest(email: str) -> str:
     Keyed (HMAC), not a bare SHA-256: addresses are guessable, so a plain hash could be reversed
     by trying a list of them; this one can only be recomputed by Socle.
     """
+    return citizen_search_digests(email)[0]
+
+
+def citizen_search_digests(email: str) -> list[str]:
+    """The address's digest under the current key and each fallback, to find older searches
+    after a key rotation."""
     normalised = (email or "").strip().lower().encode()
-    return salted_hmac(
-        CITIZEN_SEARCH_SALT, normalised, secret=_signing_keys()[0], algorithm="sha256"
-    ).hexdigest()
+    return [
+        salted_hmac(CITIZEN_SEARCH_SALT, normalised, secret=key, algorithm="sha256").hexdigest()
+        for key in _signing_keys()
+    ]
 
 
 def citizen_search_record(
