@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -16,11 +16,12 @@ from socle.api.http import json_response, public_endpoint
 from socle.api.models import ApiKey
 from socle.api.openapi import openapi_document
 from socle.api.scopes import api_scopes
+from socle.api.selectors import get_api_key_for_user, membre_api_keys
 from socle.api.services import api_key_create, api_key_revoke
 from socle.core.templatetags.socle_kit import badge
 from socle.membres.decorators import membre_view
 from socle.membres.forms import add_service_errors
-from socle.membres.views import membre_crumbs, membre_menu
+from socle.membres.views import membre_render
 
 
 def _when(moment) -> str:
@@ -90,15 +91,12 @@ def cles(request, membre):
                 form = ApiKeyForm()
         if created is None:
             status = 400
-    keys = ApiKey.objects.filter(membre=membre)
-    return render(
+    keys = membre_api_keys(membre=membre)
+    return membre_render(
         request,
+        membre,
         "api/cles.html",
         {
-            "title": _("Clés d'API"),
-            "breadcrumbs": membre_crumbs(membre, _("Clés d'API")),
-            "menu": membre_menu(request, membre),
-            "membre": membre,
             "form": form,
             "created": created,
             "columns": [
@@ -113,6 +111,8 @@ def cles(request, membre):
             ],
             "rows": [_key_row(request, membre, key) for key in keys],
         },
+        title=_("Clés d'API"),
+        crumbs=(_("Clés d'API"),),
         status=status,
     )
 
@@ -120,7 +120,7 @@ def cles(request, membre):
 @membre_view("cles_api.gerer", methods=["POST"])
 def cle_revoquer(request, membre, pk: int):
     """Revoke one of the member's keys."""
-    key = get_object_or_404(ApiKey, pk=pk, membre=membre)
+    key = get_api_key_for_user(user=request.user, membre=membre, pk=pk)
     api_key_revoke(acting_user=request.user, key=key)
     messages.success(request, _("La clé « %(nom)s » est révoquée.") % {"nom": key.name})
     return redirect("gestion:api:cles", slug=membre.slug)

@@ -60,7 +60,7 @@ from socle.journal.services import (
 )
 from socle.membres.models import Membre
 from socle.membres.selectors import membres_privacy_contacts
-from socle.membres.views import membre_menu
+from socle.membres.views import membre_menu, membre_render
 
 SUPPORT_DATA = gettext_lazy("identité et coordonnées")
 SUPPORT_CHANNEL = gettext_lazy("back-office : assistance aux usagers")
@@ -244,19 +244,13 @@ def usagers(request, slug):
             status = 400
         else:
             status = 400
-    return render(
+    return membre_render(
         request,
+        membre,
         "journal/usagers.html",
-        {
-            "nav": "gestion",
-            "breadcrumbs": _crumbs((_("Assistance aux usagers"), "")),
-            "menu": membre_menu(request, membre),
-            "title": _("Assistance aux usagers"),
-            "membre": membre,
-            "form": form,
-            "searched": searched,
-            "link": link,
-        },
+        {"form": form, "searched": searched, "link": link},
+        title=_("Assistance aux usagers"),
+        crumbs=(_("Assistance aux usagers"),),
         status=status,
     )
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,12 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from socle.core.modules import module_choices
 from socle.membres.models import Role, Service
 from socle.membres.services import membre_fields_clean
-from socle.territoires.models import Competence
-
-
-def alphabetical(text: str) -> str:
-    """Sort key that files « État civil » under E, as a French reader expects."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+from socle.territoires.models import Competence, alphabetical
 
 
 def competence_choices():

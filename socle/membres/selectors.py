@@ -129,16 +129,6 @@ def active_roles(user) -> QuerySet[Role]:
     )
 
 
-def user_is_operateur(user) -> bool:
-    """Tell whether the user works for the mutualisation structure."""
-    return Role.Kind.OPERATEUR in grants_for(user).structure
-
-
-def user_is_ethique(user) -> bool:
-    """Tell whether the user sits on the structure's ethics committee."""
-    return Role.Kind.ETHIQUE in grants_for(user).structure
-
-
 def membre_roles(*, membre: Membre) -> QuerySet[Role]:
     """Return the current roles held in a member."""
     return (
@@ -146,6 +136,14 @@ def membre_roles(*, membre: Membre) -> QuerySet[Role]:
         .select_related("user", "service")
         .order_by("user__last_name", "user__email")
     )
+
+
+def administrator_emails(*, membres) -> list[str]:
+    """Return the addresses of the current administrators of these members, to write to."""
+    emails = Role.objects.filter(
+        membre__in=membres, kind=Role.Kind.ADMINISTRATEUR, ended_at__isnull=True
+    ).values_list("user__email", flat=True)
+    return sorted(set(emails) - {""})
 
 
 def invitations_pending() -> QuerySet[Invitation]:
@@ -163,11 +161,6 @@ def membre_pending_invitations(*, membre: Membre) -> QuerySet[Invitation]:
 def membre_audit_events(*, membre: Membre) -> QuerySet[AuditEvent]:
     """Return a member's audit trail, newest first."""
     return AuditEvent.objects.filter(membre=membre).select_related("actor")
-
-
-def structure_audit_events() -> QuerySet[AuditEvent]:
-    """Return the audit events of the structure itself (no member), newest first."""
-    return AuditEvent.objects.filter(membre__isnull=True).select_related("actor")
 
 
 def membres_privacy_contacts(*, membre_ids) -> list[dict]:

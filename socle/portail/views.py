@@ -1,7 +1,5 @@
 """Public pages: the platform's home, each member's home, the footer's pages, « Mon espace »."""
 
-import unicodedata
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,14 +34,9 @@ from socle.portail.markdown import markdown_to_html
 from socle.portail.selectors import landing_url, page_plateforme, pages_plateforme
 from socle.portail.services import page_update
 from socle.territoires.hours import horaires_en_clair
-from socle.territoires.models import Collectivite
+from socle.territoires.models import Collectivite, alphabetical
 from socle.territoires.selectors import collectivite_search, commune_elus, epci_communes
 from socle.territoires.svgmap import commune_map_svg, osm_url
-
-
-def _alphabetical(text: str) -> str:
-    """Sort key that files « Étauliers » under E, as a French reader expects."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
 def _kind_label(collectivite: Collectivite) -> str:
@@ -85,7 +78,7 @@ def accueil(request):
             }
             for collectivite in found
         ]
-    membres = sorted(membres_public(), key=lambda membre: _alphabetical(membre.collectivite.nom))
+    membres = sorted(membres_public(), key=lambda membre: alphabetical(membre.collectivite.nom))
     return render(
         request,
         "portail/accueil.html",
@@ -131,7 +124,7 @@ def _membre_home(request, membre: Membre):
             }
         )
     elif collectivite.kind == Collectivite.Kind.EPCI:
-        communes = sorted(epci_communes(collectivite), key=lambda c: _alphabetical(c.nom))
+        communes = sorted(epci_communes(collectivite), key=lambda c: alphabetical(c.nom))
         members = membres_of(communes)
         context["communes"] = [
             {"collectivite": commune, "membre": members.get(commune.pk)} for commune in communes

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -19,12 +18,8 @@ from socle.territoires.models import (
     Competence,
     CompetenceOverride,
     CompetenceTransfer,
+    alphabetical,
 )
-
-
-def _alphabetical(text: str) -> str:
-    """Sort key that files « Bègles » before « Blanquefort », as a French reader expects."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
 def _communes_in_scope(membre: Membre) -> list[Collectivite]:
@@ -34,7 +29,7 @@ def _communes_in_scope(membre: Membre) -> list[Collectivite]:
         communes = Collectivite.objects.filter(
             kind=Collectivite.Kind.COMMUNE, epci=collectivite, active=True
         ).select_related("epci")
-        return sorted(communes, key=lambda c: (_alphabetical(c.nom), c.code))
+        return sorted(communes, key=lambda c: (alphabetical(c.nom), c.code))
     if collectivite.kind == Collectivite.Kind.COMMUNE:
         return list(Collectivite.objects.select_related("epci").filter(pk=collectivite.pk))
     return []

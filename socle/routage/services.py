@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socle.core.outbox import outbox_enqueue_email
-from socle.membres.models import Membre, Role
+from socle.membres.models import Membre
 from socle.membres.permissions import grants_for, permission_check
+from socle.membres.selectors import administrator_emails
 from socle.membres.services import audit_record
 from socle.routage.models import CompetenceChangeAgreement, CompetenceChangeRequest
 from socle.routage.selectors import competence_change_impact, impact_lines
@@ -116,21 +117,10 @@ def _write_rule(
         )
 
 
-def _admin_emails(membres: list[Membre]) -> list[str]:
-    return sorted(
-        set(
-            Role.objects.filter(
-                membre__in=membres, kind=Role.Kind.ADMINISTRATEUR, ended_at__isnull=True
-            ).values_list("user__email", flat=True)
-        )
-        - {""}
-    )
-
-
 def _notify(change_request: CompetenceChangeRequest, subject: str, opening: str) -> None:
     """Mail the requester and the administrators of every member concerned (in the transaction)."""
     concerned = [change_request.membre, *change_request.affected_members.all()]
-    recipients = set(_admin_emails(concerned))
+    recipients = set(administrator_emails(membres=concerned))
     if change_request.requested_by is not None and change_request.requested_by.email:
         recipients.add(change_request.requested_by.email)
     if not recipients:

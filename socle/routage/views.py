@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from socle.membres.decorators import membre_view
-from socle.membres.forms import OverrideForm, TransferForm, add_service_errors, alphabetical
+from socle.membres.forms import OverrideForm, TransferForm, add_service_errors
 from socle.membres.permissions import grants_for
 from socle.membres.views import membre_render
 from socle.routage.models import CompetenceChangeRequest
@@ -24,7 +24,7 @@ from socle.routage.services import (
     competence_change_refuse,
     competence_change_submit,
 )
-from socle.territoires.models import Collectivite, Competence
+from socle.territoires.models import Collectivite, Competence, alphabetical
 
 
 def _holders(commune: Collectivite, competences) -> dict[int, dict]:

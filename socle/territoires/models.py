@@ -13,6 +13,12 @@ def search_key(text: str) -> str:
     return " ".join(re.split(r"[^a-z0-9]+", folded)).strip()
 
 
+def alphabetical(text: str) -> str:
+    """Sort key that files « État civil » under E and « Bègles » before « Blanquefort », as a
+    French reader expects."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
 class Collectivite(models.Model):
     """A commune, EPCI, département or région, as the official data describes it."""
 

@@ -1,25 +1,12 @@
 """Template helpers of the design system: a member's theme (socle.core.colours), the back office."""
 
 from django import template
-from django.utils.html import format_html
 
-from socle.core.colours import colour_or_default, theme_colours
+from socle.core.colours import colour_or_default
 from socle.membres.permissions import grants_for
 from socle.portail.selectors import accessibilite_conformite as conformite_declaree
 
 register = template.Library()
-
-
-@register.simple_tag
-def theme_style(colour: str | None = None) -> str:
-    """CSS custom properties of a member's theme, for a <style> element."""
-    colours = theme_colours(colour)
-    return format_html(
-        ":root{{--theme:{};--on-theme:{};--theme-text:{};}}",
-        colours["theme"],
-        colours["on_theme"],
-        colours["theme_text"],
-    )
 
 
 @register.filter
