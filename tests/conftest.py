@@ -62,6 +62,14 @@ def _test_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache: a rolled-back test's values must not leak."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _test_logins_pass_both_factors(monkeypatch):
     """Make `client.login()` and `force_login()` open a session with both factors.
 

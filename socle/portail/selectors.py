@@ -1,5 +1,6 @@
 """Reads of the portail: the footer's pages and where a person lands after logging in."""
 
+from django.core.cache import cache
 from django.urls import reverse
 
 from socle.membres.models import Role
@@ -25,12 +26,22 @@ def page_plateforme(code: str) -> PagePlateforme | None:
     return PagePlateforme.objects.filter(code=code).first()
 
 
+# The footer of every page names the declared level: kept in the cache, not read per page.
+CONFORMITE_CACHE_KEY = "portail:accessibilite-conformite"
+CONFORMITE_CACHE_SECONDS = 300
+
+
 def accessibilite_conformite() -> str:
     """The RGAA conformity level the accessibility statement declares (« non conforme »…)."""
-    page = page_plateforme(PagePlateforme.Code.ACCESSIBILITE)
-    if page is None or not page.conformite:
-        return str(PagePlateforme.Conformite.NON.label)
-    return page.get_conformite_display()
+    level = cache.get(CONFORMITE_CACHE_KEY)
+    if level is None:
+        page = page_plateforme(PagePlateforme.Code.ACCESSIBILITE)
+        if page is None or not page.conformite:
+            level = str(PagePlateforme.Conformite.NON.label)
+        else:
+            level = str(page.get_conformite_display())
+        cache.set(CONFORMITE_CACHE_KEY, level, CONFORMITE_CACHE_SECONDS)
+    return level
 
 
 def landing_url(user) -> str:

@@ -1,5 +1,6 @@
 """Writes of the portail: the opérateurs edit the footer's pages."""
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -7,6 +8,7 @@ from django.utils.translation import gettext as _
 from socle.membres.permissions import permission_check
 from socle.membres.services import audit_record
 from socle.portail.models import PagePlateforme
+from socle.portail.selectors import CONFORMITE_CACHE_KEY
 
 
 @transaction.atomic
@@ -41,4 +43,6 @@ def page_update(
             "champs": sorted(key for key in before if before[key] != after[key]),
         },
     )
+    # The footer shows the declared level from the cache: the next page reads it afresh.
+    cache.delete(CONFORMITE_CACHE_KEY)
     return page
