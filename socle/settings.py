@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "socle.routage",
     "socle.journal",
     "socle.api",
+    "socle.signalements",
     "socle.portail",
     "socle.demo",
     *TASK_APPS,
@@ -346,6 +347,23 @@ TERRITOIRES_DATA_DIR = env("TERRITOIRES_DATA_DIR")
 # how long to wait for it in seconds; `make run` points it at `socle fake_adresse`.
 ADDRESS_API_URL = env("ADDRESS_API_URL", "https://api-adresse.data.gouv.fr").rstrip("/")
 ADDRESS_API_TIMEOUT = float(env("ADDRESS_API_TIMEOUT", "3"))
+# Map tiles ({z}/{x}/{y} URL template and its attribution); empty: maps draw the communes'
+# outlines only, with no tile server needed.
+MAP_TILES_URL = env("MAP_TILES_URL", "")
+MAP_TILES_ATTRIBUTION = env("MAP_TILES_ATTRIBUTION", "© les contributeurs d’OpenStreetMap")
+
+# ---- Signalements (citizen reports) -----------------------------------------------------------
+# Anonymous reports and « moi aussi » per hour, by IP address and by email address.
+SIGNALEMENTS_LIMITE_IP_HEURE = int(env("SIGNALEMENTS_LIMITE_IP_HEURE", "20"))
+SIGNALEMENTS_LIMITE_EMAIL_HEURE = int(env("SIGNALEMENTS_LIMITE_EMAIL_HEURE", "5"))
+# Days a confirmation link works.
+SIGNALEMENTS_CONFIRMATION_JOURS = int(env("SIGNALEMENTS_CONFIRMATION_JOURS", "7"))
+# Forward a report whose competent collectivité is not a member to its mairie's public address.
+SIGNALEMENTS_TRANSFERT_MAIRIES = env_bool("SIGNALEMENTS_TRANSFERT_MAIRIES", False)
+# Photos: bytes and pixels accepted, longest side shown.
+SIGNALEMENTS_PHOTO_MAX_BYTES = int(env("SIGNALEMENTS_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
+SIGNALEMENTS_PHOTO_MAX_PIXELS = int(env("SIGNALEMENTS_PHOTO_MAX_PIXELS", "40000000"))
+SIGNALEMENTS_PHOTO_DISPLAY_SIDE = int(env("SIGNALEMENTS_PHOTO_DISPLAY_SIDE", "1600"))
 
 # ---- Logging ----------------------------------------------------------------------------------
 LOGGING = {

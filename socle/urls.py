@@ -14,6 +14,11 @@ module_api = [
     # A module at the API's root (routage) is in socle.api.urls, namespace `api`.
     if module.api_urls and module.prefix
 ]
+module_site = [
+    path("", include((module.site_urls, f"{module.code}-site"), namespace=f"{module.code}-site"))
+    for module in registered_modules()
+    if module.site_urls
+]
 module_public = [
     path(
         f"<slug:slug>/{module.prefix}",
@@ -26,6 +31,8 @@ module_public = [
 urlpatterns = [
     *module_api,
     path("api/v1/", include("socle.api.urls")),
+    # Before the back office's /gestion/<slug>/: a module's structure-wide pages.
+    *module_site,
     path("comptes/invitation/", include("socle.membres.invitation_urls")),
     path("comptes/", include("socle.comptes.urls")),
     path("comptes/oidc/", include("socle.comptes.oidc.urls")),

@@ -9,6 +9,9 @@ URLs a module declares are mounted at:
 - `public_urls` → `/<member slug>/<code>/…` (the member's public site);
 - `gestion_urls` → `/gestion/<member slug>/<code>/…`, URL names `gestion:<code>:<name>` (views
   get the member through `socle.membres.decorators.membre_view`);
+- `site_urls` → the site's root, URL names `<code>-site:<name>`: the module's pages for the
+  whole structure (its own paths, such as `/open311/v2/` or `/gestion/<code>/…`; their first
+  segments go in `reserved_slugs`);
 - `api_urls` → `/api/v1/<code>/…`, URL names `api-<code>:<name>`; a module mounted at the root
   (`mount=""`, routage) shares the `api` namespace: `/api/v1/routage`, `api:routage`.
 """
@@ -74,6 +77,7 @@ class Module:
     description: str | Promise = ""
     public_urls: str | None = None
     gestion_urls: str | None = None
+    site_urls: str | None = None
     api_urls: str | None = None
     menu: tuple[MenuEntry, ...] = ()
     permissions: dict[str, PermissionSpec] = field(default_factory=dict)

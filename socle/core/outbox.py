@@ -77,7 +77,8 @@ def _claim(message_id: int) -> str | None:
 
 def _without_body(message: OutboxMessage) -> dict:
     """The payload once it is no longer needed: bodies carry live links (invitations, password
-    resets) and personal data, so a delivered or abandoned message keeps only who and what."""
+    resets) and personal data, so a delivered message keeps only who and what. A message that
+    failed for good keeps its body, so that someone can send it again (outbox_retry)."""
     return {"to": message.payload.get("to", []), "subject": message.payload.get("subject", "")}
 
 
@@ -110,7 +111,6 @@ def outbox_email_send(message_id: int) -> str:
                 next_attempt_at=retry_at,
                 claimed_until=None,
                 claim_token="",
-                **({} if attempts < MAX_ATTEMPTS else {"payload": _without_body(message)}),
             )
             if attempts < MAX_ATTEMPTS:
                 _task_enqueue(message_id, run_after=retry_at)
@@ -125,6 +125,20 @@ def outbox_email_send(message_id: int) -> str:
         payload=_without_body(message),
     )
     return "delivered"
+
+
+@transaction.atomic
+def outbox_retry(*, message_id: int) -> bool:
+    """Give a message that failed for good a new series of attempts; return whether it had."""
+    message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
+    if message is None or message.delivered_at is not None or message.attempts < MAX_ATTEMPTS:
+        return False
+    message.attempts = 0
+    message.next_attempt_at = timezone.now()
+    message.last_error = ""
+    message.save(update_fields=["attempts", "next_attempt_at", "last_error"])
+    _task_enqueue(message.pk)
+    return True
 
 
 @transaction.atomic

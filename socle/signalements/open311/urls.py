@@ -1,0 +1,3 @@
+"""Open311 GeoReport v2 endpoints, each in .json and .xml."""
+
+urlpatterns: list = []

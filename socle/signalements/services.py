@@ -1,0 +1,1175 @@
+"""Writes of reports: filing, confirming, following, and every agent action.
+
+Each change and the messages it must send are written in one transaction: a message is an
+outbox row with its delivery task (socle.core.outbox), linked to the report by an `Envoi`, so
+that the back office can tell what reached whom and send again what failed for good.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from socle.comptes.models import User
+from socle.comptes.security import normalise_email, user_for_email
+from socle.comptes.services import user_create
+from socle.core.outbox import outbox_enqueue_email, outbox_retry
+from socle.journal.services import journal_record
+from socle.membres.models import Membre, Role, Service
+from socle.membres.permissions import grants_for, permission_check
+from socle.membres.selectors import membre_by_slug
+from socle.membres.services import audit_record
+from socle.routage.routing import OK, RoutingError, route
+from socle.signalements.models import (
+    CLOSED_STATUSES,
+    DESCRIPTION_MAX,
+    Abonnement,
+    Depot,
+    Envoi,
+    Evenement,
+    Photo,
+    Question,
+    Signalement,
+)
+from socle.signalements.photos import PhotoRefused, ProcessedPhoto, photo_process
+from socle.signalements.selectors import (
+    OfferedCategory,
+    category_at,
+    envoi_state,
+    reglages_for,
+    service_ids_for_user,
+)
+from socle.territoires.selectors import collectivite_by_key
+
+MAX_PHOTOS = 3
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: read aloud safely
+CONFIRM_SALT = "signalements.confirmer"
+S = Signalement.Statut
+# Where an agent may move a report with signalement_status_set (doublon goes through merge).
+STATUS_TARGETS = (S.NOUVEAU, S.PRIS_EN_COMPTE, S.PROGRAMME, S.EN_COURS, S.RESOLU, S.REJETE)
+
+
+def _text(value: Any, *, field: str, required: str, max_length: int) -> str:
+    text = str(value or "").replace("\x00", "").strip()
+    if not text:
+        raise ValidationError({field: required})
+    if len(text) > max_length:
+        raise ValidationError(
+            {
+                field: _("%(max)d caractères au plus (vous en avez écrit %(n)d).")
+                % {"max": max_length, "n": len(text)}
+            }
+        )
+    return text
+
+
+def _reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+def _absolute(url_name: str, **kwargs: Any) -> str:
+    return settings.SITE_URL + reverse(url_name, kwargs=kwargs)
+
+
+def tracking_url(signalement: Signalement) -> str:
+    """Return the public address of the report's tracking page."""
+    return _absolute("signalements-site:suivi", reference=signalement.reference)
+
+
+def _event(
+    signalement: Signalement,
+    kind: str,
+    *,
+    acteur: User | None = None,
+    public: bool = False,
+    texte: str = "",
+    statut: str = "",
+    details: dict | None = None,
+) -> Evenement:
+    return Evenement.objects.create(
+        signalement=signalement,
+        kind=kind,
+        acteur=acteur,
+        public=public,
+        texte=texte,
+        statut=statut,
+        details=details or {},
+    )
+
+
+def _send(
+    signalement: Signalement,
+    *,
+    to: list[str],
+    destinataire: str,
+    subject: str,
+    template: str,
+    context: dict | None = None,
+) -> Envoi:
+    context = {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+        "signalement": signalement,
+        "suivi_url": tracking_url(signalement),
+        **(context or {}),
+    }
+    body = render_to_string(f"signalements/email/{template}", context)
+    message = outbox_enqueue_email(to=to, subject=subject, body=body)
+    return Envoi.objects.create(
+        signalement=signalement, message=message, destinataire=destinataire, objet=subject[:200]
+    )
+
+
+def _tell_followers(
+    signalement: Signalement, *, subject: str, template: str, context: dict | None = None
+) -> None:
+    for abonnement in signalement.abonnements.filter(
+        confirme_le__isnull=False, desabonne_le__isnull=True
+    ):
+        _send(
+            signalement,
+            to=[abonnement.email],
+            destinataire=Envoi.Destinataire.CITOYEN,
+            subject=subject,
+            template=template,
+            context={
+                **(context or {}),
+                "desabonnement_url": _absolute(
+                    "signalements-site:desabonner", jeton=abonnement.jeton
+                ),
+            },
+        )
+
+
+# --- Rate limits on anonymous writes -----------------------------------------------------------
+
+
+def _digest(kind: str, value: str) -> str:
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"{kind}:{value}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def _client_ip(request) -> str:
+    return (request.META.get("REMOTE_ADDR") or "") if request is not None else ""
+
+
+@transaction.atomic
+def anonymous_write_check(*, request, email: str) -> None:
+    """Count an anonymous write by its IP and email; raise ValidationError over the limits.
+
+    The limits (per hour) are settings; the rows hold keyed digests only, never the address.
+    """
+    now = timezone.now()
+    window = now - timedelta(hours=1)
+    keys = []
+    ip = _client_ip(request)
+    if ip:
+        keys.append((_digest("ip", ip), settings.SIGNALEMENTS_LIMITE_IP_HEURE))
+    if email:
+        keys.append(
+            (_digest("email", normalise_email(email)), settings.SIGNALEMENTS_LIMITE_EMAIL_HEURE)
+        )
+    for cle, limit in keys:
+        if Depot.objects.filter(cle=cle, cree_le__gte=window).count() >= limit:
+            raise ValidationError(
+                _("Trop d’envois depuis une heure. Réessayez plus tard, ou connectez-vous.")
+            )
+    Depot.objects.bulk_create([Depot(cle=cle, cree_le=now) for cle, _limit in keys])
+    # Old rows are useless: forget them as we go.
+    Depot.objects.filter(cree_le__lt=now - timedelta(days=1)).delete()
+
+
+# --- Filing a report ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a report goes: its commune, the competent collectivité and service, or a contact."""
+
+    commune_code: str
+    commune_nom: str
+    titulaire_code: str
+    titulaire_nom: str
+    membre: Membre | None
+    service: Service | None
+    contact: dict
+
+
+def placement_for(*, lat: float, lon: float, competence: str) -> Placement:
+    """Route a point and a competence; raise ValidationError outside any commune.
+
+    A member that did not switch the reports module on is treated as a non-member: the report
+    is kept and its contact given.
+    """
+    try:
+        result = route(lat, lon, competence)
+    except RoutingError as exc:
+        raise ValidationError({"position": exc.message}) from exc
+    if result.status != OK or result.answer is None:
+        raise ValidationError(
+            {
+                "position": _(
+                    "Ce point n’est dans aucune commune de France : "
+                    "placez-le sur la commune concernée."
+                )
+            }
+        )
+    holder = result.answer.holder
+    commune = result.answer.commune
+    membre = membre_by_slug(holder.slug) if holder.member and holder.slug else None
+    if membre is not None and (not membre.active or "signalements" not in membre.modules):
+        membre = None
+    service = None
+    if membre is not None and result.service is not None:
+        service = Service.objects.filter(pk=result.service.id, membre=membre).first()
+    contact = {}
+    if membre is None:
+        contact = result.answer.contact.to_dict() if result.answer.contact else {}
+        if not contact:
+            contact = _mairie_contact(commune.code)
+    return Placement(
+        commune_code=commune.code,
+        commune_nom=commune.nom,
+        titulaire_code=holder.code,
+        titulaire_nom=holder.nom,
+        membre=membre,
+        service=service,
+        contact=contact,
+    )
+
+
+def _mairie_contact(code: str) -> dict:
+    """Return the public contact of the commune's mairie, as routing gives a contact."""
+    mairie = collectivite_by_key(code)
+    if mairie is None:
+        return {}
+    return {
+        "collectivite": {"kind": mairie.kind, "code": mairie.code, "nom": mairie.nom},
+        "point_entree": False,
+        "adresse": mairie.adresse,
+        "telephone": mairie.telephone,
+        "email": mairie.email,
+        "site_web": mairie.site_web,
+        "horaires": mairie.horaires,
+    }
+
+
+def answers_clean(offered: OfferedCategory, raw: dict[str, Any]) -> dict[str, Any]:
+    """Check the answers to a category's questions; return them keyed by question code."""
+    answers: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for question in offered.questions:
+        value = str(raw.get(question.code, "") or "").replace("\x00", "").strip()
+        if not value:
+            if question.obligatoire:
+                errors[f"q_{question.code}"] = _("Répondez à la question « %(q)s ».") % {
+                    "q": question.libelle
+                }
+            continue
+        if question.kind == Question.Kind.NOMBRE:
+            try:
+                answers[question.code] = float(value.replace(",", "."))
+            except ValueError:
+                errors[f"q_{question.code}"] = _("« %(q)s » attend un nombre.") % {
+                    "q": question.libelle
+                }
+            continue
+        if question.kind == Question.Kind.OUI_NON and value not in ("oui", "non"):
+            errors[f"q_{question.code}"] = _("Répondez oui ou non.")
+            continue
+        if question.kind == Question.Kind.CHOIX:
+            keys = [str(key) for key, _label in question.choix]
+            if value not in keys:
+                errors[f"q_{question.code}"] = _("Choisissez une réponse de la liste.")
+                continue
+        answers[question.code] = value[:500]
+    if errors:
+        raise ValidationError(errors)
+    return answers
+
+
+def _reporter_for(email: str) -> User:
+    """Return the account of this address, creating a password-less one for a newcomer.
+
+    The address is not trusted until its owner clicks the confirmation link: a report filed
+    with someone else's address stays unconfirmed, and the account gets no password.
+    """
+    existing = user_for_email(email)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return user_create(email=email, password=None)
+    except IntegrityError:
+        found = user_for_email(email)
+        assert found is not None
+        return found
+
+
+@transaction.atomic
+def signalement_create(
+    *,
+    categorie_code: str,
+    description: str,
+    lat: float,
+    lon: float,
+    adresse: str = "",
+    position_approchee: bool = False,
+    reponses: dict[str, Any] | None = None,
+    photos: Iterable[ProcessedPhoto] = (),
+    auteur: User | None = None,
+    email: str = "",
+    nom: str = "",
+    telephone: str = "",
+    source: str = Signalement.Source.WEB,
+    cle_api=None,
+    request=None,
+) -> Signalement:
+    """File a report; route it; confirm it at once for an account or an API client, else email
+    a confirmation link. Raises ValidationError with every field's problem at once."""
+    errors: dict[str, list[str]] = {}
+    photos = list(photos)
+    offered = None
+    try:
+        offered = category_at(lat=lat, lon=lon, code=categorie_code)
+    except RoutingError as exc:
+        errors.setdefault("position", []).append(exc.message)
+    if offered is None and "position" not in errors:
+        errors.setdefault("categorie", []).append(
+            _("Choisissez une catégorie proposée à cet endroit.")
+        )
+    try:
+        description = _text(
+            description,
+            field="description",
+            required=_("Décrivez le problème."),
+            max_length=DESCRIPTION_MAX,
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    answers: dict[str, Any] = {}
+    if offered is not None:
+        try:
+            answers = answers_clean(offered, reponses or {})
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if len(photos) > MAX_PHOTOS:
+        errors.setdefault("photos", []).append(_("%(n)d photos au plus.") % {"n": MAX_PHOTOS})
+    email = normalise_email(email or "")
+    if auteur is None and email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.setdefault("email", []).append(_("Cette adresse électronique n’est pas valide."))
+    elif auteur is None and source == Signalement.Source.WEB:
+        errors.setdefault("email", []).append(
+            _(
+                "Donnez votre adresse électronique : "
+                "nous vous écrirons pour confirmer le signalement."
+            )
+        )
+    nom = str(nom or "").replace("\x00", "").strip()[:200]
+    telephone = str(telephone or "").replace("\x00", "").strip()[:40]
+    adresse = str(adresse or "").replace("\x00", "").strip()[:300]
+    placement = None
+    if offered is not None:
+        try:
+            placement = placement_for(
+                lat=lat, lon=lon, competence=offered.categorie.competence.code
+            )
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    assert offered is not None and placement is not None
+
+    reporter = auteur if auteur is not None else (_reporter_for(email) if email else None)
+    now = timezone.now()
+    signalement = None
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                signalement = Signalement.objects.create(
+                    reference=_reference(),
+                    categorie=offered.categorie,
+                    categorie_nom=offered.nom,
+                    description=description,
+                    reponses=answers,
+                    lat=lat,
+                    lon=lon,
+                    adresse=adresse,
+                    position_approchee=position_approchee,
+                    commune_code=placement.commune_code,
+                    commune_nom=placement.commune_nom,
+                    titulaire_code=placement.titulaire_code,
+                    titulaire_nom=placement.titulaire_nom,
+                    membre=placement.membre,
+                    service=placement.service,
+                    contact=placement.contact,
+                    auteur=reporter,
+                    auteur_email=reporter.email if reporter else "",
+                    auteur_nom=nom or (auteur.get_full_name() if auteur is not None else ""),
+                    auteur_telephone=telephone,
+                    source=source,
+                    cle_api=cle_api,
+                    cree_le=now,
+                    modifie_le=now,
+                )
+            break
+        except IntegrityError:
+            continue
+    if signalement is None:
+        raise RuntimeError("no free report reference after 5 attempts")
+    for processed in photos:
+        _photo_save(signalement, processed)
+    _event(signalement, Evenement.Kind.CREE, acteur=auteur, details={"source": source})
+    if reporter is not None:
+        Abonnement.objects.create(
+            signalement=signalement,
+            email=reporter.email,
+            user=reporter,
+            auteur=True,
+            jeton=secrets.token_urlsafe(32),
+        )
+    if auteur is not None or source == Signalement.Source.OPEN311:
+        _confirm(signalement, acteur=auteur)
+    else:
+        _send(
+            signalement,
+            to=[email],
+            destinataire=Envoi.Destinataire.CITOYEN,
+            subject=_("Confirmez votre signalement %(ref)s") % {"ref": signalement.reference},
+            template="confirmer.txt",
+            context={"confirmation_url": confirmation_url(signalement)},
+        )
+    return signalement
+
+
+def photos_process(files: Iterable[Any]) -> list[ProcessedPhoto]:
+    """Check and clean uploaded photos; raise ValidationError naming each refused file."""
+    processed, problems = [], []
+    for upload in files:
+        name = getattr(upload, "name", "") or ""
+        try:
+            processed.append(photo_process(upload, name=name))
+        except PhotoRefused as exc:
+            problems.append(f"{name} : {exc.message}" if name else exc.message)
+    if problems:
+        raise ValidationError({"photos": problems})
+    return processed
+
+
+def _photo_save(signalement: Signalement, processed: ProcessedPhoto) -> Photo:
+    token = secrets.token_hex(12)
+    photo = Photo(signalement=signalement, largeur=processed.width, hauteur=processed.height)
+    photo.image.save(f"{token}.jpg", ContentFile(processed.display), save=False)
+    photo.vignette.save(f"{token}.jpg", ContentFile(processed.thumbnail), save=False)
+    photo.save()
+    return photo
+
+
+def confirmation_url(signalement: Signalement) -> str:
+    """Return the link that confirms an anonymous report (signed, valid some days)."""
+    token = signing.dumps({"r": signalement.reference}, salt=CONFIRM_SALT)
+    return _absolute("signalements-site:confirmer", jeton=token)
+
+
+@transaction.atomic
+def signalement_confirm_by_link(*, jeton: str, request=None) -> Signalement | None:
+    """Confirm a report from its emailed link; None when the link is invalid or too old."""
+    try:
+        data = signing.loads(
+            jeton, salt=CONFIRM_SALT, max_age=settings.SIGNALEMENTS_CONFIRMATION_JOURS * 86400
+        )
+    except signing.BadSignature:
+        return None
+    signalement = (
+        Signalement.objects.select_for_update().filter(reference=data.get("r", "")).first()
+    )
+    if signalement is None:
+        return None
+    if signalement.confirme_le is None:
+        _confirm(signalement, acteur=None)
+        _event(signalement, Evenement.Kind.CONFIRME)
+    return signalement
+
+
+def _confirm(signalement: Signalement, *, acteur: User | None) -> None:
+    """Mark the report confirmed, publish it unless its member reviews first, tell the
+    competent service (or the non-member mairie) and the reporter."""
+    now = timezone.now()
+    signalement.confirme_le = now
+    fields = ["confirme_le"]
+    Abonnement.objects.filter(signalement=signalement, auteur=True).update(confirme_le=now)
+    if not reglages_for(signalement.membre).moderation_prealable:
+        signalement.publie_le = now
+        fields.append("publie_le")
+    signalement.save(update_fields=fields)
+    _dispatch(signalement)
+    recipient = recipient_label(signalement)
+    if signalement.auteur_email:
+        _send(
+            signalement,
+            to=[signalement.auteur_email],
+            destinataire=Envoi.Destinataire.CITOYEN,
+            subject=_("Votre signalement %(ref)s est transmis à %(to)s")
+            % {"ref": signalement.reference, "to": recipient}
+            if signalement.membre
+            else _("Votre signalement %(ref)s est enregistré") % {"ref": signalement.reference},
+            template="recu.txt",
+            context={
+                "destinataire": recipient,
+                "desabonnement_url": _unsubscribe_url_for_reporter(signalement),
+            },
+        )
+
+
+def _unsubscribe_url_for_reporter(signalement: Signalement) -> str:
+    abonnement = signalement.abonnements.filter(auteur=True).first()
+    if abonnement is None:
+        return ""
+    return _absolute("signalements-site:desabonner", jeton=abonnement.jeton)
+
+
+def recipient_label(signalement: Signalement) -> str:
+    """Say who acts: « Bordeaux Métropole — Direction de la voirie », or the non-member."""
+    if signalement.service is not None:
+        return f"{signalement.titulaire_nom} — {signalement.service.nom}"
+    return signalement.titulaire_nom
+
+
+def _dispatch(signalement: Signalement) -> None:
+    """Send the report to whoever acts: the service's address, or a non-member's mairie."""
+    if signalement.membre is not None:
+        if signalement.service is not None and signalement.service.email:
+            _send(
+                signalement,
+                to=[signalement.service.email],
+                destinataire=Envoi.Destinataire.SERVICE,
+                subject=_("Nouveau signalement %(ref)s : %(cat)s à %(commune)s")
+                % {
+                    "ref": signalement.reference,
+                    "cat": signalement.categorie_nom,
+                    "commune": signalement.commune_nom,
+                },
+                template="service.txt",
+                context={
+                    "gestion_url": _absolute(
+                        "gestion:signalements:detail",
+                        slug=signalement.membre.slug,
+                        reference=signalement.reference,
+                    )
+                },
+            )
+        return
+    mairie_email = (signalement.contact or {}).get("email", "")
+    if settings.SIGNALEMENTS_TRANSFERT_MAIRIES and mairie_email:
+        _send(
+            signalement,
+            to=[mairie_email],
+            destinataire=Envoi.Destinataire.MAIRIE,
+            subject=_("Signalement d’un habitant : %(cat)s à %(commune)s")
+            % {"cat": signalement.categorie_nom, "commune": signalement.commune_nom},
+            template="mairie.txt",
+        )
+
+
+# --- Following a report (« moi aussi ») --------------------------------------------------------
+
+
+@transaction.atomic
+def signalement_follow(
+    *, signalement: Signalement, user: User | None = None, email: str = "", request=None
+) -> Abonnement:
+    """Follow a public open report: an account at once, an address after its link."""
+    if not signalement.public or not signalement.ouvert:
+        raise ValidationError(_("Ce signalement ne peut plus être suivi."))
+    if user is not None:
+        email = user.email
+    email = normalise_email(email or "")
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": _("Cette adresse électronique n’est pas valide.")}) from exc
+    existing = Abonnement.objects.filter(signalement=signalement, email=email).first()
+    if existing is not None:
+        if user is not None and (existing.confirme_le is None or existing.desabonne_le):
+            existing.confirme_le = timezone.now()
+            existing.desabonne_le = None
+            existing.save(update_fields=["confirme_le", "desabonne_le"])
+        return existing
+    abonnement = Abonnement.objects.create(
+        signalement=signalement,
+        email=email,
+        user=user,
+        jeton=secrets.token_urlsafe(32),
+        confirme_le=timezone.now() if user is not None else None,
+    )
+    _event(signalement, Evenement.Kind.SUIVI, acteur=user, public=False)
+    if user is None:
+        _send(
+            signalement,
+            to=[email],
+            destinataire=Envoi.Destinataire.CITOYEN,
+            subject=_("Confirmez votre suivi du signalement %(ref)s")
+            % {"ref": signalement.reference},
+            template="suivre.txt",
+            context={
+                "confirmation_url": _absolute(
+                    "signalements-site:suivre_confirmer", jeton=abonnement.jeton
+                )
+            },
+        )
+    return abonnement
+
+
+@transaction.atomic
+def abonnement_confirm(*, jeton: str) -> Abonnement | None:
+    """Confirm a « moi aussi » from its emailed link."""
+    abonnement = Abonnement.objects.filter(jeton=jeton).select_related("signalement").first()
+    if abonnement is not None and abonnement.confirme_le is None:
+        abonnement.confirme_le = timezone.now()
+        abonnement.save(update_fields=["confirme_le"])
+    return abonnement
+
+
+@transaction.atomic
+def abonnement_unsubscribe(*, jeton: str) -> Abonnement | None:
+    """Stop a follower's emails (the link in every update)."""
+    abonnement = Abonnement.objects.filter(jeton=jeton).select_related("signalement").first()
+    if abonnement is not None and abonnement.desabonne_le is None:
+        abonnement.desabonne_le = timezone.now()
+        abonnement.save(update_fields=["desabonne_le"])
+    return abonnement
+
+
+# --- Agents' actions ---------------------------------------------------------------------------
+
+
+def _check(acting_user, permission: str, signalement: Signalement) -> None:
+    """Allow the action only to who may act on this report (its member and, for an agent
+    attached to services, one of them)."""
+    if signalement.membre is None:
+        permission_check(acting_user, "signalements.hors_membres")
+        return
+    permission_check(acting_user, permission, signalement.membre)
+    if acting_user is None:
+        return
+    services = service_ids_for_user(user=acting_user, membre=signalement.membre)
+    if services is not None and signalement.service_id not in services:
+        raise PermissionDenied
+
+
+def _locked(signalement: Signalement) -> Signalement:
+    locked = Signalement.objects.select_for_update().get(pk=signalement.pk)
+    return locked
+
+
+def _touch(signalement: Signalement, *fields: str) -> None:
+    signalement.modifie_le = timezone.now()
+    signalement.save(update_fields=["modifie_le", *fields])
+
+
+def _audit(acting_user, signalement: Signalement, action: str, **details: Any) -> None:
+    if signalement.membre is not None:
+        audit_record(
+            acting_user=acting_user,
+            membre=signalement.membre,
+            action=action,
+            target=signalement,
+            details=details,
+        )
+
+
+def _first_response(signalement: Signalement, fields: list[str]) -> None:
+    if signalement.premiere_reponse_le is None:
+        signalement.premiere_reponse_le = timezone.now()
+        fields.append("premiere_reponse_le")
+
+
+@transaction.atomic
+def signalement_status_set(
+    *, acting_user, signalement: Signalement, statut: str, texte: str = ""
+) -> Signalement:
+    """Move a report to a status, tell its followers; rejeté needs a reason."""
+    _check(acting_user, "signalements.traiter", signalement)
+    if statut not in STATUS_TARGETS:
+        raise ValidationError({"statut": _("Statut inconnu.")})
+    texte = str(texte or "").replace("\x00", "").strip()
+    if len(texte) > DESCRIPTION_MAX:
+        raise ValidationError(
+            {"texte": _("%(max)d caractères au plus.") % {"max": DESCRIPTION_MAX}}
+        )
+    if statut == S.REJETE and not texte:
+        raise ValidationError({"texte": _("Donnez le motif du rejet : il est envoyé à l’auteur.")})
+    signalement = _locked(signalement)
+    if signalement.statut == statut and not texte:
+        return signalement
+    before = signalement.statut
+    signalement.statut = statut
+    fields = ["statut"]
+    _first_response(signalement, fields)
+    now = timezone.now()
+    if statut in CLOSED_STATUSES:
+        signalement.clos_le = now
+        fields.append("clos_le")
+        if statut == S.RESOLU:
+            signalement.resolu_le = now
+            fields.append("resolu_le")
+    elif before in CLOSED_STATUSES:
+        signalement.clos_le = None
+        signalement.resolu_le = None
+        fields += ["clos_le", "resolu_le"]
+    _touch(signalement, *fields)
+    _event(
+        signalement,
+        Evenement.Kind.STATUT,
+        acteur=acting_user,
+        public=True,
+        texte=texte,
+        statut=statut,
+        details={"avant": before},
+    )
+    _audit(acting_user, signalement, "signalement.statut", avant=before, apres=statut)
+    _tell_followers(
+        signalement,
+        subject=_("Signalement %(ref)s : %(statut)s")
+        % {"ref": signalement.reference, "statut": signalement.get_statut_display()},
+        template="statut.txt",
+        context={"texte": texte},
+    )
+    return signalement
+
+
+@transaction.atomic
+def signalement_acknowledge(*, acting_user, signalement: Signalement) -> Signalement:
+    """Say the report was seen and will be handled (pris en compte)."""
+    return signalement_status_set(
+        acting_user=acting_user, signalement=signalement, statut=S.PRIS_EN_COMPTE
+    )
+
+
+@transaction.atomic
+def signalement_reply(*, acting_user, signalement: Signalement, texte: str) -> Evenement:
+    """Publish a reply on the report's page and email it to its followers."""
+    _check(acting_user, "signalements.traiter", signalement)
+    texte = _text(
+        texte, field="texte", required=_("Écrivez la réponse."), max_length=DESCRIPTION_MAX
+    )
+    signalement = _locked(signalement)
+    fields: list[str] = []
+    _first_response(signalement, fields)
+    _touch(signalement, *fields)
+    event = _event(
+        signalement, Evenement.Kind.REPONSE, acteur=acting_user, public=True, texte=texte
+    )
+    _audit(acting_user, signalement, "signalement.reponse")
+    _tell_followers(
+        signalement,
+        subject=_("Réponse à votre signalement %(ref)s") % {"ref": signalement.reference},
+        template="reponse.txt",
+        context={"texte": texte},
+    )
+    return event
+
+
+@transaction.atomic
+def signalement_note(*, acting_user, signalement: Signalement, texte: str) -> Evenement:
+    """Add an internal note, never shown to the citizen."""
+    _check(acting_user, "signalements.traiter", signalement)
+    texte = _text(texte, field="note", required=_("Écrivez la note."), max_length=DESCRIPTION_MAX)
+    _touch(_locked(signalement))
+    return _event(signalement, Evenement.Kind.NOTE, acteur=acting_user, texte=texte)
+
+
+@transaction.atomic
+def signalement_assign(*, acting_user, signalement: Signalement, agent: User | None) -> Signalement:
+    """Give the report to an agent of its member (None: to nobody)."""
+    _check(acting_user, "signalements.traiter", signalement)
+    signalement = _locked(signalement)
+    if (
+        agent is not None
+        and not Role.objects.filter(
+            user=agent, membre=signalement.membre, ended_at__isnull=True
+        ).exists()
+    ):
+        raise ValidationError({"agent": _("Cette personne n’est pas agent de la collectivité.")})
+    signalement.assigne_a = agent
+    _touch(signalement, "assigne_a")
+    _event(
+        signalement,
+        Evenement.Kind.ASSIGNE,
+        acteur=acting_user,
+        texte=agent.get_full_name() or agent.email if agent else _("Personne"),
+        details={"agent": agent.pk if agent else None},
+    )
+    _audit(acting_user, signalement, "signalement.attribution", agent=agent.pk if agent else None)
+    return signalement
+
+
+@transaction.atomic
+def signalement_priority_set(
+    *, acting_user, signalement: Signalement, priorite: int
+) -> Signalement:
+    """Set the report's priority."""
+    _check(acting_user, "signalements.traiter", signalement)
+    if priorite not in Signalement.Priorite.values:
+        raise ValidationError({"priorite": _("Priorité inconnue.")})
+    signalement = _locked(signalement)
+    before = signalement.priorite
+    signalement.priorite = priorite
+    _touch(signalement, "priorite")
+    _event(
+        signalement,
+        Evenement.Kind.PRIORITE,
+        acteur=acting_user,
+        texte=signalement.get_priorite_display(),
+        details={"avant": before},
+    )
+    return signalement
+
+
+@transaction.atomic
+def signalement_reroute(
+    *, acting_user, signalement: Signalement, service: Service, motif: str
+) -> Signalement:
+    """Send the report to another service, of this member or another one; tell the followers
+    and the new service. The reason is kept in the history."""
+    _check(acting_user, "signalements.traiter", signalement)
+    motif = _text(
+        motif, field="motif", required=_("Donnez le motif de la réorientation."), max_length=500
+    )
+    target = service.membre
+    if not target.active or "signalements" not in target.modules:
+        raise ValidationError(
+            {"service": _("Cette collectivité ne traite pas les signalements sur la plateforme.")}
+        )
+    signalement = _locked(signalement)
+    if signalement.service_id == service.pk:
+        raise ValidationError({"service": _("Le signalement est déjà chez ce service.")})
+    before = recipient_label(signalement)
+    before_membre = signalement.membre
+    signalement.membre = target
+    signalement.service = service
+    signalement.titulaire_code = target.collectivite.code
+    signalement.titulaire_nom = target.collectivite.nom
+    signalement.contact = {}
+    signalement.assigne_a = None
+    _touch(
+        signalement, "membre", "service", "titulaire_code", "titulaire_nom", "contact", "assigne_a"
+    )
+    after = recipient_label(signalement)
+    _event(
+        signalement,
+        Evenement.Kind.REORIENTE,
+        acteur=acting_user,
+        public=True,
+        texte=_("Transmis à %(to)s.") % {"to": after},
+        details={"avant": before, "apres": after, "motif": motif},
+    )
+    if before_membre is not None:
+        audit_record(
+            acting_user=acting_user,
+            membre=before_membre,
+            action="signalement.reorientation",
+            target=signalement,
+            details={"avant": before, "apres": after, "motif": motif},
+        )
+    if target != before_membre:
+        audit_record(
+            acting_user=acting_user,
+            membre=target,
+            action="signalement.reorientation",
+            target=signalement,
+            details={"avant": before, "apres": after, "motif": motif},
+        )
+    _dispatch(signalement)
+    _tell_followers(
+        signalement,
+        subject=_("Votre signalement %(ref)s est transmis à %(to)s")
+        % {"ref": signalement.reference, "to": after},
+        template="reoriente.txt",
+        context={"destinataire": after},
+    )
+    return signalement
+
+
+@transaction.atomic
+def signalement_merge(
+    *, acting_user, signalement: Signalement, original: Signalement
+) -> Signalement:
+    """Close a report as a duplicate of another; its followers follow the original."""
+    _check(acting_user, "signalements.traiter", signalement)
+    if original.pk == signalement.pk:
+        raise ValidationError(
+            {"original": _("Un signalement ne peut pas être son propre doublon.")}
+        )
+    if original.membre_id != signalement.membre_id:
+        raise ValidationError({"original": _("Choisissez un signalement de la même collectivité.")})
+    if original.doublon_de_id == signalement.pk:
+        raise ValidationError(
+            {"original": _("Ce signalement est lui-même un doublon de celui-ci.")}
+        )
+    signalement = _locked(signalement)
+    signalement.doublon_de = original
+    signalement.statut = S.DOUBLON
+    signalement.clos_le = timezone.now()
+    fields = ["doublon_de", "statut", "clos_le"]
+    _first_response(signalement, fields)
+    _touch(signalement, *fields)
+    moved = 0
+    for abonnement in signalement.abonnements.filter(desabonne_le__isnull=True):
+        if not original.abonnements.filter(email=abonnement.email).exists():
+            Abonnement.objects.create(
+                signalement=original,
+                email=abonnement.email,
+                user=abonnement.user,
+                jeton=secrets.token_urlsafe(32),
+                confirme_le=abonnement.confirme_le,
+            )
+            moved += 1
+    _event(
+        signalement,
+        Evenement.Kind.STATUT,
+        acteur=acting_user,
+        public=True,
+        statut=S.DOUBLON,
+        texte=_("Doublon du signalement %(ref)s.") % {"ref": original.reference},
+        details={"original": original.reference},
+    )
+    _event(
+        original,
+        Evenement.Kind.FUSION,
+        acteur=acting_user,
+        texte=signalement.reference,
+        details={"doublon": signalement.reference, "abonnes": moved},
+    )
+    _audit(acting_user, signalement, "signalement.doublon", original=original.reference)
+    _tell_followers(
+        signalement,
+        subject=_("Signalement %(ref)s : déjà signalé") % {"ref": signalement.reference},
+        template="doublon.txt",
+        context={"original": original, "original_url": tracking_url(original)},
+    )
+    return signalement
+
+
+@transaction.atomic
+def signalement_position_set(
+    *, acting_user, signalement: Signalement, lat: float, lon: float
+) -> Signalement:
+    """Correct the report's point (placed from a text, or misplaced)."""
+    _check(acting_user, "signalements.traiter", signalement)
+    placement = placement_for(lat=lat, lon=lon, competence=signalement.categorie.competence.code)
+    signalement = _locked(signalement)
+    before = {"lat": signalement.lat, "lon": signalement.lon}
+    signalement.lat, signalement.lon = lat, lon
+    signalement.commune_code, signalement.commune_nom = (
+        placement.commune_code,
+        placement.commune_nom,
+    )
+    signalement.position_approchee = False
+    _touch(signalement, "lat", "lon", "commune_code", "commune_nom", "position_approchee")
+    _event(signalement, Evenement.Kind.POSITION, acteur=acting_user, details={"avant": before})
+    return signalement
+
+
+# --- Moderation --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def signalement_publish(*, acting_user, signalement: Signalement) -> Signalement:
+    """Publish a report held for review."""
+    _check(acting_user, "signalements.traiter", signalement)
+    signalement = _locked(signalement)
+    if signalement.publie_le is None:
+        signalement.publie_le = timezone.now()
+        _touch(signalement, "publie_le")
+        _event(signalement, Evenement.Kind.PUBLIE, acteur=acting_user)
+        _audit(acting_user, signalement, "signalement.publication")
+    return signalement
+
+
+@transaction.atomic
+def signalement_hide(*, acting_user, signalement: Signalement, motif: str) -> Signalement:
+    """Take a report off the public pages and the API (it stays in the queue)."""
+    _check(acting_user, "signalements.traiter", signalement)
+    motif = _text(motif, field="motif", required=_("Donnez le motif du masquage."), max_length=300)
+    signalement = _locked(signalement)
+    signalement.masque_le = timezone.now()
+    signalement.motif_masquage = motif
+    _touch(signalement, "masque_le", "motif_masquage")
+    _event(signalement, Evenement.Kind.MASQUE, acteur=acting_user, texte=motif)
+    _audit(acting_user, signalement, "signalement.masquage", motif=motif)
+    return signalement
+
+
+@transaction.atomic
+def signalement_show(*, acting_user, signalement: Signalement) -> Signalement:
+    """Show again a hidden report."""
+    _check(acting_user, "signalements.traiter", signalement)
+    signalement = _locked(signalement)
+    signalement.masque_le = None
+    signalement.motif_masquage = ""
+    fields = ["masque_le", "motif_masquage"]
+    if signalement.publie_le is None:
+        signalement.publie_le = timezone.now()
+        fields.append("publie_le")
+    _touch(signalement, *fields)
+    _event(signalement, Evenement.Kind.DEMASQUE, acteur=acting_user)
+    _audit(acting_user, signalement, "signalement.demasquage")
+    return signalement
+
+
+@transaction.atomic
+def photo_hide(*, acting_user, photo: Photo) -> Photo:
+    """Take one photo off the public pages and the API."""
+    _check(acting_user, "signalements.traiter", photo.signalement)
+    if photo.masque_le is None:
+        photo.masque_le = timezone.now()
+        photo.save(update_fields=["masque_le"])
+        _event(
+            photo.signalement,
+            Evenement.Kind.PHOTO_MASQUEE,
+            acteur=acting_user,
+            details={"photo": photo.pk},
+        )
+        _audit(acting_user, photo.signalement, "signalement.photo_masquee", photo=photo.pk)
+    return photo
+
+
+@transaction.atomic
+def signalement_redact(*, acting_user, signalement: Signalement, description: str) -> Signalement:
+    """Replace the public text (personal data edited out); the original is kept, unseen, until
+    the retention task erases it."""
+    _check(acting_user, "signalements.traiter", signalement)
+    description = _text(
+        description,
+        field="description",
+        required=_("Le texte ne peut pas être vide."),
+        max_length=DESCRIPTION_MAX,
+    )
+    signalement = _locked(signalement)
+    if description == signalement.description:
+        return signalement
+    if not signalement.description_originale:
+        signalement.description_originale = signalement.description
+    signalement.description = description
+    _touch(signalement, "description", "description_originale")
+    _event(signalement, Evenement.Kind.TEXTE_MODIFIE, acteur=acting_user)
+    _audit(acting_user, signalement, "signalement.expurgation")
+    return signalement
+
+
+# --- Messages that failed ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def envoi_retry(*, acting_user, envoi: Envoi) -> Envoi:
+    """Send again a message of the report that failed for good."""
+    _check(acting_user, "signalements.traiter", envoi.signalement)
+    if envoi_state(envoi.message) != "echec":
+        raise ValidationError(_("Ce message n’est pas en échec."))
+    outbox_retry(message_id=envoi.message_id)
+    _event(
+        envoi.signalement,
+        Evenement.Kind.ENVOI_RELANCE,
+        acteur=acting_user,
+        texte=envoi.objet,
+        details={"envoi": envoi.pk},
+    )
+    return envoi
+
+
+# --- Personal data -----------------------------------------------------------------------------
+
+
+def signalement_contact_read(*, acting_user, signalement: Signalement, request=None) -> dict:
+    """Return the reporter's contact details to an agent, journaled (RGPD)."""
+    _check(acting_user, "signalements.traiter", signalement)
+    if signalement.auteur is None or signalement.anonymise_le is not None:
+        return {}
+    journal_record(
+        agent=acting_user,
+        citizen=signalement.auteur,
+        membre=signalement.membre,
+        data=_("Coordonnées de l’auteur d’un signalement"),
+        channel=_("Gestion des signalements"),
+        purpose=_("Signalement %(ref)s") % {"ref": signalement.reference},
+        request=request,
+    )
+    return {
+        "email": signalement.auteur_email,
+        "nom": signalement.auteur_nom,
+        "telephone": signalement.auteur_telephone,
+    }
+
+
+@transaction.atomic
+def signalements_retention_apply(*, now=None) -> dict[str, int]:
+    """Erase the personal data of reports closed longer than their member keeps it, and the
+    photos of hidden reports; return how many of each."""
+    now = now or timezone.now()
+    erased = 0
+    candidates = Signalement.objects.filter(
+        clos_le__isnull=False, anonymise_le__isnull=True
+    ).select_related("membre")
+    for signalement in candidates.iterator():
+        months = reglages_for(signalement.membre).retention_mois
+        if signalement.clos_le > now - timedelta(days=30 * months):
+            continue
+        Signalement.objects.filter(pk=signalement.pk).update(
+            auteur=None,
+            auteur_email="",
+            auteur_nom="",
+            auteur_telephone="",
+            description_originale="",
+            anonymise_le=now,
+        )
+        Abonnement.objects.filter(signalement=signalement).delete()
+        _event(signalement, Evenement.Kind.ANONYMISE)
+        erased += 1
+    photos = 0
+    for photo in Photo.objects.filter(signalement__masque_le__isnull=False):
+        _photo_files_delete(photo)
+        photo.delete()
+        photos += 1
+    return {"signalements": erased, "photos": photos}
+
+
+def _photo_files_delete(photo: Photo) -> None:
+    names = [photo.image.name, photo.vignette.name]
+    storage = photo.image.storage
+
+    def delete() -> None:
+        for name in names:
+            if name:
+                storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+def grants_can_treat(user, signalement: Signalement) -> bool:
+    """Tell whether the user may act on this report (for showing the actions)."""
+    try:
+        _check(user, "signalements.traiter", signalement)
+    except PermissionDenied:
+        return False
+    return user is not None and grants_for(user).holds_any_role
