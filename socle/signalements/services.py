@@ -729,14 +729,17 @@ def signalement_status_set(
     now = timezone.now()
     if statut in CLOSED_STATUSES:
         signalement.clos_le = now
-        fields.append("clos_le")
-        if statut == S.RESOLU:
-            signalement.resolu_le = now
-            fields.append("resolu_le")
+        # A resolved report then rejected was not resolved: no resolution date.
+        signalement.resolu_le = now if statut == S.RESOLU else None
+        fields += ["clos_le", "resolu_le"]
     elif before in CLOSED_STATUSES:
         signalement.clos_le = None
         signalement.resolu_le = None
         fields += ["clos_le", "resolu_le"]
+    if before == S.DOUBLON and signalement.doublon_de_id is not None:
+        # Reopened: no longer the duplicate of another report.
+        signalement.doublon_de = None
+        fields.append("doublon_de")
     _touch(signalement, *fields)
     _event(
         signalement,
