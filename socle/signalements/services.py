@@ -54,7 +54,6 @@ from socle.signalements.photos import PhotoRefused, ProcessedPhoto, photo_proces
 from socle.signalements.selectors import (
     OfferedCategory,
     category_at,
-    envoi_state,
     reglages_for,
     service_ids_for_user,
 )
@@ -1093,9 +1092,10 @@ def signalement_redact(*, acting_user, signalement: Signalement, description: st
 def envoi_retry(*, acting_user, envoi: Envoi) -> Envoi:
     """Send again a message of the report that failed for good."""
     _check(acting_user, "signalements.traiter", envoi.signalement)
-    if envoi_state(envoi.message) != "echec":
+    # Decided on the locked message, not on the caller's copy: a second click, or a message
+    # sent meanwhile, must not be retried (nor logged as retried).
+    if not outbox_retry(message_id=envoi.message_id):
         raise ValidationError(_("Ce message n’est pas en échec."))
-    outbox_retry(message_id=envoi.message_id)
     _event(
         envoi.signalement,
         Evenement.Kind.ENVOI_RELANCE,
