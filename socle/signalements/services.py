@@ -1170,14 +1170,16 @@ def signalements_retention_apply(*, now=None) -> dict[str, int]:
         months = reglages_for(signalement.membre).retention_mois
         if signalement.clos_le > _months_before(now, months):
             continue
-        Signalement.objects.filter(pk=signalement.pk).update(
+        # Conditional: a run beside this one (two schedulers) erases each report once.
+        if not Signalement.objects.filter(pk=signalement.pk, anonymise_le__isnull=True).update(
             auteur=None,
             auteur_email="",
             auteur_nom="",
             auteur_telephone="",
             description_originale="",
             anonymise_le=now,
-        )
+        ):
+            continue
         Abonnement.objects.filter(signalement=signalement).delete()
         _messages_forget(signalement)
         _event(signalement, Evenement.Kind.ANONYMISE)
