@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,15 +22,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socle.comptes.models import User
-from socle.comptes.security import normalise_email, user_for_email
+from socle.comptes.security import client_ip, normalise_email, user_for_email
 from socle.comptes.services import user_create
-from socle.core.outbox import outbox_enqueue_email, outbox_retry
+from socle.core.models import OutboxMessage
+from socle.core.outbox import MAX_ATTEMPTS, outbox_enqueue_email, outbox_retry
 from socle.journal.services import journal_record
 from socle.membres.models import Membre, Role, Service
 from socle.membres.permissions import grants_for, permission_check
@@ -51,7 +54,6 @@ from socle.signalements.photos import PhotoRefused, ProcessedPhoto, photo_proces
 from socle.signalements.selectors import (
     OfferedCategory,
     category_at,
-    envoi_state,
     reglages_for,
     service_ids_for_user,
 )
@@ -167,7 +169,9 @@ def _digest(kind: str, value: str) -> str:
 
 
 def _client_ip(request) -> str:
-    return (request.META.get("REMOTE_ADDR") or "") if request is not None else ""
+    # Behind the reverse proxies (SOCLE_PROXY_COUNT), REMOTE_ADDR is the proxy's: every
+    # citizen would share one limit.
+    return client_ip(request) or ""
 
 
 @transaction.atomic
@@ -729,14 +733,17 @@ def signalement_status_set(
     now = timezone.now()
     if statut in CLOSED_STATUSES:
         signalement.clos_le = now
-        fields.append("clos_le")
-        if statut == S.RESOLU:
-            signalement.resolu_le = now
-            fields.append("resolu_le")
+        # A resolved report then rejected was not resolved: no resolution date.
+        signalement.resolu_le = now if statut == S.RESOLU else None
+        fields += ["clos_le", "resolu_le"]
     elif before in CLOSED_STATUSES:
         signalement.clos_le = None
         signalement.resolu_le = None
         fields += ["clos_le", "resolu_le"]
+    if before == S.DOUBLON and signalement.doublon_de_id is not None:
+        # Reopened: no longer the duplicate of another report.
+        signalement.doublon_de = None
+        fields.append("doublon_de")
     _touch(signalement, *fields)
     _event(
         signalement,
@@ -1085,9 +1092,10 @@ def signalement_redact(*, acting_user, signalement: Signalement, description: st
 def envoi_retry(*, acting_user, envoi: Envoi) -> Envoi:
     """Send again a message of the report that failed for good."""
     _check(acting_user, "signalements.traiter", envoi.signalement)
-    if envoi_state(envoi.message) != "echec":
+    # Decided on the locked message, not on the caller's copy: a second click, or a message
+    # sent meanwhile, must not be retried (nor logged as retried).
+    if not outbox_retry(message_id=envoi.message_id):
         raise ValidationError(_("Ce message n’est pas en échec."))
-    outbox_retry(message_id=envoi.message_id)
     _event(
         envoi.signalement,
         Evenement.Kind.ENVOI_RELANCE,
@@ -1122,10 +1130,37 @@ def signalement_contact_read(*, acting_user, signalement: Signalement, request=N
     }
 
 
+def _months_before(moment, months: int):
+    """Return the same moment `months` calendar months earlier (the last day of a shorter
+    month): « 12 months » means a year, not 360 days."""
+    total = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(total, 12)
+    month += 1
+    days = monthrange(year, month)[1]
+    return moment.replace(year=year, month=month, day=min(moment.day, days))
+
+
+def _messages_forget(signalement: Signalement) -> None:
+    """Keep only the subject of the report's sent or failed messages: their bodies carry the
+    text and links, the citizens' ones their address."""
+    envois = {envoi.message_id: envoi.destinataire for envoi in signalement.envois.all()}
+    messages = OutboxMessage.objects.filter(pk__in=envois).filter(
+        Q(delivered_at__isnull=False) | Q(attempts__gte=MAX_ATTEMPTS)
+    )
+    for message in messages:
+        citizen = envois[message.pk] == Envoi.Destinataire.CITOYEN
+        message.payload = {
+            "to": [] if citizen else message.payload.get("to", []),
+            "subject": message.payload.get("subject", ""),
+        }
+        message.save(update_fields=["payload"])
+
+
 @transaction.atomic
 def signalements_retention_apply(*, now=None) -> dict[str, int]:
-    """Erase the personal data of reports closed longer than their member keeps it, and the
-    photos of hidden reports; return how many of each."""
+    """Erase the personal data of reports closed longer than their member keeps it, delete the
+    reports never confirmed once their link has expired, and the photos of hidden reports;
+    return how many of each."""
     now = now or timezone.now()
     erased = 0
     candidates = Signalement.objects.filter(
@@ -1133,25 +1168,37 @@ def signalements_retention_apply(*, now=None) -> dict[str, int]:
     ).select_related("membre")
     for signalement in candidates.iterator():
         months = reglages_for(signalement.membre).retention_mois
-        if signalement.clos_le > now - timedelta(days=30 * months):
+        if signalement.clos_le > _months_before(now, months):
             continue
-        Signalement.objects.filter(pk=signalement.pk).update(
+        # Conditional: a run beside this one (two schedulers) erases each report once.
+        if not Signalement.objects.filter(pk=signalement.pk, anonymise_le__isnull=True).update(
             auteur=None,
             auteur_email="",
             auteur_nom="",
             auteur_telephone="",
             description_originale="",
             anonymise_le=now,
-        )
+        ):
+            continue
         Abonnement.objects.filter(signalement=signalement).delete()
+        _messages_forget(signalement)
         _event(signalement, Evenement.Kind.ANONYMISE)
         erased += 1
+    # Never confirmed: never transmitted nor shown, and its link no longer works.
+    expired = now - timedelta(days=settings.SIGNALEMENTS_CONFIRMATION_JOURS + 1)
+    unconfirmed = 0
+    for signalement in Signalement.objects.filter(confirme_le__isnull=True, cree_le__lt=expired):
+        _messages_forget(signalement)
+        for photo in signalement.photos.all():
+            _photo_files_delete(photo)
+        signalement.delete()
+        unconfirmed += 1
     photos = 0
     for photo in Photo.objects.filter(signalement__masque_le__isnull=False):
         _photo_files_delete(photo)
         photo.delete()
         photos += 1
-    return {"signalements": erased, "photos": photos}
+    return {"signalements": erased, "non_confirmes": unconfirmed, "photos": photos}
 
 
 def _photo_files_delete(photo: Photo) -> None:
