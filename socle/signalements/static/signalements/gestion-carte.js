@@ -22,48 +22,47 @@
     var outline = parse(element.dataset.contour);
     element.hidden = false;
     var map = L.map(element, { zoomSnap: 0.25 });
+    // The view first: Leaflet draws vector layers only on a map that has one.
     var bounds = null;
-    if (element.dataset.tuiles) {
-      L.tileLayer(element.dataset.tuiles, {
-        attribution: element.dataset.attribution || "",
-        maxZoom: 19,
-      }).addTo(map);
-    }
-    if (outline) {
-      var territory = L.geoJSON(outline, {
-        interactive: false,
-        style: { color: "#000091", weight: 2, fillColor: "#000091", fillOpacity: 0.05 },
-      }).addTo(map);
-      bounds = territory.getBounds();
-    }
-    var markers = [];
-    points.forEach(function (point) {
-      var marker = L.circleMarker([point.lat, point.lon], {
-        radius: 7,
-        color: "#e1000f",
-        weight: 2,
-        fillOpacity: 0.6,
-        title: point.reference,
-      });
-      var link = document.createElement("a");
-      link.href = point.url;
-      link.textContent = point.reference + " — " + point.categorie + " (" + point.statut + ")";
-      marker.bindPopup(link);
-      marker.on("keypress", function () {
-        window.location.href = point.url;
-      });
-      marker.addTo(map);
-      markers.push([point.lat, point.lon]);
+    var territory = outline
+      ? L.geoJSON(outline, {
+          interactive: false,
+          style: { color: "#000091", weight: 2, fillColor: "#000091", fillOpacity: 0.05 },
+        })
+      : null;
+    if (territory) bounds = territory.getBounds();
+    var latlngs = points.map(function (point) {
+      return [point.lat, point.lon];
     });
-    if (markers.length) {
-      var pointsBounds = L.latLngBounds(markers);
-      bounds = bounds ? bounds.extend(pointsBounds) : pointsBounds;
+    if (latlngs.length) {
+      var pointsBounds = L.latLngBounds(latlngs);
+      bounds = bounds && bounds.isValid() ? bounds.extend(pointsBounds) : pointsBounds;
     }
     if (bounds && bounds.isValid()) {
       map.fitBounds(bounds, { padding: [12, 12], maxZoom: 16 });
     } else {
       map.setView([46.6, 2.4], 5);
     }
+    if (element.dataset.tuiles) {
+      L.tileLayer(element.dataset.tuiles, {
+        attribution: element.dataset.attribution || "",
+        maxZoom: 19,
+      }).addTo(map);
+    }
+    if (territory) territory.addTo(map);
+    points.forEach(function (point) {
+      var marker = L.circleMarker([point.lat, point.lon], {
+        radius: 8,
+        color: "#e1000f",
+        weight: 2,
+        fillOpacity: 0.6,
+      });
+      var link = document.createElement("a");
+      link.href = point.url;
+      link.textContent = point.reference + " — " + point.categorie + " (" + point.statut + ")";
+      marker.bindPopup(link);
+      marker.addTo(map);
+    });
   }
 
   function start() {
