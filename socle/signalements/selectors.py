@@ -474,6 +474,19 @@ def dashboard_of(qs: QuerySet[Signalement], *, now=None) -> Dashboard:
             first.append((premiere - cree).total_seconds() / 3600)
         if resolu is not None:
             resolution.append((resolu - cree).total_seconds() / 3600)
+    return Dashboard(
+        total=len(rows),
+        by_status=[(str(statuses[key]), by_status[key]) for key in statuses if key in by_status],
+        by_category=sorted(by_category.items(), key=lambda item: (-item[1], item[0])),
+        median_first_response_h=median(first),
+        median_resolution_h=median(resolution),
+        weeks=weeks_of(qs, now=now),
+    )
+
+
+def weeks_of(qs: QuerySet[Signalement], *, now=None) -> list[tuple[str, int]]:
+    """Return the reports received in each of the last 12 weeks (Monday first), oldest first."""
+    now = now or timezone.now()
     today = timezone.localdate(now)
     monday = today - timedelta(days=today.weekday())
     starts = [monday - timedelta(weeks=n) for n in range(11, -1, -1)]
@@ -483,14 +496,7 @@ def dashboard_of(qs: QuerySet[Signalement], *, now=None) -> Dashboard:
         start = day - timedelta(days=day.weekday())
         if start in weekly:
             weekly[start] += 1
-    return Dashboard(
-        total=len(rows),
-        by_status=[(str(statuses[key]), by_status[key]) for key in statuses if key in by_status],
-        by_category=sorted(by_category.items(), key=lambda item: (-item[1], item[0])),
-        median_first_response_h=median(first),
-        median_resolution_h=median(resolution),
-        weeks=[(start.strftime("%d/%m"), count) for start, count in weekly.items()],
-    )
+    return [(start.strftime("%d/%m"), count) for start, count in weekly.items()]
 
 
 @dataclass

@@ -26,6 +26,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_safe
 
 from socle.core.templatetags.socle_kit import badge
 from socle.membres.decorators import membre_view
@@ -483,7 +484,7 @@ def tableau(request, membre):
         if form.cleaned_data["jusqu_a"]:
             qs = qs.filter(cree_le__date__lte=form.cleaned_data["jusqu_a"])
     numbers = sel.dashboard_of(qs)
-    weeks = sel.dashboard_of(weekly_qs).weeks
+    weeks = sel.weeks_of(weekly_qs)
     return membre_render(
         request,
         membre,
@@ -731,10 +732,9 @@ def reglages(request, membre):
 
 
 @login_required
+@require_safe
 def hors_membres(request):
     """The reports whose competent collectivité is not a member, with the mairie's contact."""
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
     qs = sel.signalements_hors_membres(user=request.user).order_by("-cree_le", "-pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     reports = list(page.object_list)

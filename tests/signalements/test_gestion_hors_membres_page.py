@@ -27,3 +27,4 @@ def test_it_lists_non_members_reports_with_the_mairie_for_the_operateur_only(
     assert "Saint-Émilion" in html
     assert "Aucun envoi" in html
     assert citizen.email not in html
+    assert client.post(url).status_code == 405
