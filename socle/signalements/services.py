@@ -1220,3 +1220,216 @@ def grants_can_treat(user, signalement: Signalement) -> bool:
     except PermissionDenied:
         return False
     return user is not None and grants_for(user).holds_any_role
+
+
+# --- Settings of a member ----------------------------------------------------------------------
+
+# Imports of this section only (kept here so that the section is appended, not spliced in).
+from django.utils.text import slugify  # noqa: E402
+
+from socle.signalements.models import (  # noqa: E402
+    Categorie,
+    CategorieReglage,
+    ModeleReponse,
+    Reglages,
+)
+from socle.territoires.holdings import competences_held_by  # noqa: E402
+
+RETENTION_MAX_MOIS = 120
+
+
+def _reglages_audit(acting_user, membre: Membre, **details: Any) -> None:
+    audit_record(
+        acting_user=acting_user, membre=membre, action="signalement.reglages", details=details
+    )
+
+
+@transaction.atomic
+def signalements_reglages_update(
+    *, acting_user, membre: Membre, moderation_prealable: bool, retention_mois: int
+) -> Reglages:
+    """Set whether reports wait for an agent's review and how long personal data is kept."""
+    permission_check(acting_user, "signalements.regler", membre)
+    if not isinstance(retention_mois, int) or not 1 <= retention_mois <= RETENTION_MAX_MOIS:
+        raise ValidationError(
+            {
+                "retention_mois": _("Entre 1 et %(max)d mois.") % {"max": RETENTION_MAX_MOIS},
+            }
+        )
+    reglages, _created = Reglages.objects.select_for_update().get_or_create(membre=membre)
+    before = {"moderation": reglages.moderation_prealable, "retention": reglages.retention_mois}
+    reglages.moderation_prealable = bool(moderation_prealable)
+    reglages.retention_mois = retention_mois
+    reglages.save()
+    _reglages_audit(
+        acting_user,
+        membre,
+        avant=before,
+        apres={"moderation": reglages.moderation_prealable, "retention": retention_mois},
+    )
+    return reglages
+
+
+def _settable_categorie(membre: Membre, categorie: Categorie) -> None:
+    if categorie.membre_id not in (None, membre.pk):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def categorie_reglage_set(
+    *, acting_user, membre: Membre, categorie: Categorie, active: bool, nom: str = ""
+) -> Categorie:
+    """Switch a category off or on, or rename it, on the member's territory: a platform
+    category through the member's CategorieReglage, its own category directly."""
+    permission_check(acting_user, "signalements.regler", membre)
+    _settable_categorie(membre, categorie)
+    nom = str(nom or "").replace("\x00", "").strip()
+    if len(nom) > 120:
+        raise ValidationError({"nom": _("120 caractères au plus.")})
+    if categorie.membre_id == membre.pk:
+        categorie.active = bool(active)
+        if nom:
+            categorie.nom = nom
+        categorie.save(update_fields=["active", "nom"])
+    else:
+        CategorieReglage.objects.update_or_create(
+            membre=membre, categorie=categorie, defaults={"active": bool(active), "nom": nom}
+        )
+    _reglages_audit(acting_user, membre, categorie=categorie.code, active=bool(active), nom=nom)
+    return categorie
+
+
+@transaction.atomic
+def categorie_create(
+    *, acting_user, membre: Membre, nom: str, competence, description: str = ""
+) -> Categorie:
+    """Add a category of the member's own, tied to a competence it holds."""
+    permission_check(acting_user, "signalements.regler", membre)
+    errors: dict[str, str] = {}
+    try:
+        nom = _text(nom, field="nom", required=_("Donnez un nom."), max_length=120)
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    description = str(description or "").replace("\x00", "").strip()
+    if len(description) > 300:
+        errors["description"] = _("300 caractères au plus.")
+    if competence is None or competence.pk not in competences_held_by(membre.collectivite):
+        errors["competence"] = _("Choisissez une compétence que la collectivité exerce.")
+    if errors:
+        raise ValidationError(errors)
+    base = (slugify(nom) or "categorie")[:50]
+    code, n = base, 1
+    while (
+        Categorie.objects.filter(membre=membre, code=code).exists()
+        or Categorie.objects.filter(membre__isnull=True, code=code).exists()
+    ):
+        n += 1
+        code = f"{base}-{n}"
+    categorie = Categorie.objects.create(
+        code=code,
+        nom=nom,
+        description=description,
+        competence=competence,
+        membre=membre,
+        ordre=200,
+    )
+    _reglages_audit(acting_user, membre, categorie_creee=code)
+    return categorie
+
+
+@transaction.atomic
+def question_create(
+    *,
+    acting_user,
+    membre: Membre,
+    categorie: Categorie,
+    libelle: str,
+    kind: str,
+    choix: list[str] | None = None,
+    obligatoire: bool = False,
+    aide: str = "",
+) -> Question:
+    """Ask one more question of the reports of a category on the member's territory."""
+    permission_check(acting_user, "signalements.regler", membre)
+    _settable_categorie(membre, categorie)
+    errors: dict[str, str] = {}
+    try:
+        libelle = _text(
+            libelle, field="libelle", required=_("Écrivez la question."), max_length=200
+        )
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if kind not in Question.Kind.values:
+        errors["kind"] = _("Type de réponse inconnu.")
+    options = [str(c).replace("\x00", "").strip()[:100] for c in (choix or [])]
+    options = [c for c in options if c]
+    if kind == Question.Kind.CHOIX and len(options) < 2:
+        errors["choix"] = _("Donnez au moins deux réponses possibles, une par ligne.")
+    aide = str(aide or "").replace("\x00", "").strip()
+    if len(aide) > 300:
+        errors["aide"] = _("300 caractères au plus.")
+    if errors:
+        raise ValidationError(errors)
+    base = (slugify(libelle) or "question")[:50]
+    code, n = base, 1
+    while Question.objects.filter(membre=membre, categorie=categorie, code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    question = Question.objects.create(
+        membre=membre,
+        categorie=categorie,
+        code=code,
+        libelle=libelle,
+        aide=aide,
+        kind=kind,
+        choix=[[slugify(c) or str(i), c] for i, c in enumerate(options, 1)]
+        if kind == Question.Kind.CHOIX
+        else [],
+        obligatoire=bool(obligatoire),
+    )
+    _reglages_audit(acting_user, membre, categorie=categorie.code, question_creee=code)
+    return question
+
+
+@transaction.atomic
+def question_delete(*, acting_user, membre: Membre, question: Question) -> None:
+    """Stop asking one of the member's questions."""
+    permission_check(acting_user, "signalements.regler", membre)
+    if question.membre_id != membre.pk:
+        raise PermissionDenied
+    code = question.code
+    question.delete()
+    _reglages_audit(acting_user, membre, question_supprimee=code)
+
+
+@transaction.atomic
+def modele_reponse_create(*, acting_user, membre: Membre, titre: str, texte: str) -> ModeleReponse:
+    """Add a public reply the member's agents may start from."""
+    permission_check(acting_user, "signalements.regler", membre)
+    errors: dict[str, str] = {}
+    for name, value, required, max_length in (
+        ("titre", titre, _("Donnez un titre."), 120),
+        ("texte", texte, _("Écrivez le texte de la réponse."), DESCRIPTION_MAX),
+    ):
+        try:
+            _text(value, field=name, required=required, max_length=max_length)
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    modele = ModeleReponse.objects.create(
+        membre=membre, titre=str(titre).replace("\x00", "").strip(), texte=str(texte).strip()
+    )
+    _reglages_audit(acting_user, membre, modele_cree=modele.titre)
+    return modele
+
+
+@transaction.atomic
+def modele_reponse_delete(*, acting_user, membre: Membre, modele: ModeleReponse) -> None:
+    """Remove one of the member's response templates."""
+    permission_check(acting_user, "signalements.regler", membre)
+    if modele.membre_id != membre.pk:
+        raise PermissionDenied
+    titre = modele.titre
+    modele.delete()
+    _reglages_audit(acting_user, membre, modele_supprime=titre)
