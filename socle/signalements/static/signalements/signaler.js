@@ -152,6 +152,8 @@
     if (element && typeof L !== "undefined") {
       form.querySelector("[data-carte-bloc]").hidden = false;
       made = baseMap(element, { doubleClickZoom: false, zoomSnap: 0.5 });
+      // For the browser tests, which click at a place they name by its coordinates.
+      element.signalerMap = made.map;
       var centreLat = parseFloat(element.dataset.centreLat);
       var centreLon = parseFloat(element.dataset.centreLon);
       var centre = isNaN(centreLat) ? FRANCE : [centreLat, centreLon];
