@@ -11,9 +11,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from socle.comptes.models import User
 from socle.core.models import OutboxMessage
 from socle.core.outbox import MAX_ATTEMPTS
-from socle.membres.models import Membre, Role
+from socle.membres.models import Membre, Role, Service
 from socle.membres.permissions import grants_for
 from socle.membres.selectors import membre_by_slug
 from socle.routage.routing import OK, route
@@ -23,6 +24,7 @@ from socle.signalements.models import (
     CategorieReglage,
     Envoi,
     Evenement,
+    ModeleReponse,
     Photo,
     Question,
     Reglages,
@@ -309,10 +311,6 @@ def transmission_state(signalement: Signalement) -> str:
 
 # Imports of this section only (kept here so that the section is appended, not spliced in).
 
-from socle.comptes.models import User  # noqa: E402
-from socle.membres.models import Service  # noqa: E402
-from socle.signalements.models import ModeleReponse  # noqa: E402
-
 
 def transmission_states(signalements) -> dict[int, str]:
     """Return the transmission state of each report (as transmission_state), in one query."""
@@ -561,3 +559,57 @@ def modele_reponse_of(*, membre: Membre, pk) -> ModeleReponse | None:
         return ModeleReponse.objects.filter(membre=membre, pk=int(pk)).first()
     except (TypeError, ValueError):
         return None
+
+
+# --- The citizen's pages -----------------------------------------------------------------------
+
+
+def signalements_of_user(user) -> QuerySet[Signalement]:
+    """Return the reports a citizen filed with his account, newest first (« Mon espace »)."""
+    if user is None or not user.is_authenticated:
+        return Signalement.objects.none()
+    return Signalement.objects.filter(auteur=user).order_by("-cree_le", "-pk")
+
+
+def signalements_public_filter(
+    *, membre: Membre | None = None, commune: str = "", categorie: str = "", statut: str = ""
+) -> QuerySet[Signalement]:
+    """Return the public reports, of a member when given, narrowed by the public list's filters
+    (commune: INSEE code or name; statut: a status, or « ouverts »)."""
+    qs = signalements_public()
+    if membre is not None:
+        qs = qs.filter(membre=membre)
+    commune = commune.strip()
+    if commune.isdigit() or (len(commune) == 5 and commune[:2].upper() in ("2A", "2B")):
+        qs = qs.filter(commune_code=commune.upper())
+    elif commune:
+        qs = qs.filter(commune_nom__iexact=commune)
+    if categorie:
+        qs = qs.filter(categorie__code=categorie)
+    if statut == "ouverts":
+        qs = qs.filter(statut__in=OPEN_STATUSES)
+    elif statut:
+        qs = qs.filter(statut=statut)
+    return qs
+
+
+def categories_platform() -> QuerySet[Categorie]:
+    """Return the platform's active categories (the public list's filter)."""
+    return Categorie.objects.filter(active=True, membre__isnull=True)
+
+
+def photo_for_viewer(*, user, pk: int) -> Photo | None:
+    """Return a photo anyone may see (visible, of a public report), or one an agent who sees the
+    report in his queue may see even hidden; None otherwise."""
+    photo = Photo.objects.select_related("signalement", "signalement__membre").filter(pk=pk).first()
+    if photo is None:
+        return None
+    if photo.masque_le is None and photo.signalement.public:
+        return photo
+    membre = photo.signalement.membre
+    if user is None or not user.is_authenticated or membre is None:
+        return None
+    if not grants_for(user).has("signalements.voir", membre):
+        return None
+    visible = signalements_for_user(user=user, membre=membre).filter(pk=photo.signalement_id)
+    return photo if visible.exists() else None

@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from socle.comptes.models import User
@@ -43,11 +44,15 @@ from socle.signalements.models import (
     CLOSED_STATUSES,
     DESCRIPTION_MAX,
     Abonnement,
+    Categorie,
+    CategorieReglage,
     Depot,
     Envoi,
     Evenement,
+    ModeleReponse,
     Photo,
     Question,
+    Reglages,
     Signalement,
 )
 from socle.signalements.photos import PhotoRefused, ProcessedPhoto, photo_process
@@ -57,6 +62,7 @@ from socle.signalements.selectors import (
     reglages_for,
     service_ids_for_user,
 )
+from socle.territoires.holdings import competences_held_by
 from socle.territoires.selectors import collectivite_by_key
 
 MAX_PHOTOS = 3
@@ -1225,15 +1231,7 @@ def grants_can_treat(user, signalement: Signalement) -> bool:
 # --- Settings of a member ----------------------------------------------------------------------
 
 # Imports of this section only (kept here so that the section is appended, not spliced in).
-from django.utils.text import slugify  # noqa: E402
 
-from socle.signalements.models import (  # noqa: E402
-    Categorie,
-    CategorieReglage,
-    ModeleReponse,
-    Reglages,
-)
-from socle.territoires.holdings import competences_held_by  # noqa: E402
 
 RETENTION_MAX_MOIS = 120
 
