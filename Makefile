@@ -32,7 +32,8 @@ run: venv
 	$(DEMO_ENV) $(BIN)/socle fake_adresse --port 8002 & ADRESSE=$$!; \
 	$(DEMO_ENV) $(BIN)/socle db_worker --no-reload & WORKER=$$!; \
 	$(DEMO_ENV) $(BIN)/socle outbox --loop & SWEEPER=$$!; \
-	trap 'kill $$FC $$ADRESSE $$WORKER $$SWEEPER 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(BIN)/socle signalements schedule --loop & SCHEDULE=$$!; \
+	trap 'kill $$FC $$ADRESSE $$WORKER $$SWEEPER $$SCHEDULE 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/socle runserver $(HOST):$(PORT)
 
 demo: venv

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start Socle in production: migrate, collect the static files, then run the web server
-# (gunicorn --preload), the task worker (socle db_worker) and the outbox sweeper
-# (socle outbox --loop) until one of them stops or this script is told to stop.
+# (gunicorn --preload), the task worker (socle db_worker), the outbox sweeper
+# (socle outbox --loop) and the daily schedule (socle signalements schedule --loop) until one
+# of them stops or this script is told to stop.
 #
 # Settings come from the environment only (.env.example): at least SOCLE_ENV=production,
 # SECRET_KEY, DATABASE_URL (PostgreSQL), ALLOWED_HOSTS, SITE_URL. The script's own knobs:
@@ -33,6 +34,9 @@ for _ in $(seq 1 "$TASK_WORKERS"); do
   children+=($!)
 done
 socle outbox --loop &
+children+=($!)
+# Daily scheduled work: the reports' retention (personal data of closed reports erased).
+socle signalements schedule --loop &
 children+=($!)
 # --preload: the routing index is built once in the master and shared by the forked workers.
 # The access log has no query strings: they may carry personal data (searches, filters).

@@ -62,7 +62,9 @@ from socle.signalements.selectors import (
     reglages_for,
     service_ids_for_user,
 )
+from socle.signalements.taxonomy import taxonomy_sync
 from socle.territoires.holdings import competences_held_by
+from socle.territoires.models import Competence
 from socle.territoires.selectors import collectivite_by_key
 
 MAX_PHOTOS = 3
@@ -204,6 +206,12 @@ def anonymous_write_check(*, request, email: str) -> None:
     Depot.objects.bulk_create([Depot(cle=cle, cree_le=now) for cle, _limit in keys])
     # Old rows are useless: forget them as we go.
     Depot.objects.filter(cree_le__lt=now - timedelta(days=1)).delete()
+
+
+@transaction.atomic
+def categories_platform_sync() -> int:
+    """Create the platform's categories that are missing (after a flush); return how many."""
+    return taxonomy_sync(Categorie, Competence)
 
 
 # --- Filing a report ---------------------------------------------------------------------------

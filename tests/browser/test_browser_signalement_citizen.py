@@ -2,8 +2,6 @@
 photo; then with the keyboard alone and without the map (commune and street). Both reach
 Bordeaux Métropole's southern road service; no page scrolls sideways."""
 
-import importlib
-
 import pytest
 from django.conf import settings
 
@@ -28,15 +26,6 @@ def _tab_to(page, test: str, limit: int = 150) -> None:
     raise AssertionError(f"Tab never reached an element where {test}")
 
 
-def _seed_categories() -> None:
-    """A transactional test before this one may have flushed the migration's categories."""
-    from django.apps import apps
-
-    importlib.import_module("socle.signalements.migrations.0002_seed_platform_categories").seed(
-        apps, None
-    )
-
-
 @pytest.mark.browser
 def test_it_reports_a_pothole_on_the_map_then_with_the_keyboard(
     browser,
@@ -52,7 +41,6 @@ def test_it_reports_a_pothole_on_the_map_then_with_the_keyboard(
     from socle.signalements.models import Signalement
 
     setup_members()
-    _seed_categories()
     routing.reset_router()
     citizen = User.objects.create_user(email="camille.navigateur@example.fr", password="x" * 20)
     client.force_login(citizen)

@@ -1,10 +1,7 @@
 """The independent PyPI client `georeport` reads our services, service definitions, requests and
 single requests from a live server, in JSON and in XML."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from georeport import GeoReport
 
 from tests.signalements.conftest import PESSAC
@@ -19,10 +16,6 @@ def world(gironde_transactional):
     from socle.signalements.services import signalement_create
     from tests.helpers.personas import persona
 
-    # A transactional test before this one flushed what the migrations had seeded.
-    importlib.import_module("socle.signalements.migrations.0002_seed_platform_categories").seed(
-        apps, None
-    )
     metropole = setup_members().members["bordeaux-metropole"]
     Question.objects.create(
         membre=metropole,
