@@ -133,6 +133,9 @@ def outbox_retry(*, message_id: int) -> bool:
     message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
     if message is None or message.delivered_at is not None or message.attempts < MAX_ATTEMPTS:
         return False
+    if "body" not in message.payload:
+        # Its body was erased (a retention period ended): nothing left to send.
+        return False
     message.attempts = 0
     message.next_attempt_at = timezone.now()
     message.last_error = ""

@@ -350,9 +350,13 @@ def queue_categories(*, membre: Membre) -> list[Categorie]:
     return list(Categorie.objects.filter(Q(membre__isnull=True) | Q(membre=membre)))
 
 
-def evenements_of(signalement: Signalement) -> QuerySet[Evenement]:
-    """Return the whole history of a report, internal notes included (back office only)."""
-    return signalement.evenements.select_related("acteur")
+def evenements_of(signalement: Signalement, *, membre: Membre) -> QuerySet[Evenement]:
+    """Return a report's history as the member's agents see it: a member it was re-routed from
+    keeps its internal notes to itself."""
+    notes_elsewhere = Q(kind=Evenement.Kind.NOTE) & ~Q(details__membre=membre.pk)
+    return signalement.evenements.select_related("acteur").exclude(
+        notes_elsewhere & Q(details__has_key="membre")
+    )
 
 
 def photos_of(signalement: Signalement) -> QuerySet[Photo]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
+import re
 import secrets
 from calendar import monthrange
 from collections.abc import Iterable
@@ -31,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from socle.comptes.models import User
 from socle.comptes.security import client_ip, normalise_email, user_for_email
-from socle.comptes.services import user_create
+from socle.comptes.services import account_address_proven, user_create
 from socle.core.models import OutboxMessage
 from socle.core.outbox import MAX_ATTEMPTS, outbox_enqueue_email, outbox_retry
 from socle.journal.services import journal_record
@@ -75,8 +77,22 @@ S = Signalement.Statut
 STATUS_TARGETS = (S.NOUVEAU, S.PRIS_EN_COMPTE, S.PROGRAMME, S.EN_COURS, S.RESOLU, S.REJETE)
 
 
-def _text(value: Any, *, field: str, required: str, max_length: int) -> str:
-    text = str(value or "").replace("\x00", "").strip()
+# Control characters (but tab and newline) have no place in a text a person wrote, and some
+# break what carries it (XML of Open311, mail headers).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean_text(value: Any, *, one_line: bool = False) -> str:
+    """Return a person's text without control characters; on one line for names and subjects."""
+    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    if one_line:
+        text = " ".join(text.split())
+    return text.strip()
+
+
+def _text(value: Any, *, field: str, required: str, max_length: int, one_line: bool = False) -> str:
+    text = clean_text(value, one_line=one_line)
     if not text:
         raise ValidationError({field: required})
     if len(text) > max_length:
@@ -294,7 +310,7 @@ def answers_clean(offered: OfferedCategory, raw: dict[str, Any]) -> dict[str, An
     answers: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for question in offered.questions:
-        value = str(raw.get(question.code, "") or "").replace("\x00", "").strip()
+        value = clean_text(raw.get(question.code, ""))
         if not value:
             if question.obligatoire:
                 errors[f"q_{question.code}"] = _("Répondez à la question « %(q)s ».") % {
@@ -303,7 +319,10 @@ def answers_clean(offered: OfferedCategory, raw: dict[str, Any]) -> dict[str, An
             continue
         if question.kind == Question.Kind.NOMBRE:
             try:
-                answers[question.code] = float(value.replace(",", "."))
+                number = float(value.replace(",", "."))
+                if not math.isfinite(number):
+                    raise ValueError(value)
+                answers[question.code] = number
             except ValueError:
                 errors[f"q_{question.code}"] = _("« %(q)s » attend un nombre.") % {
                     "q": question.libelle
@@ -403,9 +422,9 @@ def signalement_create(
                 "nous vous écrirons pour confirmer le signalement."
             )
         )
-    nom = str(nom or "").replace("\x00", "").strip()[:200]
-    telephone = str(telephone or "").replace("\x00", "").strip()[:40]
-    adresse = str(adresse or "").replace("\x00", "").strip()[:300]
+    nom = clean_text(nom, one_line=True)[:200]
+    telephone = clean_text(telephone, one_line=True)[:40]
+    adresse = clean_text(adresse, one_line=True)[:300]
     placement = None
     if offered is not None:
         try:
@@ -418,14 +437,20 @@ def signalement_create(
         raise ValidationError(errors)
     assert offered is not None and placement is not None
 
-    reporter = auteur if auteur is not None else (_reporter_for(email) if email else None)
+    # An address typed on the site is not trusted until its link is opened: only then is the
+    # report tied to that address's account. An Open311 client vouches for its user.
+    reporter = auteur
+    if reporter is None and email and source == Signalement.Source.OPEN311:
+        reporter = _reporter_for(email)
+    contact_email = reporter.email if reporter is not None else email
     now = timezone.now()
     signalement = None
     for _attempt in range(5):
+        reference = _reference()
         try:
             with transaction.atomic():
                 signalement = Signalement.objects.create(
-                    reference=_reference(),
+                    reference=reference,
                     categorie=offered.categorie,
                     categorie_nom=offered.nom,
                     description=description,
@@ -442,7 +467,7 @@ def signalement_create(
                     service=placement.service,
                     contact=placement.contact,
                     auteur=reporter,
-                    auteur_email=reporter.email if reporter else "",
+                    auteur_email=contact_email,
                     auteur_nom=nom or (auteur.get_full_name() if auteur is not None else ""),
                     auteur_telephone=telephone,
                     source=source,
@@ -452,16 +477,18 @@ def signalement_create(
                 )
             break
         except IntegrityError:
-            continue
+            if not Signalement.objects.filter(reference=reference).exists():
+                raise
     if signalement is None:
         raise RuntimeError("no free report reference after 5 attempts")
     for processed in photos:
         _photo_save(signalement, processed)
-    _event(signalement, Evenement.Kind.CREE, acteur=auteur, details={"source": source})
-    if reporter is not None:
+    # Citizens are never a history line's actor: agents read the history, not who reported.
+    _event(signalement, Evenement.Kind.CREE, details={"source": source})
+    if contact_email:
         Abonnement.objects.create(
             signalement=signalement,
-            email=reporter.email,
+            email=contact_email,
             user=reporter,
             auteur=True,
             jeton=secrets.token_urlsafe(32),
@@ -535,7 +562,15 @@ def _confirm(signalement: Signalement, *, acteur: User | None) -> None:
     now = timezone.now()
     signalement.confirme_le = now
     fields = ["confirme_le"]
-    Abonnement.objects.filter(signalement=signalement, auteur=True).update(confirme_le=now)
+    if signalement.auteur is None and signalement.auteur_email:
+        # The address's owner opened the link: the report is now theirs (« Mon espace »), and
+        # the link proved the address as a verification link would.
+        signalement.auteur = _reporter_for(signalement.auteur_email)
+        account_address_proven(user=signalement.auteur, via="signalement")
+        fields.append("auteur")
+    Abonnement.objects.filter(signalement=signalement, auteur=True).update(
+        confirme_le=now, user=signalement.auteur
+    )
     if not reglages_for(signalement.membre).moderation_prealable:
         signalement.publie_le = now
         fields.append("publie_le")
@@ -633,14 +668,19 @@ def signalement_follow(
             existing.desabonne_le = None
             existing.save(update_fields=["confirme_le", "desabonne_le"])
         return existing
-    abonnement = Abonnement.objects.create(
-        signalement=signalement,
-        email=email,
-        user=user,
-        jeton=secrets.token_urlsafe(32),
-        confirme_le=timezone.now() if user is not None else None,
-    )
-    _event(signalement, Evenement.Kind.SUIVI, acteur=user, public=False)
+    try:
+        with transaction.atomic():
+            abonnement = Abonnement.objects.create(
+                signalement=signalement,
+                email=email,
+                user=user,
+                jeton=secrets.token_urlsafe(32),
+                confirme_le=timezone.now() if user is not None else None,
+            )
+    except IntegrityError:
+        # The same address asked at the same moment: one follow is enough.
+        return Abonnement.objects.get(signalement=signalement, email=email)
+    _event(signalement, Evenement.Kind.SUIVI, public=False)
     if user is None:
         _send(
             signalement,
@@ -730,7 +770,7 @@ def signalement_status_set(
     _check(acting_user, "signalements.traiter", signalement)
     if statut not in STATUS_TARGETS:
         raise ValidationError({"statut": _("Statut inconnu.")})
-    texte = str(texte or "").replace("\x00", "").strip()
+    texte = clean_text(texte)
     if len(texte) > DESCRIPTION_MAX:
         raise ValidationError(
             {"texte": _("%(max)d caractères au plus.") % {"max": DESCRIPTION_MAX}}
@@ -817,7 +857,14 @@ def signalement_note(*, acting_user, signalement: Signalement, texte: str) -> Ev
     _check(acting_user, "signalements.traiter", signalement)
     texte = _text(texte, field="note", required=_("Écrivez la note."), max_length=DESCRIPTION_MAX)
     _touch(_locked(signalement))
-    return _event(signalement, Evenement.Kind.NOTE, acteur=acting_user, texte=texte)
+    return _event(
+        signalement,
+        Evenement.Kind.NOTE,
+        acteur=acting_user,
+        texte=texte,
+        # Notes stay with the member that wrote them, should the report move to another one.
+        details={"membre": signalement.membre_id},
+    )
 
 
 @transaction.atomic
@@ -938,6 +985,8 @@ def signalement_merge(
 ) -> Signalement:
     """Close a report as a duplicate of another; its followers follow the original."""
     _check(acting_user, "signalements.traiter", signalement)
+    # The original gains followers and a history line: the agent must be allowed on it too.
+    _check(acting_user, "signalements.traiter", original)
     if original.pk == signalement.pk:
         raise ValidationError(
             {"original": _("Un signalement ne peut pas être son propre doublon.")}
@@ -948,11 +997,30 @@ def signalement_merge(
         raise ValidationError(
             {"original": _("Ce signalement est lui-même un doublon de celui-ci.")}
         )
-    signalement = _locked(signalement)
+    # Both rows locked, in a fixed order: two agents merging A into B and B into A at once
+    # cannot make a cycle.
+    first, second = sorted([signalement.pk, original.pk])
+    locked = {
+        row.pk: row
+        for row in Signalement.objects.select_for_update()
+        .filter(pk__in=[first, second])
+        .order_by("pk")
+    }
+    signalement, original = locked[signalement.pk], locked[original.pk]
+    if original.statut in CLOSED_STATUSES:
+        raise ValidationError(
+            {
+                "original": _("Le signalement %(ref)s est clos : choisissez un signalement ouvert.")
+                % {"ref": original.reference}
+            }
+        )
+    if signalement.statut in CLOSED_STATUSES:
+        raise ValidationError({"original": _("Ce signalement est déjà clos.")})
     signalement.doublon_de = original
     signalement.statut = S.DOUBLON
     signalement.clos_le = timezone.now()
-    fields = ["doublon_de", "statut", "clos_le"]
+    signalement.resolu_le = None
+    fields = ["doublon_de", "statut", "clos_le", "resolu_le"]
     _first_response(signalement, fields)
     _touch(signalement, *fields)
     moved = 0
@@ -1000,6 +1068,19 @@ def signalement_position_set(
     _check(acting_user, "signalements.traiter", signalement)
     placement = placement_for(lat=lat, lon=lon, competence=signalement.categorie.competence.code)
     signalement = _locked(signalement)
+    if placement.membre != signalement.membre or (
+        placement.service is not None and placement.service != signalement.service
+    ):
+        # Moving the point must not silently move the report to someone else's queue.
+        raise ValidationError(
+            {
+                "position": _("À ce point, le signalement relève de %(to)s : réorientez-le plutôt.")
+                % {
+                    "to": placement.titulaire_nom
+                    + (f" — {placement.service.nom}" if placement.service else "")
+                }
+            }
+        )
     before = {"lat": signalement.lat, "lon": signalement.lon}
     signalement.lat, signalement.lon = lat, lon
     signalement.commune_code, signalement.commune_nom = (
@@ -1063,6 +1144,7 @@ def signalement_show(*, acting_user, signalement: Signalement) -> Signalement:
 def photo_hide(*, acting_user, photo: Photo) -> Photo:
     """Take one photo off the public pages and the API."""
     _check(acting_user, "signalements.traiter", photo.signalement)
+    photo = Photo.objects.select_for_update().select_related("signalement").get(pk=photo.pk)
     if photo.masque_le is None:
         photo.masque_le = timezone.now()
         photo.save(update_fields=["masque_le"])
@@ -1123,6 +1205,7 @@ def envoi_retry(*, acting_user, envoi: Envoi) -> Envoi:
 # --- Personal data -----------------------------------------------------------------------------
 
 
+@transaction.atomic
 def signalement_contact_read(*, acting_user, signalement: Signalement, request=None) -> dict:
     """Return the reporter's contact details to an agent, journaled (RGPD)."""
     _check(acting_user, "signalements.traiter", signalement)
@@ -1172,17 +1255,27 @@ def _messages_forget(signalement: Signalement) -> None:
 
 @transaction.atomic
 def signalements_retention_apply(*, now=None) -> dict[str, int]:
-    """Erase the personal data of reports closed longer than their member keeps it, delete the
+    """Erase the personal data of reports closed longer than their member keeps it (filed that
+    long ago, for a non-member), delete the
     reports never confirmed once their link has expired, and the photos of hidden reports;
     return how many of each."""
     now = now or timezone.now()
     erased = 0
-    candidates = Signalement.objects.filter(
-        clos_le__isnull=False, anonymise_le__isnull=True
-    ).select_related("membre")
+    # Only rows old enough for the shortest retention any member chose are looked at.
+    shortest = min(
+        [Reglages().retention_mois, *Reglages.objects.values_list("retention_mois", flat=True)]
+    )
+    cutoff = _months_before(now, shortest)
+    candidates = (
+        Signalement.objects.filter(anonymise_le__isnull=True)
+        # A report for a non-member is never closed on the platform: it counts from its filing.
+        .filter(Q(clos_le__lt=cutoff) | Q(membre__isnull=True, cree_le__lt=cutoff))
+        .select_related("membre")
+    )
     for signalement in candidates.iterator():
         months = reglages_for(signalement.membre).retention_mois
-        if signalement.clos_le > _months_before(now, months):
+        since = signalement.clos_le or signalement.cree_le
+        if since > _months_before(now, months):
             continue
         # Conditional: a run beside this one (two schedulers) erases each report once.
         if not Signalement.objects.filter(pk=signalement.pk, anonymise_le__isnull=True).update(
@@ -1289,7 +1382,7 @@ def categorie_reglage_set(
     category through the member's CategorieReglage, its own category directly."""
     permission_check(acting_user, "signalements.regler", membre)
     _settable_categorie(membre, categorie)
-    nom = str(nom or "").replace("\x00", "").strip()
+    nom = clean_text(nom, one_line=True)
     if len(nom) > 120:
         raise ValidationError({"nom": _("120 caractères au plus.")})
     if categorie.membre_id == membre.pk:
@@ -1313,10 +1406,10 @@ def categorie_create(
     permission_check(acting_user, "signalements.regler", membre)
     errors: dict[str, str] = {}
     try:
-        nom = _text(nom, field="nom", required=_("Donnez un nom."), max_length=120)
+        nom = _text(nom, field="nom", required=_("Donnez un nom."), max_length=120, one_line=True)
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
-    description = str(description or "").replace("\x00", "").strip()
+    description = clean_text(description)
     if len(description) > 300:
         errors["description"] = _("300 caractères au plus.")
     if competence is None or competence.pk not in competences_held_by(membre.collectivite):
@@ -1367,11 +1460,11 @@ def question_create(
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if kind not in Question.Kind.values:
         errors["kind"] = _("Type de réponse inconnu.")
-    options = [str(c).replace("\x00", "").strip()[:100] for c in (choix or [])]
+    options = [clean_text(c, one_line=True)[:100] for c in (choix or [])]
     options = [c for c in options if c]
     if kind == Question.Kind.CHOIX and len(options) < 2:
         errors["choix"] = _("Donnez au moins deux réponses possibles, une par ligne.")
-    aide = str(aide or "").replace("\x00", "").strip()
+    aide = clean_text(aide, one_line=True)
     if len(aide) > 300:
         errors["aide"] = _("300 caractères au plus.")
     if errors:
@@ -1424,7 +1517,7 @@ def modele_reponse_create(*, acting_user, membre: Membre, titre: str, texte: str
     if errors:
         raise ValidationError(errors)
     modele = ModeleReponse.objects.create(
-        membre=membre, titre=str(titre).replace("\x00", "").strip(), texte=str(texte).strip()
+        membre=membre, titre=clean_text(titre, one_line=True), texte=clean_text(texte)
     )
     _reglages_audit(acting_user, membre, modele_cree=modele.titre)
     return modele

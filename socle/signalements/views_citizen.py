@@ -237,29 +237,30 @@ def _submit(
     """The final submit: the result page, or None when the form shows its errors."""
     form.check_report(lieu)
     uploads = request.FILES.getlist("photos")
-    photos = []
     if len(uploads) > services.MAX_PHOTOS:
         form.add_error(
             "photos",
             _("%(n)d photos au plus : vous en avez choisi %(m)d.")
             % {"n": services.MAX_PHOTOS, "m": len(uploads)},
         )
-    elif uploads:
+    email = form.cleaned_data.get("email", "") if anonymous else ""
+    # Robots and floods are turned away before any photo is decoded (the costly part).
+    if form.honeypot_filled:
+        # A robot: answer as to a person, create nothing.
+        return render(request, "signalements/depose.html", {"email": email, "leurre": True})
+    if anonymous and not form.errors:
+        try:
+            services.anonymous_write_check(request=request, email=email)
+        except ValidationError as exc:
+            return _problem(request, _("Trop d’envois"), " ".join(exc.messages), 429)
+    photos = []
+    if uploads and len(uploads) <= services.MAX_PHOTOS:
         try:
             photos = services.photos_process(uploads)
         except ValidationError as exc:
             form.add_service_errors(exc)
     if form.errors:
         return None
-    email = form.cleaned_data.get("email", "") if anonymous else ""
-    if form.honeypot_filled:
-        # A robot: answer as to a person, create nothing.
-        return render(request, "signalements/depose.html", {"email": email, "leurre": True})
-    if anonymous:
-        try:
-            services.anonymous_write_check(request=request, email=email)
-        except ValidationError as exc:
-            return _problem(request, _("Trop d’envois"), " ".join(exc.messages), 429)
     chosen = form.chosen()
     assert chosen is not None and lieu.lat is not None and lieu.lon is not None
     try:
@@ -459,9 +460,23 @@ def _lien_invalide(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "HEAD"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirmer(request: HttpRequest, jeton: str) -> HttpResponse:
-    """The reporter's emailed link: confirm the address, then show the report."""
+    """The reporter's emailed link: GET asks (mail scanners open links), POST confirms."""
+    if request.method != "POST":
+        if not jeton or len(jeton) > 300:
+            return _lien_invalide(request)
+        return render(
+            request,
+            "signalements/confirmer.html",
+            {
+                "titre": _("Confirmer votre signalement"),
+                "question": _(
+                    "Confirmez que vous avez fait ce signalement : il sera alors transmis."
+                ),
+                "bouton": _("Confirmer mon signalement"),
+            },
+        )
     signalement = services.signalement_confirm_by_link(jeton=jeton, request=request)
     if signalement is None:
         return _lien_invalide(request)
@@ -475,9 +490,23 @@ def confirmer(request: HttpRequest, jeton: str) -> HttpResponse:
     return redirect("signalements-site:suivi", reference=signalement.reference)
 
 
-@require_http_methods(["GET", "HEAD"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def suivre_confirmer(request: HttpRequest, jeton: str) -> HttpResponse:
-    """The follower's emailed link."""
+    """The follower's emailed link: GET asks, POST confirms."""
+    if request.method != "POST":
+        if not jeton or len(jeton) > 64:
+            return _lien_invalide(request)
+        return render(
+            request,
+            "signalements/confirmer.html",
+            {
+                "titre": _("Suivre ce signalement"),
+                "question": _(
+                    "Confirmez que vous voulez recevoir les nouvelles de ce signalement."
+                ),
+                "bouton": _("Suivre ce signalement"),
+            },
+        )
     abonnement = services.abonnement_confirm(jeton=jeton)
     if abonnement is None:
         return _lien_invalide(request)
@@ -527,7 +556,8 @@ def photo(request: HttpRequest, pk: int, taille: str) -> HttpResponse:
     response = HttpResponse(content, content_type="image/jpeg")
     public = found.masque_le is None and found.signalement.public
     response["Cache-Control"] = (
-        "public, max-age=31536000, immutable" if public else "private, no-store"
+        # Short: a photo an agent hides must stop being served from caches soon.
+        "public, max-age=300, must-revalidate" if public else "private, no-store"
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

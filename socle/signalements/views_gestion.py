@@ -385,7 +385,7 @@ def _detail(request, membre, signalement, *, failed=None, contact=None, status=2
             "signalement": signalement,
             "badges": status_badges(signalement, sel.transmission_state(signalement)),
             "recipient": services.recipient_label(signalement),
-            "evenements": sel.evenements_of(signalement),
+            "evenements": sel.evenements_of(signalement, membre=membre),
             "envois": [(envoi, *ENVOI_STATES[state], state) for envoi, state in envois],
             "photos": photos,
             "forms": action_forms,

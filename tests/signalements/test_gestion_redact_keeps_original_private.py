@@ -1,3 +1,4 @@
+from socle.signalements.models import Signalement
 from django.urls import reverse
 
 from socle.signalements.selectors import signalement_public
@@ -25,5 +26,7 @@ def test_it_publishes_the_redacted_text_and_keeps_the_original_for_agents(
     assert "Dupont" not in public.description
     page = client.get(reverse("gestion:signalements:detail", args=[slug, report.reference]))
     html = page.content.decode()
-    assert "Texte d’origine (non publié)" in html
-    assert "06 12 34 56 78" in html
+    assert "Expurgé de données personnelles" in html
+    # The original is kept for the retention period, but no screen shows it again.
+    assert "06 12 34 56 78" not in html
+    assert Signalement.objects.get(pk=report.pk).description_originale.endswith("06 12 34 56 78.")

@@ -110,16 +110,21 @@ def test_it_gives_a_new_address_a_passwordless_account_that_cannot_log_in(
     demo_members, client, smtp_server
 ):
     report = _anonymous()
+    # Nothing is tied to an address before its owner opens the link.
+    assert report.auteur is None
+    assert not User.objects.filter(email__iexact=NEWCOMER).exists()
+    signalement_confirm_by_link(jeton=_token_from_mail(smtp_server))
     user = User.objects.get(email=NEWCOMER)
-    assert report.auteur == user
+    assert Signalement.objects.get(pk=report.pk).auteur == user
     assert not user.has_usable_password()
-    assert user.email_verified_at is None
+    # The link proved the address; the account still has no password to log in with.
+    assert user.email_verified_at is not None
     assert not client.login(email=NEWCOMER, password="")
     assert not client.login(email=NEWCOMER, password="n’importe quoi 2026")
 
     # Registering later with this address creates nothing and tells the owner by email, as
     # account_register does for any existing address.
-    smtp_server.wait_for(1)
+    smtp_server.wait_for(3)  # the link, « transmis à », the service's copy
     smtp_server.clear()
     assert account_register(email=NEWCOMER, password="un-mot-de-passe-solide-2026") is None
     assert User.objects.filter(email__iexact=NEWCOMER).count() == 1
@@ -131,9 +136,11 @@ def test_it_keeps_a_report_filed_with_an_existing_accounts_address_unconfirmed_u
     demo_members, citizen, smtp_server
 ):
     report = _anonymous(email=citizen.email.upper())
-    assert report.auteur == citizen
+    # Someone typed the citizen's address: nothing reaches their account before the link.
+    assert report.auteur is None
     assert report.confirme_le is None and not report.public
     assert not report.abonnements.filter(confirme_le__isnull=False).exists()
     token = _token_from_mail(smtp_server)
     assert signalement_confirm_by_link(jeton=token).confirme_le is not None
     assert Signalement.objects.get(pk=report.pk).abonnements.get(auteur=True).confirme_le
+    assert Signalement.objects.get(pk=report.pk).auteur == citizen

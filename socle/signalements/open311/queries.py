@@ -49,7 +49,9 @@ def membre_for_jurisdiction(code: str) -> Membre | None:
     membres = Membre.objects.select_related("collectivite").filter(
         collectivite__code=code, active=True
     )
-    return next((m for m in membres if "signalements" in (m.modules or [])), None)
+    found = [m for m in membres if "signalements" in (m.modules or [])]
+    # Codes are unique per kind only (région 75, département 75): an ambiguous code names none.
+    return found[0] if len(found) == 1 else None
 
 
 def services_offered(membre: Membre | None) -> list[OfferedService]:
@@ -90,15 +92,6 @@ def services_offered(membre: Membre | None) -> list[OfferedService]:
 def service_offered(membre: Membre | None, code: str) -> OfferedService | None:
     """Return one service of the jurisdiction (or of the platform) by its code."""
     return next((item for item in services_offered(membre) if item.code == code), None)
-
-
-def categorie_for_post(code: str, membre: Membre | None) -> Categorie | None:
-    """Return the category a posted `service_code` names: the platform's, else the member's."""
-    categories = Categorie.objects.select_related("competence").filter(code=code, active=True)
-    found = categories.filter(membre__isnull=True).first()
-    if found is None and membre is not None:
-        found = categories.filter(membre=membre).first()
-    return found
 
 
 def _public_requests() -> QuerySet[Signalement]:

@@ -9,6 +9,7 @@ specification's examples. An empty value is `null` in JSON and an empty element 
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring  # noqa: S405 - writing only
@@ -44,7 +45,15 @@ def w3c(moment: datetime | None) -> str | None:
     return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
+# Characters XML 1.0 cannot carry, even escaped (controls but tab, newline, carriage return).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _text(value: Any) -> str:
+    return _XML_ILLEGAL.sub("", _plain(value))
+
+
+def _plain(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -32,8 +32,9 @@ from socle.routage.adresse import AddressApiUnavailable, address_search
 from socle.signalements.models import OPEN_STATUSES, Question, Signalement
 from socle.signalements.open311 import queries
 from socle.signalements.open311.render import FORMATS, XML, render, render_errors, w3c
-from socle.signalements.selectors import signalement_by_reference
+from socle.signalements.selectors import category_at, signalement_by_reference
 from socle.signalements.services import (
+    MAX_PHOTOS,
     photos_process,
     placement_for,
     recipient_label,
@@ -237,6 +238,10 @@ def _when(request: HttpRequest, name: str) -> datetime | None:
             400,
             _("%(name)s n’est pas une date W3C (par exemple 2026-01-31T00:00:00+01:00).")
             % {"name": name},
+        )
+    if not 2000 <= moment.year <= 2100:
+        raise Open311Error(
+            400, _("%(name)s : donnez une date entre 2000 et 2100.") % {"name": name}
         )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
@@ -476,11 +481,12 @@ def _competent_check(
     acts there for this service."""
     if key.membre is None and membre is None:
         return
-    categorie = queries.categorie_for_post(code, key.membre or membre)
-    if categorie is None:
-        return  # signalement_create names the problem
+    # The category as signalement_create will find it at this point: the same routing decides.
+    offered = category_at(lat=lat, lon=lon, code=code)
+    if offered is None:
+        return  # signalement_create names the problem, and creates nothing
     try:
-        placement = placement_for(lat=lat, lon=lon, competence=categorie.competence.code)
+        placement = placement_for(lat=lat, lon=lon, competence=offered.categorie.competence.code)
     except ValidationError as error:
         raise Open311Error(400, *_validation_errors(error)) from error
     if key.membre is not None and placement.membre != key.membre:
@@ -505,8 +511,11 @@ def _requests_post(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(400, _("service_code manquant."))
     lat, lon, address = _position(request)
     _competent_check(key=key, membre=membre, code=code, lat=lat, lon=lon)
+    files = request.FILES.getlist("media")
+    if len(files) > MAX_PHOTOS:
+        raise Open311Error(400, _("media : %(n)d photos au plus.") % {"n": MAX_PHOTOS})
     try:
-        photos = photos_process(request.FILES.getlist("media"))
+        photos = photos_process(files)
         nom = " ".join(
             part for part in (_param(request, "first_name"), _param(request, "last_name")) if part
         )

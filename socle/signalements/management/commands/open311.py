@@ -39,11 +39,14 @@ class Command(BaseCommand):
         getattr(self, f"_{action}")(options)
 
     def _membre(self, code: str) -> Membre:
-        membre = (
-            Membre.objects.select_related("collectivite")
-            .filter(Q(collectivite__code=code) | Q(slug=code))
-            .first()
+        found = list(
+            Membre.objects.select_related("collectivite").filter(
+                Q(collectivite__code=code) | Q(slug=code)
+            )[:2]
         )
+        if len(found) > 1:
+            raise CommandError(f"Plusieurs membres ont le code « {code} » : donnez leur adresse.")
+        membre = found[0] if found else None
         if membre is None:
             raise CommandError(f"Aucun membre de code ou d’adresse « {code} ».")
         return membre
