@@ -346,11 +346,16 @@ ACTIONS: dict[str, Action] = {
 
 def _action_form(name: str, membre, data=None, initial=None):
     form_class = ACTIONS[name].form
+    # The page holds every action's form: ids unique per action, or « Réponse publique »
+    # labels the status form's « texte » field.
+    auto_id = "id_" + name.replace("-", "_") + "_%s"
     if form_class is f.AttribuerForm:
-        return form_class(data, agents=sel.agents_of(membre=membre), initial=initial)
+        return form_class(
+            data, agents=sel.agents_of(membre=membre), initial=initial, auto_id=auto_id
+        )
     if form_class is f.ReorienterForm:
-        return form_class(data, services=sel.reroute_targets(), initial=initial)
-    return form_class(data, initial=initial)
+        return form_class(data, services=sel.reroute_targets(), initial=initial, auto_id=auto_id)
+    return form_class(data, initial=initial, auto_id=auto_id)
 
 
 def _detail(request, membre, signalement, *, failed=None, contact=None, status=200):
