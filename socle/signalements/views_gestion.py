@@ -390,7 +390,11 @@ def _detail(request, membre, signalement, *, failed=None, contact=None, status=2
             "signalement": signalement,
             "badges": status_badges(signalement, sel.transmission_state(signalement)),
             "recipient": services.recipient_label(signalement),
-            "evenements": sel.evenements_of(signalement),
+            # Each event with its status's label (the event stores the code: « resolu »).
+            "evenements": [
+                (evenement, S(evenement.statut).label if evenement.statut in S.values else "")
+                for evenement in sel.evenements_of(signalement)
+            ],
             "envois": [(envoi, *ENVOI_STATES[state], state) for envoi, state in envois],
             "photos": photos,
             "forms": action_forms,

@@ -91,6 +91,8 @@ def _link(body: str, path: str) -> str:
 def test_it_takes_a_pothole_from_the_citizen_to_its_resolution(
     browser, live_server, gironde_transactional, client, smtp_server, settings, tmp_path
 ):
+    from django.utils import timezone
+
     from socle.comptes.models import User
     from socle.demo.setup import DEMO_PASSWORD, setup_members
     from socle.membres.models import Role
@@ -110,6 +112,8 @@ def test_it_takes_a_pothole_from_the_citizen_to_its_resolution(
         first_name="Victor",
         last_name="Voirin",
     )
+    # An agent's address is verified once the invitation is accepted.
+    User.objects.filter(pk=agent.pk).update(email_verified_at=timezone.now())
     base = live_server.url
     errors: list[str] = []
 
@@ -127,7 +131,7 @@ def test_it_takes_a_pothole_from_the_citizen_to_its_resolution(
     photo = tmp_path / "nid-de-poule.jpg"
     photo.write_bytes(photo_with_gps().getvalue())
     assert Image.open(photo).getexif().get_ifd(GPS_IFD), "the photo must carry a GPS position"
-    citizen = new_page(browser.new_context(viewport={"width": 1280, "height": 900}))
+    citizen = new_page(browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR"))
     citizen.goto(f"{base}/signaler/")
     carte = citizen.locator("[data-carte]")
     carte.scroll_into_view_if_needed()
@@ -172,7 +176,9 @@ def test_it_takes_a_pothole_from_the_citizen_to_its_resolution(
     assert RECIPIENT in sent
 
     # 3. The southern road agent finds it in the queue, replies, resolves it.
-    agent_page = new_page(browser.new_context(viewport={"width": 1280, "height": 900}))
+    agent_page = new_page(
+        browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    )
     queue = f"{base}/gestion/bordeaux-metropole/signalements/"
     fill_login_form(agent_page, base, agent.email, DEMO_PASSWORD, next_url=queue)
     agent_page.wait_for_url(queue)
@@ -183,7 +189,6 @@ def test_it_takes_a_pothole_from_the_citizen_to_its_resolution(
     row.get_by_role("link", name=ref).click()
     agent_page.wait_for_url(f"{queue}{ref}/")
     assert CITIZEN_EMAIL not in agent_page.content()  # only on demand, journaled
-    _fits_and_shoot(agent_page, "4-detail")
     agent_page.get_by_label("Réponse publique").fill(REPLY)
     agent_page.get_by_role("button", name="Publier la réponse").click()
     agent_page.get_by_text("La réponse a été publiée.").wait_for()
@@ -192,6 +197,9 @@ def test_it_takes_a_pothole_from_the_citizen_to_its_resolution(
     agent_page.get_by_text("Le statut a été changé.").wait_for()
     report.refresh_from_db()
     assert report.statut == Signalement.Statut.RESOLU and report.resolu_le is not None
+    history = agent_page.locator("section[aria-labelledby=historique-titre]").inner_text()
+    assert "Statut changé : Résolu" in history and REPLY in history, history
+    _fits_and_shoot(agent_page, "4-detail")
     agent_page.goto(f"{queue}tableau-de-bord/")
     assert "Résolu" in agent_page.locator("main").inner_text()
     _fits_and_shoot(agent_page, "5-tableau-de-bord")
@@ -228,7 +236,7 @@ def test_it_takes_a_pothole_from_the_citizen_to_its_resolution(
     # 6. A logged-in citizen, the keyboard alone, no map: commune, street, category, text.
     resident = User.objects.create_user(email="claude.clavier@example.fr", password="x" * 20)
     client.force_login(resident)
-    keyboard_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    keyboard_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
     keyboard_context.add_cookies(
         [
             {
