@@ -39,6 +39,7 @@ from socle.signalements.citizen_forms import (
     lieu_resolve,
 )
 from socle.signalements.models import OPEN_STATUSES, Signalement
+from socle.signalements.views_gestion import STATUS_TONES
 from socle.territoires.holdings import outline_geojson
 from socle.territoires.hours import horaires_en_clair
 from socle.territoires.models import Collectivite
@@ -377,6 +378,7 @@ def _suivi_context(signalement: Signalement, form: SuivreForm | None = None) -> 
     ]
     return {
         "signalement": signalement,
+        "statut_ton": STATUS_TONES.get(signalement.statut, "info"),
         "destinataire": services.recipient_label(signalement),
         "photos": list(selectors.photos_public(signalement)),
         "historique": historique,

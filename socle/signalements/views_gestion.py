@@ -346,11 +346,16 @@ ACTIONS: dict[str, Action] = {
 
 def _action_form(name: str, membre, data=None, initial=None):
     form_class = ACTIONS[name].form
+    # The page holds every action's form: ids unique per action, or « Réponse publique »
+    # labels the status form's « texte » field.
+    auto_id = "id_" + name.replace("-", "_") + "_%s"
     if form_class is f.AttribuerForm:
-        return form_class(data, agents=sel.agents_of(membre=membre), initial=initial)
+        return form_class(
+            data, agents=sel.agents_of(membre=membre), initial=initial, auto_id=auto_id
+        )
     if form_class is f.ReorienterForm:
-        return form_class(data, services=sel.reroute_targets(), initial=initial)
-    return form_class(data, initial=initial)
+        return form_class(data, services=sel.reroute_targets(), initial=initial, auto_id=auto_id)
+    return form_class(data, initial=initial, auto_id=auto_id)
 
 
 def _detail(request, membre, signalement, *, failed=None, contact=None, status=200):
@@ -385,7 +390,11 @@ def _detail(request, membre, signalement, *, failed=None, contact=None, status=2
             "signalement": signalement,
             "badges": status_badges(signalement, sel.transmission_state(signalement)),
             "recipient": services.recipient_label(signalement),
-            "evenements": sel.evenements_of(signalement, membre=membre),
+            # Each event with its status's label (the event stores the code: « resolu »).
+            "evenements": [
+                (evenement, S(evenement.statut).label if evenement.statut in S.values else "")
+                for evenement in sel.evenements_of(signalement, membre=membre)
+            ],
             "envois": [(envoi, *ENVOI_STATES[state], state) for envoi, state in envois],
             "photos": photos,
             "forms": action_forms,
