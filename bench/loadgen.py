@@ -30,6 +30,13 @@ class Result:
     unexpected: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
+    def add(self, other: Result) -> None:
+        """Pool another run of the same load into this one."""
+        self.latencies_ms.extend(other.latencies_ms)
+        self.statuses.update(other.statuses)
+        self.unexpected.extend(other.unexpected[: max(0, 3 - len(self.unexpected))])
+        self.seconds += other.seconds
+
     @property
     def count(self) -> int:
         return len(self.latencies_ms)

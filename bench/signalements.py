@@ -1,7 +1,7 @@
 """Benchmark the reports' Open311 API and agent queue on 1,000,000 reports; not a test.
 
-    .venv/bin/python bench/signalements.py [--reports 1000000] [--refill] [--seconds 10]
-        [--warm-up 3] [--workers 3] [--clients 3] [--seed 42]
+    .venv/bin/python bench/signalements.py [--reports 1000000] [--refill] [--seconds 8]
+        [--warm-up 3] [--rounds 2] [--workers 3] [--clients 3] [--seed 42]
 
 On a PostgreSQL cluster on loopback kept in var/pg-bench-signalements (reused between runs:
 the fill is skipped when the table already holds the reports; `--refill` starts over):
@@ -53,6 +53,10 @@ GET_P99_TARGET_MS = 50.0
 GET_FLOOR_SHARE = 0.5
 POST_FLOOR_SHARE = 0.25
 POOL_PER_COMMUNE = 128
+FLOOR = "floor: bare Django JSON view"
+GET = "GET requests.json (open potholes, 90 days)"
+QUEUE = "agent queue page"
+POST = "POST requests.json (API key, routing)"
 
 # Shares of the platform's categories among reports (others: 1 each).
 CATEGORY_WEIGHTS = {
@@ -556,13 +560,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--refill", action="store_true", help="fill again even if already filled")
-    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per load")
+    parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds per load")
     parser.add_argument("--warm-up", type=float, default=3.0, help="unmeasured seconds first")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--clients", type=int, default=0, help="concurrent clients (workers)")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds of loads")
     parser.add_argument("--seed", type=int, default=42)
     options = parser.parse_args()
     clients = options.clients or options.workers
+    results: dict[str, Result] = {}
+    missing: dict[str, str] = {}
 
     url = cluster_up(CLUSTER)
     server = None
@@ -583,7 +590,7 @@ def main() -> int:
         key = api_key()
         cookie = {"Cookie": f"sessionid={agent_session()}"}
         scenarios: list[tuple[str, list[Request]]] = [
-            ("floor: bare Django JSON view", [("GET", "/bench/floor.json", None, {})]),
+            (FLOOR, [("GET", "/bench/floor.json", None, {})]),
             (
                 "routage API (informative)",
                 [
@@ -592,13 +599,9 @@ def main() -> int:
                     for lat, lon in metropole_points(rng)[:200]
                 ],
             ),
-            ("GET requests.json (open potholes, 90 days)", get_requests(rng, now)),
-            ("agent queue page", [("GET", QUEUE_PATH, None, cookie)]),
-            (
-                "POST requests.json (API key, routing)",
-                post_requests(rng, key, metropole_points(rng)),
-            ),
-            ("floor again", [("GET", "/bench/floor.json", None, {})]),
+            (GET, get_requests(rng, now)),
+            (QUEUE, [("GET", QUEUE_PATH, None, cookie)]),
+            (POST, post_requests(rng, key, metropole_points(rng))),
         ]
         connections.close_all()
 
@@ -606,36 +609,35 @@ def main() -> int:
         server = serve(environment, port, options.workers)
         print(f"gunicorn --preload, {options.workers} sync workers, up in {_since(started)}")
         print(
-            f"Load: {clients} closed-loop clients, {options.warm_up:.0f} s warm-up then "
-            f"{options.seconds:.0f} s measured per line; load average "
-            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+            f"Load: {clients} closed-loop clients; {options.rounds} round(s) of every load, "
+            f"each {options.warm_up:.0f} s warm-up then {options.seconds:.0f} s measured; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
         )
-        print()
-        results: dict[str, Result | None] = {}
-        floor: Result | None = None
+        available = []
         for label, requests in scenarios:
             status, body = fetch(port, requests[0])
             if status == 404:
-                results[label] = None
-                line(
-                    label, None, None, f"{requests[0][1].split('?')[0]} answers 404 (not there yet)"
-                )
+                missing[label] = f"{requests[0][1].split('?')[0]} answers 404 (not there yet)"
                 continue
-            result = measure(
-                port,
-                requests,
-                clients=clients,
-                seconds=options.seconds,
-                warm_up=options.warm_up,
-                seed=options.seed,
-            )
-            results[label] = result
-            # The faster of the two floors: the ratios are then the stricter.
-            if label.startswith("floor") and (
-                floor is None or result.throughput > floor.throughput
-            ):
-                floor = result
-            line(label, result, None if label.startswith("floor") else floor)
+            available.append((label, requests))
+            if label == GET and status == 200:
+                print(f"  first GET answers {len(json.loads(body))} requests (page_size 50)")
+        # Rounds interleave the loads, so that a change in the machine's load (other processes)
+        # weighs on every figure alike.
+        for number in range(options.rounds):
+            figures = []
+            for label, requests in available:
+                result = measure(
+                    port,
+                    requests,
+                    clients=clients,
+                    seconds=options.seconds,
+                    warm_up=options.warm_up,
+                    seed=options.seed + number,
+                )
+                results.setdefault(label, Result()).add(result)
+                figures.append(f"{label.split()[0]} {result.throughput:.0f}/s")
+            print(f"  round {number + 1}: " + ", ".join(figures), flush=True)
     finally:
         if server is not None:
             shutdown(server)
@@ -654,10 +656,11 @@ def main() -> int:
             stop(CLUSTER)
 
     print()
-    assert floor is not None
-    print(f"Floor used for the ratios: {floor.throughput:.1f} req/s (the faster of its two runs)")
-    get = results.get("GET requests.json (open potholes, 90 days)")
-    post = results.get("POST requests.json (API key, routing)")
+    floor = results[FLOOR]
+    for label, _requests in scenarios:
+        line(label, results.get(label), None if label == FLOOR else floor, missing.get(label, ""))
+    print()
+    get, post = results.get(GET), results.get(POST)
     verdict(
         f"GET p99 < {GET_P99_TARGET_MS:.0f} ms",
         None if get is None else get.p99 < GET_P99_TARGET_MS and not get.errors,
