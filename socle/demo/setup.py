@@ -6,6 +6,7 @@ Idempotent: running it again changes nothing that is already there.
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -225,3 +226,156 @@ def territory_loaded() -> bool:
         ).count()
         >= 500
     )
+
+
+# Reports of the demo citizen: commune (for reading), category, point, description, days ago,
+# then what the agent (by email) does: status, public reply.
+DEMO_CITIZEN = "citoyen@example.fr"
+SIGNALEMENTS: list[tuple[str, str, tuple[float, float], str, int, str | None, str, str]] = [
+    (
+        "Pessac",
+        "nid-de-poule",
+        (44.8065, -0.6310),
+        "Un nid-de-poule profond devant la mairie, sur la voie de droite.",
+        12,
+        "admin@bordeaux-metropole.socle.localhost",
+        "resolu",
+        "La chaussée a été reprise ce matin. Merci pour votre signalement.",
+    ),
+    (
+        "Pessac",
+        "eclairage",
+        (44.8032, -0.6321),
+        "Trois lampadaires éteints le long de l’avenue, depuis une semaine.",
+        6,
+        "admin@pessac.socle.localhost",
+        "pris_en_compte",
+        "Notre électricien passera dans les prochains jours.",
+    ),
+    (
+        "Pessac",
+        "depot-sauvage",
+        (44.7990, -0.6420),
+        "Des gravats et un vieux matelas abandonnés au bord du bois.",
+        4,
+        "agent@pessac.socle.localhost",
+        "en_cours",
+        "L’équipe de propreté est sur place aujourd’hui.",
+    ),
+    ("Pessac", "tag", (44.8100, -0.6250), "Un grand tag sur l’abri de bus.", 1, None, "", ""),
+    (
+        "Bordeaux",
+        "nid-de-poule",
+        (44.8410, -0.5800),
+        "Chaussée effondrée au carrefour, dangereux pour les vélos.",
+        9,
+        "agent@bordeaux-metropole.socle.localhost",
+        "programme",
+        "Une reprise de la chaussée est programmée la semaine prochaine.",
+    ),
+    (
+        "Bordeaux",
+        "depot-sauvage",
+        (44.8378, -0.5792),
+        "Cartons et sacs déposés au pied des conteneurs.",
+        15,
+        "agent@bordeaux.socle.localhost",
+        "resolu",
+        "Les déchets ont été enlevés.",
+    ),
+    (
+        "Bordeaux",
+        "eclairage",
+        (44.8480, -0.5720),
+        "Lampadaire qui clignote toute la nuit.",
+        2,
+        None,
+        "",
+        "",
+    ),
+    (
+        "Bordeaux",
+        "tag",
+        (44.8590, -0.5670),
+        "Inscriptions sur le mur d’une résidence.",
+        20,
+        "agent@bordeaux.socle.localhost",
+        "rejete",
+        "Ce mur appartient à la résidence : son syndic doit le faire nettoyer.",
+    ),
+    (
+        "Mérignac",
+        "nid-de-poule",
+        (44.8386, -0.6436),
+        "Trous en série sur la piste cyclable.",
+        3,
+        "agent@bordeaux-metropole.socle.localhost",
+        "pris_en_compte",
+        "",
+    ),
+    ("Talence", "trottoir", (44.8080, -0.5880), "Bordure de trottoir descellée.", 0, None, "", ""),
+    (
+        "Bordeaux",
+        "fuite-eau",
+        (44.8440, -0.5760),
+        "De l’eau sort de la chaussée près d’une bouche d’égout.",
+        1,
+        "admin@bordeaux-metropole.socle.localhost",
+        "en_cours",
+        "Une équipe de la Direction de l’eau intervient.",
+    ),
+    (
+        "Saint-Émilion",
+        "eclairage",
+        (44.8943, -0.1556),
+        "Lampadaire éteint place du marché.",
+        5,
+        None,
+        "",
+        "",
+    ),
+]
+
+
+def setup_signalements(
+    users: dict[str, User], *, log: Callable[[str], None] = lambda _: None
+) -> int:
+    """File the demo citizen's reports through the services and have the demo agents answer
+    them, where they are missing; return how many were created."""
+    from socle.signalements.models import Signalement
+    from socle.signalements.services import (
+        signalement_create,
+        signalement_reply,
+        signalement_status_set,
+    )
+
+    citizen = users[DEMO_CITIZEN]
+    created = 0
+    for _commune, code, (lat, lon), description, days, agent, statut, reply in SIGNALEMENTS:
+        if Signalement.objects.filter(auteur=citizen, description=description).exists():
+            continue
+        with transaction.atomic():
+            report = signalement_create(
+                categorie_code=code, description=description, lat=lat, lon=lon, auteur=citizen
+            )
+            # Filed some days ago (the queue and the dashboard show an age).
+            filed = report.cree_le - timedelta(days=days, hours=2)
+            Signalement.objects.filter(pk=report.pk).update(
+                cree_le=filed, confirme_le=filed, publie_le=filed
+            )
+            report.evenements.filter(kind__in=["cree", "confirme"]).update(cree_le=filed)
+            acting_user = users.get(agent) if agent else None
+            if acting_user is not None and reply and statut != "rejete":
+                signalement_reply(acting_user=acting_user, signalement=report, texte=reply)
+            if acting_user is not None and statut:
+                # A rejection's reason is its public answer.
+                signalement_status_set(
+                    acting_user=acting_user,
+                    signalement=report,
+                    statut=statut,
+                    texte=reply if statut == "rejete" else "",
+                )
+        created += 1
+    if created:
+        log(f"signalements de démonstration créés : {created}")
+    return created

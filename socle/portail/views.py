@@ -33,6 +33,7 @@ from socle.portail.forms import PageForm
 from socle.portail.markdown import markdown_to_html
 from socle.portail.selectors import landing_url, page_plateforme, pages_plateforme
 from socle.portail.services import page_update
+from socle.signalements.selectors import signalements_of_user
 from socle.territoires.hours import horaires_en_clair
 from socle.territoires.models import Collectivite, alphabetical
 from socle.territoires.selectors import collectivite_search, commune_elus, epci_communes
@@ -151,6 +152,7 @@ def espace(request):
             "second_factor_required": second_factor_required(request.user),
             "security_events": user_security_events(user=request.user, limit=10),
             "code_form": CodeForm(auto_id="desactiver_%s"),
+            "mes_signalements": list(signalements_of_user(request.user)[:50]),
         },
     )
 

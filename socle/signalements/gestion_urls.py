@@ -1,10 +1,12 @@
-"""A member's back office of reports, under /gestion/<slug>/signalements/."""
+"""A member's back office of reports, under /gestion/<slug>/signalements/.
 
-from django.urls import path, re_path
+A reference is matched as any segment (`<str:reference>`): an unknown one is a 404 from the
+selector, and the URL patterns stay walkable by the tenant-isolation test.
+"""
+
+from django.urls import path
 
 from socle.signalements import views_gestion as views
-
-REFERENCE = r"(?P<reference>[0-9A-Z]{8})"
 
 urlpatterns = [
     path("", views.file, name="file"),
@@ -12,7 +14,7 @@ urlpatterns = [
     path("tableau-de-bord/", views.tableau, name="tableau"),
     path("export.csv", views.export_csv, name="export"),
     path("reglages/", views.reglages, name="reglages"),
-    re_path(rf"^{REFERENCE}/$", views.detail, name="detail"),
-    re_path(rf"^{REFERENCE}/coordonnees/$", views.coordonnees, name="coordonnees"),
-    re_path(rf"^{REFERENCE}/(?P<action>[a-z-]+)/$", views.action, name="action"),
+    path("<str:reference>/", views.detail, name="detail"),
+    path("<str:reference>/coordonnees/", views.coordonnees, name="coordonnees"),
+    path("<str:reference>/<slug:action>/", views.action, name="action"),
 ]

@@ -11,9 +11,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from socle.comptes.models import User
 from socle.core.models import OutboxMessage
 from socle.core.outbox import MAX_ATTEMPTS
-from socle.membres.models import Membre, Role
+from socle.membres.models import Membre, Role, Service
 from socle.membres.permissions import grants_for
 from socle.membres.selectors import membre_by_slug
 from socle.routage.routing import OK, route
@@ -23,6 +24,7 @@ from socle.signalements.models import (
     CategorieReglage,
     Envoi,
     Evenement,
+    ModeleReponse,
     Photo,
     Question,
     Reglages,
@@ -303,3 +305,311 @@ def transmission_state(signalement: Signalement) -> str:
     if all(state == "livre" for state in states):
         return "transmis"
     return "en_cours"
+
+
+# --- The back office's pages -------------------------------------------------------------------
+
+# Imports of this section only (kept here so that the section is appended, not spliced in).
+
+
+def transmission_states(signalements) -> dict[int, str]:
+    """Return the transmission state of each report (as transmission_state), in one query."""
+    ids = [s.pk for s in signalements]
+    states: dict[int, list[str]] = {pk: [] for pk in ids}
+    envois = (
+        Envoi.objects.filter(signalement_id__in=ids)
+        .exclude(destinataire=Envoi.Destinataire.CITOYEN)
+        .select_related("message")
+    )
+    for envoi in envois:
+        states[envoi.signalement_id].append(envoi_state(envoi.message))
+    result = {}
+    for pk, found in states.items():
+        if not found:
+            result[pk] = "aucun"
+        elif "echec" in found:
+            result[pk] = "echec"
+        elif all(state == "livre" for state in found):
+            result[pk] = "transmis"
+        else:
+            result[pk] = "en_cours"
+    return result
+
+
+def queue_services(*, user, membre: Membre) -> QuerySet[Service]:
+    """Return the member's services whose reports the user sees (for the queue's filter)."""
+    services = Service.objects.filter(membre=membre).order_by("nom")
+    allowed = service_ids_for_user(user=user, membre=membre)
+    if allowed is not None:
+        services = services.filter(pk__in=allowed)
+    return services
+
+
+def queue_categories(*, membre: Membre) -> list[Categorie]:
+    """Return the categories a member's queue may be filtered by: the platform's and its own."""
+    return list(Categorie.objects.filter(Q(membre__isnull=True) | Q(membre=membre)))
+
+
+def evenements_of(signalement: Signalement) -> QuerySet[Evenement]:
+    """Return the whole history of a report, internal notes included (back office only)."""
+    return signalement.evenements.select_related("acteur")
+
+
+def photos_of(signalement: Signalement) -> QuerySet[Photo]:
+    """Return every photo of a report, hidden ones included (back office only)."""
+    return signalement.photos.all()
+
+
+def photo_of(signalement: Signalement, pk) -> Photo | None:
+    """Return one photo of this report (None when the id is not one of its photos)."""
+    try:
+        return signalement.photos.filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def envoi_of(signalement: Signalement, pk) -> Envoi | None:
+    """Return one message of this report (None when the id is not one of its messages)."""
+    try:
+        return (
+            signalement.envois.select_related("message", "signalement").filter(pk=int(pk)).first()
+        )
+    except (TypeError, ValueError):
+        return None
+
+
+def signalement_of_membre(*, membre: Membre, reference: str) -> Signalement | None:
+    """Return a confirmed report of this member by its reference (an original, for a merge)."""
+    return (
+        Signalement.objects.filter(
+            membre=membre, confirme_le__isnull=False, reference=reference.strip().upper()
+        ).first()
+        if reference
+        else None
+    )
+
+
+def agents_of(*, membre: Membre) -> list[User]:
+    """Return the people working for the member (agents and administrators), by name."""
+    users = User.objects.filter(
+        roles__membre=membre,
+        roles__ended_at__isnull=True,
+        roles__kind__in=[Role.Kind.AGENT, Role.Kind.ADMINISTRATEUR],
+    ).distinct()
+    return sorted(users, key=lambda u: ((u.get_full_name() or u.email).lower(), u.pk))
+
+
+def agent_of(*, membre: Membre, pk) -> User | None:
+    """Return one of the member's agents by id (None when the id is not one of them)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return next((user for user in agents_of(membre=membre) if user.pk == pk), None)
+
+
+def reroute_targets() -> list[Service]:
+    """Return the services a report may be re-routed to: those of every active member that
+    handles reports on the platform, with their member."""
+    membres = [m for m in Membre.objects.filter(active=True) if "signalements" in (m.modules or [])]
+    services = Service.objects.filter(membre__in=membres).select_related("membre__collectivite")
+    return sorted(services, key=lambda s: (s.membre.collectivite.nom, s.nom))
+
+
+def reroute_target(pk) -> Service | None:
+    """Return a service a report may be re-routed to, by id."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return next((service for service in reroute_targets() if service.pk == pk), None)
+
+
+def modeles_reponse_of(*, membre: Membre) -> QuerySet[ModeleReponse]:
+    """Return the member's response templates."""
+    return ModeleReponse.objects.filter(membre=membre)
+
+
+def median(values: list[float]) -> float | None:
+    """Return the median of the values (None without any)."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+@dataclass
+class Dashboard:
+    """The numbers of a member's dashboard over a period."""
+
+    total: int
+    by_status: list[tuple[str, int]]
+    by_category: list[tuple[str, int]]
+    median_first_response_h: float | None
+    median_resolution_h: float | None
+    weeks: list[tuple[str, int]]
+
+
+def dashboard_of(qs: QuerySet[Signalement], *, now=None) -> Dashboard:
+    """Compute the dashboard's numbers over a queue (already narrowed to the period): counts
+    by status and category, median hours to the first response and to resolution, and the
+    reports of each of the last 12 weeks (Python over the rows: SQLite and PostgreSQL alike)."""
+    now = now or timezone.now()
+    rows = list(
+        qs.values_list("statut", "categorie_nom", "cree_le", "premiere_reponse_le", "resolu_le")
+    )
+    statuses = dict(Signalement.Statut.choices)
+    by_status: dict[str, int] = {}
+    by_category: dict[str, int] = {}
+    first, resolution = [], []
+    for statut, categorie, cree, premiere, resolu in rows:
+        by_status[statut] = by_status.get(statut, 0) + 1
+        by_category[categorie] = by_category.get(categorie, 0) + 1
+        if premiere is not None:
+            first.append((premiere - cree).total_seconds() / 3600)
+        if resolu is not None:
+            resolution.append((resolu - cree).total_seconds() / 3600)
+    return Dashboard(
+        total=len(rows),
+        by_status=[(str(statuses[key]), by_status[key]) for key in statuses if key in by_status],
+        by_category=sorted(by_category.items(), key=lambda item: (-item[1], item[0])),
+        median_first_response_h=median(first),
+        median_resolution_h=median(resolution),
+        weeks=weeks_of(qs, now=now),
+    )
+
+
+def weeks_of(qs: QuerySet[Signalement], *, now=None) -> list[tuple[str, int]]:
+    """Return the reports received in each of the last 12 weeks (Monday first), oldest first."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    monday = today - timedelta(days=today.weekday())
+    starts = [monday - timedelta(weeks=n) for n in range(11, -1, -1)]
+    weekly = dict.fromkeys(starts, 0)
+    for cree in qs.filter(cree_le__date__gte=starts[0]).values_list("cree_le", flat=True):
+        day = timezone.localdate(cree)
+        start = day - timedelta(days=day.weekday())
+        if start in weekly:
+            weekly[start] += 1
+    return [(start.strftime("%d/%m"), count) for start, count in weekly.items()]
+
+
+@dataclass
+class CategorySetting:
+    """A category as a member's settings show it: the platform's (maybe renamed or off) or its
+    own."""
+
+    categorie: Categorie
+    nom: str
+    active: bool
+    own: bool
+    questions: list[Question] = field(default_factory=list)
+
+
+def category_settings_of(*, membre: Membre) -> list[CategorySetting]:
+    """Return the platform's categories as the member set them, then its own, with questions."""
+    reglages = {r.categorie_id: r for r in CategorieReglage.objects.filter(membre=membre)}
+    questions: dict[int, list[Question]] = {}
+    for question in Question.objects.filter(membre=membre):
+        questions.setdefault(question.categorie_id, []).append(question)
+    found = []
+    for categorie in Categorie.objects.filter(membre__isnull=True, active=True):
+        reglage = reglages.get(categorie.pk)
+        found.append(
+            CategorySetting(
+                categorie,
+                (reglage.nom if reglage and reglage.nom else categorie.nom),
+                reglage.active if reglage else True,
+                False,
+                questions.get(categorie.pk, []),
+            )
+        )
+    for categorie in Categorie.objects.filter(membre=membre):
+        found.append(
+            CategorySetting(
+                categorie, categorie.nom, categorie.active, True, questions.get(categorie.pk, [])
+            )
+        )
+    return found
+
+
+def category_for_settings(*, membre: Membre, pk) -> Categorie | None:
+    """Return a category the member may set: a platform one or its own (None otherwise)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return Categorie.objects.filter(Q(membre__isnull=True) | Q(membre=membre), pk=pk).first()
+
+
+def question_of(*, membre: Membre, pk) -> Question | None:
+    """Return one of the member's questions."""
+    try:
+        return Question.objects.filter(membre=membre, pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def modele_reponse_of(*, membre: Membre, pk) -> ModeleReponse | None:
+    """Return one of the member's response templates."""
+    try:
+        return ModeleReponse.objects.filter(membre=membre, pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+# --- The citizen's pages -----------------------------------------------------------------------
+
+
+def signalements_of_user(user) -> QuerySet[Signalement]:
+    """Return the reports a citizen filed with his account, newest first (« Mon espace »)."""
+    if user is None or not user.is_authenticated:
+        return Signalement.objects.none()
+    return Signalement.objects.filter(auteur=user).order_by("-cree_le", "-pk")
+
+
+def signalements_public_filter(
+    *, membre: Membre | None = None, commune: str = "", categorie: str = "", statut: str = ""
+) -> QuerySet[Signalement]:
+    """Return the public reports, of a member when given, narrowed by the public list's filters
+    (commune: INSEE code or name; statut: a status, or « ouverts »)."""
+    qs = signalements_public()
+    if membre is not None:
+        qs = qs.filter(membre=membre)
+    commune = commune.strip()
+    if commune.isdigit() or (len(commune) == 5 and commune[:2].upper() in ("2A", "2B")):
+        qs = qs.filter(commune_code=commune.upper())
+    elif commune:
+        qs = qs.filter(commune_nom__iexact=commune)
+    if categorie:
+        qs = qs.filter(categorie__code=categorie)
+    if statut == "ouverts":
+        qs = qs.filter(statut__in=OPEN_STATUSES)
+    elif statut:
+        qs = qs.filter(statut=statut)
+    return qs
+
+
+def categories_platform() -> QuerySet[Categorie]:
+    """Return the platform's active categories (the public list's filter)."""
+    return Categorie.objects.filter(active=True, membre__isnull=True)
+
+
+def photo_for_viewer(*, user, pk: int) -> Photo | None:
+    """Return a photo anyone may see (visible, of a public report), or one an agent who sees the
+    report in his queue may see even hidden; None otherwise."""
+    photo = Photo.objects.select_related("signalement", "signalement__membre").filter(pk=pk).first()
+    if photo is None:
+        return None
+    if photo.masque_le is None and photo.signalement.public:
+        return photo
+    membre = photo.signalement.membre
+    if user is None or not user.is_authenticated or membre is None:
+        return None
+    if not grants_for(user).has("signalements.voir", membre):
+        return None
+    visible = signalements_for_user(user=user, membre=membre).filter(pk=photo.signalement_id)
+    return photo if visible.exists() else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,15 +22,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from socle.comptes.models import User
-from socle.comptes.security import normalise_email, user_for_email
+from socle.comptes.security import client_ip, normalise_email, user_for_email
 from socle.comptes.services import user_create
-from socle.core.outbox import outbox_enqueue_email, outbox_retry
+from socle.core.models import OutboxMessage
+from socle.core.outbox import MAX_ATTEMPTS, outbox_enqueue_email, outbox_retry
 from socle.journal.services import journal_record
 from socle.membres.models import Membre, Role, Service
 from socle.membres.permissions import grants_for, permission_check
@@ -40,21 +44,25 @@ from socle.signalements.models import (
     CLOSED_STATUSES,
     DESCRIPTION_MAX,
     Abonnement,
+    Categorie,
+    CategorieReglage,
     Depot,
     Envoi,
     Evenement,
+    ModeleReponse,
     Photo,
     Question,
+    Reglages,
     Signalement,
 )
 from socle.signalements.photos import PhotoRefused, ProcessedPhoto, photo_process
 from socle.signalements.selectors import (
     OfferedCategory,
     category_at,
-    envoi_state,
     reglages_for,
     service_ids_for_user,
 )
+from socle.territoires.holdings import competences_held_by
 from socle.territoires.selectors import collectivite_by_key
 
 MAX_PHOTOS = 3
@@ -167,7 +175,9 @@ def _digest(kind: str, value: str) -> str:
 
 
 def _client_ip(request) -> str:
-    return (request.META.get("REMOTE_ADDR") or "") if request is not None else ""
+    # Behind the reverse proxies (SOCLE_PROXY_COUNT), REMOTE_ADDR is the proxy's: every
+    # citizen would share one limit.
+    return client_ip(request) or ""
 
 
 @transaction.atomic
@@ -729,14 +739,17 @@ def signalement_status_set(
     now = timezone.now()
     if statut in CLOSED_STATUSES:
         signalement.clos_le = now
-        fields.append("clos_le")
-        if statut == S.RESOLU:
-            signalement.resolu_le = now
-            fields.append("resolu_le")
+        # A resolved report then rejected was not resolved: no resolution date.
+        signalement.resolu_le = now if statut == S.RESOLU else None
+        fields += ["clos_le", "resolu_le"]
     elif before in CLOSED_STATUSES:
         signalement.clos_le = None
         signalement.resolu_le = None
         fields += ["clos_le", "resolu_le"]
+    if before == S.DOUBLON and signalement.doublon_de_id is not None:
+        # Reopened: no longer the duplicate of another report.
+        signalement.doublon_de = None
+        fields.append("doublon_de")
     _touch(signalement, *fields)
     _event(
         signalement,
@@ -1085,9 +1098,10 @@ def signalement_redact(*, acting_user, signalement: Signalement, description: st
 def envoi_retry(*, acting_user, envoi: Envoi) -> Envoi:
     """Send again a message of the report that failed for good."""
     _check(acting_user, "signalements.traiter", envoi.signalement)
-    if envoi_state(envoi.message) != "echec":
+    # Decided on the locked message, not on the caller's copy: a second click, or a message
+    # sent meanwhile, must not be retried (nor logged as retried).
+    if not outbox_retry(message_id=envoi.message_id):
         raise ValidationError(_("Ce message n’est pas en échec."))
-    outbox_retry(message_id=envoi.message_id)
     _event(
         envoi.signalement,
         Evenement.Kind.ENVOI_RELANCE,
@@ -1122,10 +1136,37 @@ def signalement_contact_read(*, acting_user, signalement: Signalement, request=N
     }
 
 
+def _months_before(moment, months: int):
+    """Return the same moment `months` calendar months earlier (the last day of a shorter
+    month): « 12 months » means a year, not 360 days."""
+    total = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(total, 12)
+    month += 1
+    days = monthrange(year, month)[1]
+    return moment.replace(year=year, month=month, day=min(moment.day, days))
+
+
+def _messages_forget(signalement: Signalement) -> None:
+    """Keep only the subject of the report's sent or failed messages: their bodies carry the
+    text and links, the citizens' ones their address."""
+    envois = {envoi.message_id: envoi.destinataire for envoi in signalement.envois.all()}
+    messages = OutboxMessage.objects.filter(pk__in=envois).filter(
+        Q(delivered_at__isnull=False) | Q(attempts__gte=MAX_ATTEMPTS)
+    )
+    for message in messages:
+        citizen = envois[message.pk] == Envoi.Destinataire.CITOYEN
+        message.payload = {
+            "to": [] if citizen else message.payload.get("to", []),
+            "subject": message.payload.get("subject", ""),
+        }
+        message.save(update_fields=["payload"])
+
+
 @transaction.atomic
 def signalements_retention_apply(*, now=None) -> dict[str, int]:
-    """Erase the personal data of reports closed longer than their member keeps it, and the
-    photos of hidden reports; return how many of each."""
+    """Erase the personal data of reports closed longer than their member keeps it, delete the
+    reports never confirmed once their link has expired, and the photos of hidden reports;
+    return how many of each."""
     now = now or timezone.now()
     erased = 0
     candidates = Signalement.objects.filter(
@@ -1133,25 +1174,37 @@ def signalements_retention_apply(*, now=None) -> dict[str, int]:
     ).select_related("membre")
     for signalement in candidates.iterator():
         months = reglages_for(signalement.membre).retention_mois
-        if signalement.clos_le > now - timedelta(days=30 * months):
+        if signalement.clos_le > _months_before(now, months):
             continue
-        Signalement.objects.filter(pk=signalement.pk).update(
+        # Conditional: a run beside this one (two schedulers) erases each report once.
+        if not Signalement.objects.filter(pk=signalement.pk, anonymise_le__isnull=True).update(
             auteur=None,
             auteur_email="",
             auteur_nom="",
             auteur_telephone="",
             description_originale="",
             anonymise_le=now,
-        )
+        ):
+            continue
         Abonnement.objects.filter(signalement=signalement).delete()
+        _messages_forget(signalement)
         _event(signalement, Evenement.Kind.ANONYMISE)
         erased += 1
+    # Never confirmed: never transmitted nor shown, and its link no longer works.
+    expired = now - timedelta(days=settings.SIGNALEMENTS_CONFIRMATION_JOURS + 1)
+    unconfirmed = 0
+    for signalement in Signalement.objects.filter(confirme_le__isnull=True, cree_le__lt=expired):
+        _messages_forget(signalement)
+        for photo in signalement.photos.all():
+            _photo_files_delete(photo)
+        signalement.delete()
+        unconfirmed += 1
     photos = 0
     for photo in Photo.objects.filter(signalement__masque_le__isnull=False):
         _photo_files_delete(photo)
         photo.delete()
         photos += 1
-    return {"signalements": erased, "photos": photos}
+    return {"signalements": erased, "non_confirmes": unconfirmed, "photos": photos}
 
 
 def _photo_files_delete(photo: Photo) -> None:
@@ -1173,3 +1226,208 @@ def grants_can_treat(user, signalement: Signalement) -> bool:
     except PermissionDenied:
         return False
     return user is not None and grants_for(user).holds_any_role
+
+
+# --- Settings of a member ----------------------------------------------------------------------
+
+# Imports of this section only (kept here so that the section is appended, not spliced in).
+
+
+RETENTION_MAX_MOIS = 120
+
+
+def _reglages_audit(acting_user, membre: Membre, **details: Any) -> None:
+    audit_record(
+        acting_user=acting_user, membre=membre, action="signalement.reglages", details=details
+    )
+
+
+@transaction.atomic
+def signalements_reglages_update(
+    *, acting_user, membre: Membre, moderation_prealable: bool, retention_mois: int
+) -> Reglages:
+    """Set whether reports wait for an agent's review and how long personal data is kept."""
+    permission_check(acting_user, "signalements.regler", membre)
+    if not isinstance(retention_mois, int) or not 1 <= retention_mois <= RETENTION_MAX_MOIS:
+        raise ValidationError(
+            {
+                "retention_mois": _("Entre 1 et %(max)d mois.") % {"max": RETENTION_MAX_MOIS},
+            }
+        )
+    reglages, _created = Reglages.objects.select_for_update().get_or_create(membre=membre)
+    before = {"moderation": reglages.moderation_prealable, "retention": reglages.retention_mois}
+    reglages.moderation_prealable = bool(moderation_prealable)
+    reglages.retention_mois = retention_mois
+    reglages.save()
+    _reglages_audit(
+        acting_user,
+        membre,
+        avant=before,
+        apres={"moderation": reglages.moderation_prealable, "retention": retention_mois},
+    )
+    return reglages
+
+
+def _settable_categorie(membre: Membre, categorie: Categorie) -> None:
+    if categorie.membre_id not in (None, membre.pk):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def categorie_reglage_set(
+    *, acting_user, membre: Membre, categorie: Categorie, active: bool, nom: str = ""
+) -> Categorie:
+    """Switch a category off or on, or rename it, on the member's territory: a platform
+    category through the member's CategorieReglage, its own category directly."""
+    permission_check(acting_user, "signalements.regler", membre)
+    _settable_categorie(membre, categorie)
+    nom = str(nom or "").replace("\x00", "").strip()
+    if len(nom) > 120:
+        raise ValidationError({"nom": _("120 caractères au plus.")})
+    if categorie.membre_id == membre.pk:
+        categorie.active = bool(active)
+        if nom:
+            categorie.nom = nom
+        categorie.save(update_fields=["active", "nom"])
+    else:
+        CategorieReglage.objects.update_or_create(
+            membre=membre, categorie=categorie, defaults={"active": bool(active), "nom": nom}
+        )
+    _reglages_audit(acting_user, membre, categorie=categorie.code, active=bool(active), nom=nom)
+    return categorie
+
+
+@transaction.atomic
+def categorie_create(
+    *, acting_user, membre: Membre, nom: str, competence, description: str = ""
+) -> Categorie:
+    """Add a category of the member's own, tied to a competence it holds."""
+    permission_check(acting_user, "signalements.regler", membre)
+    errors: dict[str, str] = {}
+    try:
+        nom = _text(nom, field="nom", required=_("Donnez un nom."), max_length=120)
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    description = str(description or "").replace("\x00", "").strip()
+    if len(description) > 300:
+        errors["description"] = _("300 caractères au plus.")
+    if competence is None or competence.pk not in competences_held_by(membre.collectivite):
+        errors["competence"] = _("Choisissez une compétence que la collectivité exerce.")
+    if errors:
+        raise ValidationError(errors)
+    base = (slugify(nom) or "categorie")[:50]
+    code, n = base, 1
+    while (
+        Categorie.objects.filter(membre=membre, code=code).exists()
+        or Categorie.objects.filter(membre__isnull=True, code=code).exists()
+    ):
+        n += 1
+        code = f"{base}-{n}"
+    categorie = Categorie.objects.create(
+        code=code,
+        nom=nom,
+        description=description,
+        competence=competence,
+        membre=membre,
+        ordre=200,
+    )
+    _reglages_audit(acting_user, membre, categorie_creee=code)
+    return categorie
+
+
+@transaction.atomic
+def question_create(
+    *,
+    acting_user,
+    membre: Membre,
+    categorie: Categorie,
+    libelle: str,
+    kind: str,
+    choix: list[str] | None = None,
+    obligatoire: bool = False,
+    aide: str = "",
+) -> Question:
+    """Ask one more question of the reports of a category on the member's territory."""
+    permission_check(acting_user, "signalements.regler", membre)
+    _settable_categorie(membre, categorie)
+    errors: dict[str, str] = {}
+    try:
+        libelle = _text(
+            libelle, field="libelle", required=_("Écrivez la question."), max_length=200
+        )
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if kind not in Question.Kind.values:
+        errors["kind"] = _("Type de réponse inconnu.")
+    options = [str(c).replace("\x00", "").strip()[:100] for c in (choix or [])]
+    options = [c for c in options if c]
+    if kind == Question.Kind.CHOIX and len(options) < 2:
+        errors["choix"] = _("Donnez au moins deux réponses possibles, une par ligne.")
+    aide = str(aide or "").replace("\x00", "").strip()
+    if len(aide) > 300:
+        errors["aide"] = _("300 caractères au plus.")
+    if errors:
+        raise ValidationError(errors)
+    base = (slugify(libelle) or "question")[:50]
+    code, n = base, 1
+    while Question.objects.filter(membre=membre, categorie=categorie, code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    question = Question.objects.create(
+        membre=membre,
+        categorie=categorie,
+        code=code,
+        libelle=libelle,
+        aide=aide,
+        kind=kind,
+        choix=[[slugify(c) or str(i), c] for i, c in enumerate(options, 1)]
+        if kind == Question.Kind.CHOIX
+        else [],
+        obligatoire=bool(obligatoire),
+    )
+    _reglages_audit(acting_user, membre, categorie=categorie.code, question_creee=code)
+    return question
+
+
+@transaction.atomic
+def question_delete(*, acting_user, membre: Membre, question: Question) -> None:
+    """Stop asking one of the member's questions."""
+    permission_check(acting_user, "signalements.regler", membre)
+    if question.membre_id != membre.pk:
+        raise PermissionDenied
+    code = question.code
+    question.delete()
+    _reglages_audit(acting_user, membre, question_supprimee=code)
+
+
+@transaction.atomic
+def modele_reponse_create(*, acting_user, membre: Membre, titre: str, texte: str) -> ModeleReponse:
+    """Add a public reply the member's agents may start from."""
+    permission_check(acting_user, "signalements.regler", membre)
+    errors: dict[str, str] = {}
+    for name, value, required, max_length in (
+        ("titre", titre, _("Donnez un titre."), 120),
+        ("texte", texte, _("Écrivez le texte de la réponse."), DESCRIPTION_MAX),
+    ):
+        try:
+            _text(value, field=name, required=required, max_length=max_length)
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    modele = ModeleReponse.objects.create(
+        membre=membre, titre=str(titre).replace("\x00", "").strip(), texte=str(texte).strip()
+    )
+    _reglages_audit(acting_user, membre, modele_cree=modele.titre)
+    return modele
+
+
+@transaction.atomic
+def modele_reponse_delete(*, acting_user, membre: Membre, modele: ModeleReponse) -> None:
+    """Remove one of the member's response templates."""
+    permission_check(acting_user, "signalements.regler", membre)
+    if modele.membre_id != membre.pk:
+        raise PermissionDenied
+    titre = modele.titre
+    modele.delete()
+    _reglages_audit(acting_user, membre, modele_supprime=titre)
