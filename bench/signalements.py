@@ -54,7 +54,7 @@ GET_FLOOR_SHARE = 0.5
 POST_FLOOR_SHARE = 0.25
 POOL_PER_COMMUNE = 128
 FLOOR = "floor: bare Django JSON view"
-GET = "GET requests.json (open potholes, 90 days)"
+GET = "GET requests.json (open potholes, window)"
 QUEUE = "agent queue page"
 POST = "POST requests.json (API key, routing)"
 
@@ -436,11 +436,13 @@ def agent_session() -> str:
 
 
 def get_requests(rng: random.Random, now: datetime) -> list[Request]:
-    """Typical Open311 queries: open potholes of the Métropole over a 90-day window."""
+    """Typical Open311 queries: the Métropole's open potholes over a window of a week to the
+    longest the API allows (89 days: 90 calendar days may span 90 days and an hour at a change
+    of daylight saving time), mostly recent."""
     requests = []
     for _ in range(200):
         end = now - timedelta(days=rng.choice([0, 0, 0, 7, 30, 90, 180, 365]))
-        start_date = end - timedelta(days=90)
+        start_date = end - timedelta(days=rng.choice([7, 30, 89]))
         query = urlencode(
             {
                 "jurisdiction_id": METROPOLE,
