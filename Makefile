@@ -78,6 +78,7 @@ bench: venv system-deps
 	$(BIN)/python bench/import_france.py
 	$(BIN)/python bench/routing.py
 	$(BIN)/python bench/journal.py
+	$(BIN)/python bench/signalements.py
 
 clean:
 	rm -rf $(VENV) var/pg-test var/pg-production

@@ -245,6 +245,18 @@ class Signalement(models.Model):
             models.Index(fields=["categorie", "lat"], name="signalement_nearby"),
             models.Index(fields=["titulaire_code", "-cree_le"], name="signalement_titulaire"),
             models.Index(fields=["clos_le"], name="signalement_clos"),
+            # Open311 lists (public reports of a member, by category and status, newest first)
+            # and the count of an agent's queue: bench/signalements.py measures both.
+            models.Index(
+                fields=["membre", "categorie", "statut", "-cree_le"],
+                condition=models.Q(publie_le__isnull=False, masque_le__isnull=True),
+                name="signalement_open311",
+            ),
+            models.Index(
+                fields=["membre", "service", "statut", "-cree_le"],
+                condition=models.Q(confirme_le__isnull=False),
+                name="signalement_queue_confirme",
+            ),
         ]
 
     def __str__(self) -> str:
