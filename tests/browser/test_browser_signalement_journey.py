@@ -166,6 +166,7 @@ def test_it_takes_a_pothole_from_the_citizen_to_its_resolution(
     mails = _mails(smtp_server, CITIZEN_EMAIL)
     confirmation = mails[f"Confirmez votre signalement {ref}"]
     citizen.goto(_link(confirmation, "/signalements/confirmer/"))
+    citizen.get_by_role("button", name="Confirmer mon signalement").click()
     citizen.wait_for_url(f"{base}/signalements/{ref}/")
     assert "Merci : votre signalement est confirmé." in citizen.locator("main").inner_text()
     report.refresh_from_db()

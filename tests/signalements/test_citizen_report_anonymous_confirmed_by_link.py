@@ -20,7 +20,12 @@ def test_it_confirms_an_anonymous_report_by_the_emailed_link(client, demo_member
     mail = smtp_server.wait_for(1)[0]
     assert mail["To"] == "dominique@example.fr"
     link = path_in(mail, re.compile(r"https?://[^/\s]+(/signalements/confirmer/[^\s]+/)"))
-    confirmed = client.get(link, follow=True)
+    # Opening the link (a mail scanner does too) only asks; the button confirms.
+    asked = client.get(link)
+    assert asked.status_code == 200 and "Confirmer mon signalement" in asked.text
+    report.refresh_from_db()
+    assert report.confirme_le is None
+    confirmed = client.post(link, follow=True)
 
     assert confirmed.status_code == 200
     assert confirmed.redirect_chain[-1][0] == f"/signalements/{report.reference}/"
@@ -28,11 +33,11 @@ def test_it_confirms_an_anonymous_report_by_the_emailed_link(client, demo_member
     report.refresh_from_db()
     assert report.public and report.confirme_le is not None
 
-    replay = client.get(link, follow=True)
+    replay = client.post(link, follow=True)
     assert replay.status_code == 200 and report.reference in replay.text
 
 
 def test_it_answers_a_forged_link_with_a_french_400(client, demo_members):
-    response = client.get("/signalements/confirmer/pas-un-jeton/")
+    response = client.post("/signalements/confirmer/pas-un-jeton/")
     assert response.status_code == 400
     assert "Ce lien n’est pas valide ou a expiré" in response.text

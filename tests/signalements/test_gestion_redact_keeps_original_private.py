@@ -1,6 +1,6 @@
-from socle.signalements.models import Signalement
 from django.urls import reverse
 
+from socle.signalements.models import Signalement
 from socle.signalements.selectors import signalement_public
 from socle.signalements.services import signalement_create
 from tests.signalements.conftest import PESSAC
