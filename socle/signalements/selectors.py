@@ -16,8 +16,7 @@ from socle.core.models import OutboxMessage
 from socle.core.outbox import MAX_ATTEMPTS
 from socle.membres.models import Membre, Role, Service
 from socle.membres.permissions import grants_for
-from socle.membres.selectors import membre_by_slug
-from socle.routage.routing import OK, route
+from socle.routage.routing import OK, Holder, route
 from socle.signalements.models import (
     OPEN_STATUSES,
     Categorie,
@@ -55,73 +54,82 @@ def reglages_for(membre: Membre | None) -> Reglages:
     return found or Reglages(membre=membre)
 
 
-def _holder_membre(lat: float, lon: float, competence: str) -> Membre | None:
-    result = route(lat, lon, competence)
-    if result.status != OK or result.holder is None or not result.holder.member:
-        return None
-    return membre_by_slug(result.holder.slug or "")
+def _offer(candidates: list[Categorie], lat: float, lon: float) -> list[OfferedCategory]:
+    """Keep the candidate categories offered at this point, named and asked as there.
 
-
-def categories_at(*, lat: float, lon: float) -> list[OfferedCategory]:
-    """Return the categories a citizen may choose at this point, as the competent members set them.
-
-    A platform category is shown under the name, and with the questions, of the member that
-    holds its competence there (unless that member switched it off); a member's own
-    categories are shown on its territory.
+    A platform category is offered under the name, and with the questions, of the member that
+    holds its competence there (unless that member switched it off); a member's own category
+    only where that member holds its competence. Routing is in memory; the members, their
+    settings and questions are read in three queries, whatever the number of categories.
     """
-    platform = list(
-        Categorie.objects.filter(active=True, membre__isnull=True).select_related("competence")
-    )
-    holders: dict[str, Membre | None] = {}
-    for categorie in platform:
+    slugs: dict[str, str | None] = {}
+    for categorie in candidates:
         code = categorie.competence.code
-        if code not in holders:
-            holders[code] = _holder_membre(lat, lon, code)
-    membres = {m.pk: m for m in holders.values() if m is not None}
-    reglages = {
-        (r.membre_id, r.categorie_id): r
-        for r in CategorieReglage.objects.filter(membre_id__in=membres)
-    }
-    own = list(
-        Categorie.objects.filter(active=True, membre_id__in=membres).select_related("competence")
+        if code not in slugs:
+            found = _holder_at(lat, lon, code)
+            slugs[code] = found.slug if found is not None else None
+    wanted = {slug for slug in slugs.values() if slug}
+    by_slug = (
+        {m.slug: m for m in Membre.objects.select_related("collectivite").filter(slug__in=wanted)}
+        if wanted
+        else {}
     )
+    holders = {code: by_slug.get(slug) if slug else None for code, slug in slugs.items()}
+    membre_ids = [m.pk for m in by_slug.values()]
+    ids = [categorie.pk for categorie in candidates]
+    reglages: dict[tuple[int, int], CategorieReglage] = {}
     questions: dict[tuple[int, int], list[Question]] = {}
-    for question in Question.objects.filter(membre_id__in=membres):
-        questions.setdefault((question.membre_id, question.categorie_id), []).append(question)
+    if membre_ids:
+        for row in CategorieReglage.objects.filter(membre_id__in=membre_ids, categorie_id__in=ids):
+            reglages[(row.membre_id, row.categorie_id)] = row
+        for question in Question.objects.filter(membre_id__in=membre_ids, categorie_id__in=ids):
+            questions.setdefault((question.membre_id, question.categorie_id), []).append(question)
 
     offered = []
-    for categorie in platform:
-        holder = holders[categorie.competence.code]
+    for categorie in candidates:
+        holder: Membre | None = holders[categorie.competence.code]
         nom = categorie.nom
-        if holder is not None:
+        if categorie.membre_id is not None:
+            if holder is None or holder.pk != categorie.membre_id:
+                continue
+        elif holder is not None:
             reglage = reglages.get((holder.pk, categorie.pk))
             if reglage is not None and not reglage.active:
                 continue
             if reglage is not None and reglage.nom:
                 nom = reglage.nom
-        offered.append(
-            OfferedCategory(
-                categorie, nom, questions.get((holder.pk, categorie.pk), []) if holder else []
-            )
-        )
-    for categorie in own:
-        # A member's own category only where that member holds its competence.
-        holder = holders.get(categorie.competence.code) or _holder_membre(
-            lat, lon, categorie.competence.code
-        )
-        if holder is not None and holder.pk == categorie.membre_id:
-            offered.append(
-                OfferedCategory(
-                    categorie, categorie.nom, questions.get((holder.pk, categorie.pk), [])
-                )
-            )
+        asked = questions.get((holder.pk, categorie.pk), []) if holder is not None else []
+        offered.append(OfferedCategory(categorie, nom, asked))
     offered.sort(key=lambda item: (item.categorie.ordre, item.nom))
     return offered
 
 
+def categories_at(*, lat: float, lon: float) -> list[OfferedCategory]:
+    """Return the categories a citizen may choose at this point, as the competent members set
+    them: the platform's, and the own categories of the members competent there."""
+    active = Categorie.objects.filter(active=True).select_related("competence")
+    platform = list(active.filter(membre__isnull=True))
+    holders = {
+        holder.slug
+        for categorie in platform
+        if (holder := _holder_at(lat, lon, categorie.competence.code)) is not None
+    }
+    own = list(active.filter(membre__slug__in=holders)) if holders else []
+    return _offer(platform + own, lat, lon)
+
+
+def _holder_at(lat: float, lon: float, competence: str) -> Holder | None:
+    """Return who holds the competence at the point, when it is a member."""
+    result = route(lat, lon, competence)
+    if result.status != OK or result.holder is None or not result.holder.member:
+        return None
+    return result.holder
+
+
 def category_at(*, lat: float, lon: float, code: str) -> OfferedCategory | None:
     """Return the category with this code as offered at this point, if it is."""
-    return next((item for item in categories_at(lat=lat, lon=lon) if item.code == code), None)
+    candidates = list(Categorie.objects.filter(active=True, code=code).select_related("competence"))
+    return next(iter(_offer(candidates, lat, lon)), None) if candidates else None
 
 
 # --- What the public sees ----------------------------------------------------------------------

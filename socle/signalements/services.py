@@ -561,7 +561,9 @@ def _confirm(signalement: Signalement, *, acteur: User | None) -> None:
     competent service (or the non-member mairie) and the reporter."""
     now = timezone.now()
     signalement.confirme_le = now
-    fields = ["confirme_le"]
+    # modifie_le tells caches (Open311) that public data changed.
+    signalement.modifie_le = now
+    fields = ["confirme_le", "modifie_le"]
     if signalement.auteur is None and signalement.auteur_email:
         # The address's owner opened the link: the report is now theirs (« Mon espace »), and
         # the link proved the address as a verification link would.
@@ -1148,6 +1150,7 @@ def photo_hide(*, acting_user, photo: Photo) -> Photo:
     if photo.masque_le is None:
         photo.masque_le = timezone.now()
         photo.save(update_fields=["masque_le"])
+        _touch(_locked(photo.signalement))
         _event(
             photo.signalement,
             Evenement.Kind.PHOTO_MASQUEE,

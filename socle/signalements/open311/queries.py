@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 
 from socle.membres.models import Membre, Service
 from socle.signalements.models import (
@@ -92,6 +92,12 @@ def services_offered(membre: Membre | None) -> list[OfferedService]:
 def service_offered(membre: Membre | None, code: str) -> OfferedService | None:
     """Return one service of the jurisdiction (or of the platform) by its code."""
     return next((item for item in services_offered(membre) if item.code == code), None)
+
+
+def latest_change() -> datetime | None:
+    """Return when a report last changed (every change a request shows moves `modifie_le`):
+    one backward step of its index."""
+    return Signalement.objects.aggregate(latest=Max("modifie_le"))["latest"]
 
 
 def _public_requests() -> QuerySet[Signalement]:

@@ -9,6 +9,7 @@ and visible photos.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
@@ -17,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -314,7 +316,48 @@ def _request_data(signalement: Signalement, photo_url: str) -> dict[str, Any]:
     }
 
 
+# How long a public answer is reused while no report changed (the default window moves with
+# the clock, so not for ever).
+CACHE_SECONDS = 60
+
+
+def _cached(request: HttpRequest, build: Callable[[], HttpResponse]) -> HttpResponse:
+    """Answer a public GET from the cache while no report changed since it was built.
+
+    The key holds the request (path and parameters) and the latest change of any report, read
+    in one indexed query: a new report, a status change, a reply or a hidden report or photo
+    gives new keys at once, in every worker. The same value is the ETag, so a client polling
+    with If-None-Match gets a 304 while nothing changed.
+    """
+    latest = queries.latest_change()
+    params = sorted((name, values) for name, values in request.GET.lists())
+    digest = hashlib.sha256(
+        repr((request.path, params, latest.isoformat() if latest else "")).encode()
+    ).hexdigest()
+    etag = f'"{digest[:32]}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        key = f"open311:{digest}"
+        stored = cache.get(key)
+        if stored is None:
+            response = build()
+            if response.status_code == 200:
+                cache.set(key, (response.content, response["Content-Type"]), CACHE_SECONDS)
+        else:
+            content, content_type = stored
+            response = HttpResponse(content, content_type=content_type)
+    if response.status_code in (200, 304):
+        response["ETag"] = etag
+        response["Cache-Control"] = "no-cache"
+    return response
+
+
 def _requests_get(request: HttpRequest, fmt: str) -> HttpResponse:
+    return _cached(request, lambda: _requests_get_built(request, fmt))
+
+
+def _requests_get_built(request: HttpRequest, fmt: str) -> HttpResponse:
     membre = _jurisdiction(request)
     references = _list(request, "service_request_id")
     if len(references) > MAX_IDS:
@@ -349,6 +392,10 @@ def _requests_get(request: HttpRequest, fmt: str) -> HttpResponse:
 @endpoint("GET")
 def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> HttpResponse:
     """Give one public request."""
+    return _cached(request, lambda: _request_detail_built(request, fmt, service_request_id))
+
+
+def _request_detail_built(request: HttpRequest, fmt: str, service_request_id: str) -> HttpResponse:
     membre = _jurisdiction(request)
     found = queries.request_public(service_request_id[:20], membre=membre)
     if found is None:
