@@ -344,6 +344,18 @@ ACTIONS: dict[str, Action] = {
 }
 
 
+# Folded under « Autres actions » on the report's page.
+SECONDARY_ACTIONS = (
+    "attribuer",
+    "priorite",
+    "reorienter",
+    "doublon",
+    "masquer",
+    "expurger",
+    "position",
+)
+
+
 def _action_form(name: str, membre, data=None, initial=None):
     form_class = ACTIONS[name].form
     # The page holds every action's form: ids unique per action, or « Réponse publique »
@@ -399,6 +411,7 @@ def _detail(request, membre, signalement, *, failed=None, contact=None, status=2
             "photos": photos,
             "forms": action_forms,
             "failed": failed[0] if failed else "",
+            "secondary_actions": SECONDARY_ACTIONS,
             "form": failed[1] if failed else None,
             "can_treat": services.grants_can_treat(request.user, signalement),
             "contact": contact,
