@@ -55,6 +55,7 @@ POST_FLOOR_SHARE = 0.25
 POOL_PER_COMMUNE = 128
 FLOOR = "floor: bare Django JSON view"
 GET = "GET requests.json (open potholes, window)"
+GET_NEW = "GET requests.json, every query new (informative)"
 QUEUE = "agent queue page"
 POST = "POST requests.json (API key, routing)"
 
@@ -435,13 +436,17 @@ def agent_session() -> str:
     return session.session_key
 
 
-def get_requests(rng: random.Random, now: datetime) -> list[Request]:
+def get_requests(
+    rng: random.Random, now: datetime, *, count: int = 200, unique: bool = False
+) -> list[Request]:
     """Typical Open311 queries: the Métropole's open potholes over a window of a week to the
     longest the API allows (89 days: 90 calendar days may span 90 days and an hour at a change
     of daylight saving time), mostly recent."""
     requests = []
-    for _ in range(200):
+    for number in range(count):
         end = now - timedelta(days=rng.choice([0, 0, 0, 7, 30, 90, 180, 365]))
+        if unique:
+            end -= timedelta(seconds=number)
         start_date = end - timedelta(days=rng.choice([7, 30, 89]))
         query = urlencode(
             {
@@ -602,6 +607,9 @@ def main() -> int:
                 ],
             ),
             (GET, get_requests(rng, now)),
+            # The same queries, each asked once (its own end_date second): what a cache miss
+            # costs, when no two clients ask the same thing.
+            (GET_NEW, get_requests(rng, now, count=40000, unique=True)),
             (QUEUE, [("GET", QUEUE_PATH, None, cookie)]),
             (POST, post_requests(rng, key, metropole_points(rng))),
         ]
