@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db import connection
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from socle.membres.models import Membre, Service
 from socle.signalements.models import (
@@ -94,10 +95,19 @@ def service_offered(membre: Membre | None, code: str) -> OfferedService | None:
     return next((item for item in services_offered(membre) if item.code == code), None)
 
 
-def latest_change() -> datetime | None:
-    """Return when a report last changed (every change a request shows moves `modifie_le`):
-    one backward step of its index."""
-    return Signalement.objects.aggregate(latest=Max("modifie_le"))["latest"]
+def latest_change() -> str:
+    """Return when a report last changed, as the database writes it (every change a request
+    shows moves `modifie_le`): one backward step of its index.
+
+    Raw SQL on purpose: this runs on every public read, and compiling the ORM's aggregate
+    costs more than the query itself. Only compared, never parsed.
+    """
+    table = connection.ops.quote_name(Signalement._meta.db_table)
+    column = connection.ops.quote_name("modifie_le")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX({column}) FROM {table}")  # noqa: S608 - our own names
+        row = cursor.fetchone()
+    return str(row[0]) if row and row[0] is not None else ""
 
 
 def _public_requests() -> QuerySet[Signalement]:

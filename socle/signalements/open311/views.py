@@ -331,9 +331,7 @@ def _cached(request: HttpRequest, build: Callable[[], HttpResponse]) -> HttpResp
     """
     latest = queries.latest_change()
     params = sorted((name, values) for name, values in request.GET.lists())
-    digest = hashlib.sha256(
-        repr((request.path, params, latest.isoformat() if latest else "")).encode()
-    ).hexdigest()
+    digest = hashlib.sha256(repr((request.path, params, latest)).encode()).hexdigest()
     etag = f'"{digest[:32]}"'
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
