@@ -43,7 +43,7 @@ from socle.signalements.views_gestion import STATUS_TONES
 from socle.territoires.holdings import outline_geojson
 from socle.territoires.hours import horaires_en_clair
 from socle.territoires.models import Collectivite
-from socle.territoires.selectors import collectivite_by_key
+from socle.territoires.selectors import collectivite_by_key, departement_mapped
 
 PAGE_SIZE = 20
 OUTLINE_CACHE_SECONDS = 6 * 3600
@@ -74,18 +74,11 @@ def _outline(collectivite: Collectivite | None) -> str:
 
 
 def _territory(membre: Membre | None) -> Collectivite | None:
-    """The collectivité whose outline the map draws: the member's, else the structure's
-    département (the first one loaded)."""
+    """The collectivité whose outline the map draws: the member's, else the département whose
+    boundaries are loaded."""
     if membre is not None:
         return membre.collectivite
-    code = getattr(settings, "SIGNALEMENTS_DEPARTEMENT", "")
-    if code:
-        return collectivite_by_key(f"departement:{code}")
-    return (
-        Collectivite.objects.filter(kind=Collectivite.Kind.DEPARTEMENT, active=True)
-        .order_by("code")
-        .first()
-    )
+    return departement_mapped()
 
 
 def _carte(membre: Membre | None, *, commune_code: str = "") -> dict[str, Any]:

@@ -45,3 +45,22 @@ def commune_elus(*, commune: Collectivite) -> QuerySet[Elu]:
         .exclude(fonction="")
         .order_by(rank, F("ordre_fonction").asc(nulls_last=True), "nom", "prenom")
     )
+
+
+def departement_mapped() -> Collectivite | None:
+    """Return the département whose communes' boundaries are loaded (the one with most of them,
+    when several are): what a map of the whole platform draws without tiles."""
+    from django.db.models import Count
+
+    from socle.territoires.models import CommuneGeometry
+
+    row = (
+        CommuneGeometry.objects.filter(commune__active=True)
+        .values("commune__departement_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    if row is None or row["commune__departement_id"] is None:
+        return None
+    return Collectivite.objects.filter(pk=row["commune__departement_id"]).first()
