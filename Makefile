@@ -14,6 +14,7 @@ $(BIN)/socle: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --no-deps 'validata-table==0.12.5'
 	@touch $@
 
 venv: $(BIN)/socle

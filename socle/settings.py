@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "socle.journal",
     "socle.api",
     "socle.signalements",
+    "socle.opendata",
     "socle.portail",
     "socle.demo",
     *TASK_APPS,
