@@ -80,6 +80,7 @@ bench: venv system-deps
 	$(BIN)/python bench/routing.py
 	$(BIN)/python bench/journal.py
 	$(BIN)/python bench/signalements.py
+	$(BIN)/python bench/opendata.py
 
 clean:
 	rm -rf $(VENV) var/pg-test var/pg-production

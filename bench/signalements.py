@@ -131,10 +131,10 @@ def cluster_up(directory: Path) -> str:
 
 
 # ---- Django, the territory and the demo members -------------------------------------------------
-def server_environment(url: str, port: int) -> dict[str, str]:
+def server_environment(url: str, port: int, *, data_dir: Path = DATA_DIR) -> dict[str, str]:
     """Return the production-like environment shared by this process and the server."""
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = DATA_DIR / "secret_key"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key_file = data_dir / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
@@ -145,7 +145,7 @@ def server_environment(url: str, port: int) -> dict[str, str]:
         "SOCLE_HTTPS": "0",
         "SECRET_KEY": key_file.read_text().strip(),
         "DATABASE_URL": url,
-        "SOCLE_DATA_DIR": str(DATA_DIR),
+        "SOCLE_DATA_DIR": str(data_dir),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": f"http://127.0.0.1:{port}",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
@@ -496,9 +496,11 @@ def metropole_points(rng: random.Random) -> list[tuple[float, float]]:
 
 
 # ---- The server ---------------------------------------------------------------------------------
-def serve(environment: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+def serve(
+    environment: dict[str, str], port: int, workers: int, *, data_dir: Path = DATA_DIR
+) -> subprocess.Popen:
     """Start gunicorn --preload on loopback (sync workers, as scripts/production_start.sh)."""
-    log = open(DATA_DIR / "gunicorn.log", "w")  # noqa: SIM115 - kept open for the server's life
+    log = open(data_dir / "gunicorn.log", "w")  # noqa: SIM115 - kept open for the server's life
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -522,7 +524,7 @@ def serve(environment: dict[str, str], port: int, workers: int) -> subprocess.Po
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"gunicorn stopped; see {DATA_DIR / 'gunicorn.log'}")
+            raise SystemExit(f"gunicorn stopped; see {data_dir / 'gunicorn.log'}")
         try:
             if fetch(port, ("GET", "/bench/floor.json", None, {}))[0] == 200:
                 return server
