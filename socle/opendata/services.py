@@ -215,15 +215,16 @@ def _generated_publish(*, membre: Membre, gen) -> Version | None:
         )
         return None
     lignes = gen.lignes(membre)
+    if not lignes:
+        # Nothing to publish (a file of a header alone is refused): no empty dataset on the
+        # portal; one that had rows keeps its last version.
+        return None
     contenu = table_csv(gen.colonnes(), lignes)
     # The hash of what version_publish would store, whatever table_read normalises.
     sha256 = _sha256(table_read(contenu).csv_text.encode("utf-8")).hexdigest()
     with transaction.atomic():
         jeu = _generated_jeu(membre=membre, gen=gen)
         if jeu is None:
-            if not lignes:
-                # Nothing to publish yet: no empty dataset on the portal.
-                return None
             jeu = _generated_jeu_create(membre=membre, gen=gen)
         # Two runs at once (the task and the command) publish one version, not two.
         jeu = Jeu.objects.select_for_update().get(pk=jeu.pk)
@@ -258,6 +259,9 @@ def opendata_generate(*, membre: Membre) -> list[Version]:
             logger.error(
                 "opendata: %s of %s refused:\n%s", gen.code, membre.slug, refused.rapport.texte()
             )
+            continue
+        except ValidationError as unreadable:
+            logger.error("opendata: %s of %s unreadable: %s", gen.code, membre.slug, unreadable)
             continue
         if version is not None:
             versions.append(version)
