@@ -467,9 +467,11 @@ def _mot_cle(text: str) -> str:
 
 
 def jeu_url(jeu: Jeu) -> str:
-    """Return the dataset's public page (/<member>/donnees/<slug>/)."""
-    prefix = f"/{jeu.membre.slug}" if jeu.membre is not None else ""
-    return f"{settings.SITE_URL}{prefix}/donnees/{jeu.slug}/"
+    """Return the dataset's public page (/<member>/donnees/<slug>/, the structure's under
+    /donnees/structure/<slug>/)."""
+    if jeu.membre is None:
+        return f"{settings.SITE_URL}/donnees/structure/{jeu.slug}/"
+    return f"{settings.SITE_URL}/{jeu.membre.slug}/donnees/{jeu.slug}/"
 
 
 def catalogue_lignes(membre: Membre) -> Rows:
