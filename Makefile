@@ -34,7 +34,8 @@ run: venv
 	$(DEMO_ENV) $(BIN)/socle db_worker --no-reload & WORKER=$$!; \
 	$(DEMO_ENV) $(BIN)/socle outbox --loop & SWEEPER=$$!; \
 	$(DEMO_ENV) $(BIN)/socle signalements schedule --loop & SCHEDULE=$$!; \
-	trap 'kill $$FC $$ADRESSE $$WORKER $$SWEEPER $$SCHEDULE 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(BIN)/socle opendata_generer --worker --loop & OPENDATA=$$!; \
+	trap 'kill $$FC $$ADRESSE $$WORKER $$SWEEPER $$SCHEDULE $$OPENDATA 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/socle runserver $(HOST):$(PORT)
 
 demo: venv

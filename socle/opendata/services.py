@@ -164,3 +164,114 @@ def now_iso() -> str:
 def as_text(value: Any) -> str:
     """Return a cell's text for a generated CSV."""
     return "" if value is None else str(value)
+
+
+# --- Generated datasets ---
+# (Kept below this line, with its own imports: the part above may change independently.)
+
+import logging  # noqa: E402
+from hashlib import sha256 as _sha256  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+
+def _generated_jeu(*, membre: Membre, gen) -> Jeu | None:
+    return Jeu.objects.filter(membre=membre, source=Jeu.Source.GENERE, generateur=gen.code).first()
+
+
+def _generated_jeu_create(*, membre: Membre, gen) -> Jeu:
+    coll = membre.collectivite
+    slug = gen.slug
+    if Jeu.objects.filter(membre=membre, slug=slug).exists():
+        # A dataset the member uploaded took the name first.
+        slug = f"{gen.slug}-plateforme"
+    jeu = jeu_create(
+        acting_user=None,
+        membre=membre,
+        titre=gen.titre(coll),
+        description=gen.description(coll),
+        schema=gen.schema,
+        licence=Jeu.Licence.LO,
+        frequence=gen.frequence,
+        source=Jeu.Source.GENERE,
+        generateur=gen.code,
+        geographique=gen.geographique,
+        slug=slug,
+    )
+    jeu.mots_cles = list(gen.mots_cles)
+    jeu.save(update_fields=["mots_cles"])
+    return jeu
+
+
+def _generated_publish(*, membre: Membre, gen) -> Version | None:
+    """Produce one generated dataset of a member; publish it as a new version when its content
+    differs from the latest version's. Return the new version, or None."""
+    from socle.opendata.generators import siret_collectivite, table_csv
+    from socle.opendata.reading import table_read
+
+    if gen.siret_requis and not siret_collectivite(membre.collectivite):
+        logger.warning(
+            "opendata: %s not generated for %s: its SIRET is unknown", gen.code, membre.slug
+        )
+        return None
+    lignes = gen.lignes(membre)
+    if not lignes:
+        # Nothing to publish (a file of a header alone is refused): no empty dataset on the
+        # portal; one that had rows keeps its last version.
+        return None
+    contenu = table_csv(gen.colonnes(), lignes)
+    # The hash of what version_publish would store, whatever table_read normalises.
+    sha256 = _sha256(table_read(contenu).csv_text.encode("utf-8")).hexdigest()
+    with transaction.atomic():
+        jeu = _generated_jeu(membre=membre, gen=gen)
+        if jeu is None:
+            jeu = _generated_jeu_create(membre=membre, gen=gen)
+        # Two runs at once (the task and the command) publish one version, not two.
+        jeu = Jeu.objects.select_for_update().get(pk=jeu.pk)
+        latest = jeu.versions.order_by("-numero").first()
+        if latest is not None and latest.sha256 == sha256:
+            return None
+        return version_publish(
+            acting_user=None,
+            jeu=jeu,
+            contenu=contenu,
+            nom=f"{jeu.slug}.csv",
+            valider=bool(gen.schema),
+        )
+
+
+def opendata_generate(*, membre: Membre) -> list[Version]:
+    """Produce the member's generated datasets (mairies, reports, élus, then the catalogue) and
+    publish those whose content changed; return the new versions.
+
+    Nothing for a member without the open data module. A dataset whose file the validation
+    refuses is logged and skipped (its last version stays online); the others go on.
+    """
+    from socle.opendata.generators import GENERATEURS, MODULE
+
+    if not membre.active or MODULE not in (membre.modules or []):
+        return []
+    versions = []
+    for gen in GENERATEURS:
+        try:
+            version = _generated_publish(membre=membre, gen=gen)
+        except PublicationRefusee as refused:
+            logger.error(
+                "opendata: %s of %s refused:\n%s", gen.code, membre.slug, refused.rapport.texte()
+            )
+            continue
+        except ValidationError as unreadable:
+            logger.error("opendata: %s of %s unreadable: %s", gen.code, membre.slug, unreadable)
+            continue
+        if version is not None:
+            versions.append(version)
+    return versions
+
+
+def opendata_generate_all() -> list[Version]:
+    """Produce the generated datasets of every member with the open data module."""
+    versions = []
+    for membre in Membre.objects.filter(active=True).select_related("collectivite"):
+        if "opendata" in (membre.modules or []):
+            versions.extend(opendata_generate(membre=membre))
+    return versions
