@@ -23,7 +23,8 @@ resource a 404. Reads are public, as on data.gouv.fr.
 Keys are configured per organisation (`organisations={org_id: key}`). Everything received is
 kept in memory for the tests: `requests` (method, path, API key, content type, JSON body or
 uploaded file name and bytes), `datasets` and `files`. Tests make it fail (`fail_next(503, 2)`:
-the next two requests answer 503) or slow (`upload_delay`). Plain Python, no Django; loopback only.
+the next two requests answer 503; `on=` picks which requests) or slow (`upload_delay`).
+Plain Python, no Django; loopback only.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ class _State:
     datasets: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
     requests: list[Received] = field(default_factory=list)
-    failures: list[int] = field(default_factory=list)
+    failures: list[tuple[int, re.Pattern[str]]] = field(default_factory=list)
 
 
 def _now() -> str:
@@ -155,10 +156,11 @@ class FakeDataGouvApp:
     def requests(self) -> list[Received]:
         return self._state.requests
 
-    def fail_next(self, status: int = 503, times: int = 1) -> None:
-        """Answer the next `times` requests with `status` (500, 503…), whatever they ask."""
+    def fail_next(self, status: int = 503, times: int = 1, *, on: str = "") -> None:
+        """Answer the next `times` requests with `status` (500, 503…); with `on`, only those
+        whose "METHOD /path" matches that regular expression (`on=r"/upload/$"`)."""
         with self._lock:
-            self._state.failures.extend([status] * times)
+            self._state.failures.extend([(status, re.compile(on))] * times)
 
     def reset(self) -> None:
         """Forget everything received."""
@@ -183,7 +185,12 @@ class FakeDataGouvApp:
         body = environ["wsgi.input"].read(min(length, MAX_BODY)) if length > 0 else b""
         with self._lock:
             self._state.requests.append(received)
-            failure = self._state.failures.pop(0) if self._state.failures else None
+            failure = None
+            for index, (status, on) in enumerate(self._state.failures):
+                if on.search(f"{method} {path}"):
+                    failure = status
+                    del self._state.failures[index]
+                    break
         if failure is not None:
             received.status = failure
             return self._json(start_response, failure, {"message": "Service indisponible"})

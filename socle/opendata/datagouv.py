@@ -239,6 +239,17 @@ class DataGouvClient:
     def dataset_get(self, dataset_id: str) -> dict[str, Any]:
         return self._call("GET", f"/datasets/{dataset_id}/")
 
+    def resource_find(self, dataset_id: str, filename: str) -> str | None:
+        """The id of the dataset's resource uploaded as `filename` (its title until we set
+        ours), if any: an upload whose answer was lost."""
+        resources = self.dataset_get(dataset_id).get("resources")
+        for resource in resources if isinstance(resources, list) else []:
+            if isinstance(resource, dict) and resource.get("title") == filename:
+                found = resource.get("id")
+                if isinstance(found, str) and found:
+                    return found
+        return None
+
     def resource_upload(self, dataset_id: str, filename: str, content: bytes) -> str:
         """Upload a file as a new resource of the dataset; return the resource's id."""
         answer = self._call("POST", f"/datasets/{dataset_id}/upload/", upload=(filename, content))

@@ -86,16 +86,27 @@ def _dataset_id(jeu: Jeu, client: DataGouvClient, organisation: str) -> str:
 
 
 def _resource_id(jeu: Jeu, client: DataGouvClient, content: bytes) -> str:
-    """Upload the file: a new resource the first time (stored at once), its file replaced after."""
+    """Upload the file: a new resource the first time (stored at once), its file replaced after.
+
+    Before a first upload, the dataset's resources are read: a worker killed during an upload
+    that data.gouv.fr completed left a resource we never learned the id of; it is taken over
+    (its file replaced) rather than doubled.
+    """
     name = resource_filename(jeu)
     if not jeu.datagouv_resource_id:
         with transaction.atomic():
             locked = Jeu.objects.select_for_update().get(pk=jeu.pk)
             if not locked.datagouv_resource_id:
-                locked.datagouv_resource_id = client.resource_upload(jeu.datagouv_id, name, content)
+                found = client.resource_find(jeu.datagouv_id, name)
+                if found is None:
+                    locked.datagouv_resource_id = client.resource_upload(
+                        jeu.datagouv_id, name, content
+                    )
+                    locked.save(update_fields=["datagouv_resource_id"])
+                    jeu.datagouv_resource_id = locked.datagouv_resource_id
+                    return jeu.datagouv_resource_id
+                locked.datagouv_resource_id = found
                 locked.save(update_fields=["datagouv_resource_id"])
-                jeu.datagouv_resource_id = locked.datagouv_resource_id
-                return jeu.datagouv_resource_id
             jeu.datagouv_resource_id = locked.datagouv_resource_id
     client.resource_file_replace(jeu.datagouv_id, jeu.datagouv_resource_id, name, content)
     return jeu.datagouv_resource_id
