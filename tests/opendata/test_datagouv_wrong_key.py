@@ -7,6 +7,7 @@ from django_tasks_db.models import DBTaskResult
 from socle.demo.fake_datagouv import FakeDataGouvServer
 from socle.membres.models import AuditEvent
 from socle.opendata.models import PublicationDataGouv
+from tests.helpers.a11y import assert_accessible
 from tests.opendata.datagouv_helpers import (
     KEY,
     ORG,
@@ -49,7 +50,9 @@ def test_it_gives_up_at_once_and_says_why(fake, jeu, demo_members, admin_pessac,
     assert not fake.datasets
 
     client.force_login(admin_pessac)
-    html = client.get(URL).content.decode()
+    response = client.get(URL)
+    assert_accessible(response)
+    html = response.content.decode()
     assert "Échec définitif" in html
     assert "data.gouv.fr refuse la clé d’API (erreur 401)." in html
     assert f"/gestion/pessac/donnees/datagouv/{publication.pk}/relancer/" in html
