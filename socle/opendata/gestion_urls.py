@@ -1,3 +1,5 @@
 """Placeholder until the pages land."""
 
-urlpatterns: list = []
+from socle.opendata.datagouv_urls import urlpatterns as datagouv_urlpatterns
+
+urlpatterns: list = [*datagouv_urlpatterns]
