@@ -366,6 +366,10 @@ SIGNALEMENTS_PHOTO_MAX_BYTES = int(env("SIGNALEMENTS_PHOTO_MAX_BYTES", str(10 * 
 SIGNALEMENTS_PHOTO_MAX_PIXELS = int(env("SIGNALEMENTS_PHOTO_MAX_PIXELS", "40000000"))
 SIGNALEMENTS_PHOTO_DISPLAY_SIDE = int(env("SIGNALEMENTS_PHOTO_DISPLAY_SIDE", "1600"))
 
+# ---- Open data -------------------------------------------------------------------------------
+# The largest file (CSV or XLSX) a member may upload to publish, in bytes; refused before reading.
+OPENDATA_MAX_BYTES = int(env("OPENDATA_MAX_BYTES", str(100 * 1024 * 1024)))
+
 # ---- Logging ----------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
