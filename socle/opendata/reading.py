@@ -184,9 +184,9 @@ def _csv_read(contenu: bytes) -> tuple[list[str], list[list[str]], list[str]]:
         raise ValidationError(
             _(
                 "Le nombre de cellules ne correspond pas à l’en-tête (%(n)d colonnes) "
-                "à la ligne %(lignes)s : vérifiez les séparateurs et les guillemets."
+                "%(lignes)s : vérifiez les séparateurs et les guillemets."
             )
-            % {"n": len(header), "lignes": _row_list(ragged)},
+            % {"n": len(header), "lignes": _rows_where(ragged)},
             code="lignes_irregulieres",
         )
     rows = [row[: len(header)] if len(row) >= len(header) else [""] * len(header) for row in rows]
@@ -280,8 +280,8 @@ def _xlsx_read(
     ]
     if outside:
         raise ValidationError(
-            _("Des cellules sont remplies hors des colonnes de l’en-tête à la ligne %(l)s.")
-            % {"l": _row_list(outside)},
+            _("Des cellules sont remplies hors des colonnes de l’en-tête %(l)s.")
+            % {"l": _rows_where(outside)},
             code="lignes_irregulieres",
         )
     rows = [(row + [""] * width)[:width] for row in records[1:]]
@@ -343,6 +343,13 @@ def _csv_write(header: list[str], rows: Iterable[list[str]]) -> str:
 
 def _names(names: list[str]) -> str:
     return ", ".join(f"« {name} »" for name in names)
+
+
+def _rows_where(numbers: list[int]) -> str:
+    """Return « à la ligne 3 » or « aux lignes 3, 5 et 2 autres »."""
+    if len(numbers) == 1:
+        return _("à la ligne %(n)d") % {"n": numbers[0]}
+    return _("aux lignes %(lignes)s") % {"lignes": _row_list(numbers)}
 
 
 def _row_list(numbers: list[int]) -> str:

@@ -149,6 +149,48 @@ def _clean(text: Any) -> str:
     return " ".join(text.split())
 
 
+# validata leaves some frictionless constraint errors in English (its French locale misspells
+# « minimum », and has no words for the exclusive bounds): we word them.
+ENGLISH_CONSTRAINT = re.compile(r'constraint "(?P<constraint>\w+)" is "(?P<value>.*)"')
+
+
+def _constraint_french(constraint: str, value: str) -> tuple[str, str]:
+    if constraint == "minimum":
+        return _("Valeur trop petite"), _("La valeur doit être au moins égale à %(v)s") % {
+            "v": value
+        }
+    if constraint == "maximum":
+        return _("Valeur trop grande"), _("La valeur doit être au plus égale à %(v)s") % {
+            "v": value
+        }
+    if constraint == "exclusiveMinimum":
+        return _("Valeur trop petite"), _("La valeur doit être strictement supérieure à %(v)s") % {
+            "v": value
+        }
+    if constraint == "exclusiveMaximum":
+        return _("Valeur trop grande"), _("La valeur doit être strictement inférieure à %(v)s") % {
+            "v": value
+        }
+    return _("Valeur non conforme"), _(
+        "La valeur ne respecte pas la contrainte « %(c)s » (%(v)s) du schéma."
+    ) % {"c": constraint, "v": value}
+
+
+def _erreur(error: dict[str, Any]) -> Erreur:
+    """Return one of validata's errors as ours, in French."""
+    titre, message = _clean(error.get("title", "")), _clean(error.get("message", ""))
+    english = ENGLISH_CONSTRAINT.search(message)
+    if error.get("type") == "constraint-error" and english:
+        titre, message = _constraint_french(english["constraint"], english["value"])
+    return Erreur(
+        message=message,
+        titre=titre,
+        ligne=error.get("rowNumber"),
+        colonne=str(error.get("fieldName", "") or ""),
+        valeur=str(error.get("cell", "") or "")[:200],
+    )
+
+
 def _descriptor(schema: Schema) -> dict[str, Any]:
     added = CONTROLES_AJOUTES.get(schema.name)
     if not added:
@@ -178,16 +220,7 @@ def table_validate(csv_text: str, schema: Schema) -> Rapport:
     finally:
         os.unlink(handle.name)
     data = report.to_dict() if hasattr(report, "to_dict") else dict(report)
-    erreurs = [
-        Erreur(
-            message=_clean(error.get("message", "")),
-            titre=_clean(error.get("title", "")),
-            ligne=error.get("rowNumber"),
-            colonne=str(error.get("fieldName", "") or ""),
-            valeur=str(error.get("cell", "") or "")[:200],
-        )
-        for error in data.get("errors", [])
-    ]
+    erreurs = [_erreur(error) for error in data.get("errors", [])]
     erreurs.extend(_coordonnees_check(csv_text, schema))
     erreurs.sort(key=lambda erreur: (erreur.ligne or 0, schema_order(schema, erreur.colonne)))
     stats = data.get("stats", {}) or {}
