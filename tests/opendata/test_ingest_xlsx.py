@@ -25,7 +25,7 @@ def _xlsx(sheets: dict[str, list[list]]) -> bytes:
 
 DONNEES = [
     ["nom", "date", "montant", "siret", "part", "total"],
-    ["École", dt.datetime(2024, 3, 1), 1200.0, 21330318400012, 0.25, "=C2*2"],
+    ["École", dt.datetime(2024, 3, 1), 1200.0, 21330318400012, 0.25, "=C2*2"],  # noqa: DTZ001 - spreadsheets hold naive dates
     ["Crèche", dt.date(2024, 3, 2), 300.5, 21330318400012, 1, None],
 ]
 
