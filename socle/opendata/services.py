@@ -22,6 +22,8 @@ from socle.opendata.schemas import schema_load
 from socle.opendata.validation import Rapport, table_validate
 
 ROWS_BATCH = 2000
+# Addresses the back office's own pages take (/gestion/<member>/donnees/nouveau/).
+RESERVED_SLUGS = frozenset({"nouveau"})
 
 
 class PublicationRefusee(Exception):
@@ -63,6 +65,8 @@ def jeu_create(
     if frequence not in Jeu.Frequence.values:
         errors["frequence"] = _("Fréquence inconnue.")
     slug = slugify(slug or titre)[:80] or "jeu"
+    if slug in RESERVED_SLUGS:
+        slug = f"{slug}-jeu"
     if Jeu.objects.filter(membre=membre, slug=slug).exists():
         errors["titre"] = _("Un jeu de données porte déjà ce nom.")
     if errors:
