@@ -375,6 +375,8 @@ DATAGOUV_API_URL = env("DATAGOUV_API_URL", "https://www.data.gouv.fr/api/1").rst
 DATAGOUV_TIMEOUT = float(env("DATAGOUV_TIMEOUT", "60"))
 DATAGOUV_LEASE_SECONDS = int(env("DATAGOUV_LEASE_SECONDS", "900"))
 DATAGOUV_MAX_ATTEMPTS = int(env("DATAGOUV_MAX_ATTEMPTS", "8"))
+# The largest file (CSV or XLSX) a member may upload to publish, in bytes; refused before reading.
+OPENDATA_MAX_BYTES = int(env("OPENDATA_MAX_BYTES", str(100 * 1024 * 1024)))
 
 # ---- Logging ----------------------------------------------------------------------------------
 LOGGING = {
