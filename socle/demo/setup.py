@@ -70,7 +70,7 @@ MEMBERS: list[
         Collectivite.Kind.COMMUNE,
         "33318",
         "#1f5c8c",
-        ["signalements", "demarches", "dossier", "mediation"],
+        ["signalements", "opendata", "demarches", "dossier", "mediation"],
         [
             ("Propreté et espaces verts", ["proprete", "espaces-verts"], "", None),
             ("Éclairage public", ["eclairage-public", "mobilier-urbain"], "", None),
@@ -390,8 +390,10 @@ def setup_opendata(*, log: Callable[[str], None] = lambda _: None) -> int:
     Return how many versions were published (none when nothing changed)."""
     if "opendata" not in module_codes():
         return 0
+    from socle.demo.fake_datagouv import DEMO_KEY, DEMO_ORGANISATION
     from socle.membres.services import membre_update
-    from socle.opendata.models import Jeu
+    from socle.opendata.datagouv import datagouv_account_set
+    from socle.opendata.models import CompteDataGouv, Jeu
     from socle.opendata.services import opendata_generate
 
     published = 0
@@ -408,6 +410,15 @@ def setup_opendata(*, log: Callable[[str], None] = lambda _: None) -> int:
                 couleur=membre.couleur,
                 modules=[*membre.modules, "opendata"],
                 hostname=membre.hostname,
+            )
+        if not CompteDataGouv.objects.filter(membre=membre).exists():
+            # The local fake of data.gouv.fr (`socle fake_datagouv`, started by make run)
+            # accepts this organisation and key: publications reach it.
+            datagouv_account_set(
+                acting_user=None,
+                membre=membre,
+                organisation=DEMO_ORGANISATION,
+                cle=DEMO_KEY,
             )
         versions = opendata_generate(membre=membre)
         if versions:

@@ -17,7 +17,7 @@ def test_it_generates_a_member_by_its_collectivite_code(demo_members):
     assert Jeu.objects.filter(membre=demo_members.metropole).count() == 3
 
     out = StringIO()
-    call_command("opendata_generer", stdout=out)
+    call_command("opendata_generer", "--collectivite", "bordeaux-metropole", stdout=out)
     assert "Aucun jeu de données n’a changé." in out.getvalue()
 
 
