@@ -88,21 +88,6 @@ def data_file(rows: int, seed: int) -> Path:
     return path
 
 
-def validata_row_cap(rows: int) -> None:
-    """validata-table refuses a table of more than VALIDATA_MAX_ROWS rows (100,000, a constant
-    of its own): say so, and lift it for this run so that the figures are of a whole file."""
-    from validata_core.domain import validation_features
-
-    cap = validation_features.VALIDATA_MAX_ROWS
-    if cap < rows:
-        print(
-            f"NOTE: validata-table refuses tables of more than {cap} rows "
-            "(validata_core.domain.validation_features.VALIDATA_MAX_ROWS): socle refuses this "
-            f"file today. Lifted to {rows} for this run."
-        )
-        validation_features.VALIDATA_MAX_ROWS = rows
-
-
 # ---- Validation ---------------------------------------------------------------------------------
 def validate_ours(path: Path) -> tuple[float, int, bool, str]:
     """Return the seconds of table_read + table_validate, the rows counted, valid, the report."""
@@ -298,7 +283,6 @@ def main() -> int:
         from django.db import connections
 
         path = data_file(options.rows, options.seed)
-        validata_row_cap(options.rows)
 
         print("Validating with validata-table (table_read + table_validate)…", flush=True)
         seconds, rows, valid, text = validate_ours(path)
