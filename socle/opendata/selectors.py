@@ -56,8 +56,9 @@ def get_jeu_for_user(*, user, membre: Membre, slug: str) -> Jeu:
 
 # --- Serving: portal pages, downloads, API, DCAT (socle.opendata.views_public, api, dcat) -------
 # Imported here, not at the top, so that this block only appends to the file.
-from django.db.models import OuterRef, Q, Subquery  # noqa: E402
+from django.db.models import OuterRef, Q, Subquery, TextField  # noqa: E402
 from django.db.models.fields.json import KeyTextTransform  # noqa: E402
+from django.db.models.functions import Cast  # noqa: E402
 
 from socle.membres.selectors import membre_public, membres_public  # noqa: E402
 from socle.opendata.models import Ligne  # noqa: E402
@@ -146,20 +147,25 @@ def lignes_filtrees(
     (`contient`), the given values, sorted by a column's text (`tri`), then by row number.
 
     Column names go to the database as JSON keys (KeyTextTransform), never as SQL: any name is
-    safe. The caller checks they are columns of the version.
+    safe. The caller checks they are columns of the version. The value is cast to text so that
+    the lookups compare text (a JSON key's own lookups would read the value as JSON).
     """
+
+    def text(column: str) -> Cast:
+        return Cast(KeyTextTransform(column, "donnees"), output_field=TextField())
+
     found = Ligne.objects.filter(version=version)
     conditions: dict[str, str] = {}
     for index, (column, value) in enumerate((egal or {}).items()):
         alias = f"od_egal_{index}"
-        found = found.alias(**{alias: KeyTextTransform(column, "donnees")})
+        found = found.alias(**{alias: text(column)})
         conditions[alias] = value
     for index, (column, value) in enumerate((contient or {}).items()):
         alias = f"od_contient_{index}"
-        found = found.alias(**{alias: KeyTextTransform(column, "donnees")})
+        found = found.alias(**{alias: text(column)})
         conditions[f"{alias}__icontains"] = value
     found = found.filter(**conditions)
     if tri:
-        key = KeyTextTransform(tri, "donnees")
+        key = text(tri)
         return found.order_by(key.desc() if descendant else key.asc(), "numero")
     return found.order_by("numero")
