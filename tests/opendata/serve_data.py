@@ -44,6 +44,13 @@ def with_opendata(membre: Membre) -> Membre:
     return membre
 
 
+def without_opendata(membre: Membre) -> Membre:
+    """Switch the open data module off for a member."""
+    membre.modules = [code for code in membre.modules if code != "opendata"]
+    membre.save(update_fields=["modules"])
+    return membre
+
+
 def subventions(membre: Membre | None, user, *, titre: str = "Subventions versées") -> Jeu:
     """The official subventions example, published once (version 1)."""
     jeu = jeu_create(

@@ -9,6 +9,7 @@ from tests.opendata.serve_data import (  # noqa: F401 - fixture
     opendata_media,
     subventions,
     with_opendata,
+    without_opendata,
 )
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +22,8 @@ def published(demo_members, admin_pessac):
     subventions(pessac, admin_pessac)
     jeu_create(acting_user=admin_pessac, membre=pessac, titre="Pas encore publié")
     lieux(None, None)
-    # Bordeaux has not switched the module on.
-    subventions(demo_members.bordeaux, None, titre="Subventions de Bordeaux")
+    # Bordeaux has switched the module off.
+    subventions(without_opendata(demo_members.bordeaux), None, titre="Subventions de Bordeaux")
 
 
 def test_it_lists_the_published_datasets_with_their_addresses(client, published, settings):

@@ -13,6 +13,7 @@ from tests.opendata.serve_data import (  # noqa: F401 - fixture
     subventions,
     subventions_head,
     with_opendata,
+    without_opendata,
 )
 
 pytestmark = pytest.mark.django_db
@@ -123,8 +124,7 @@ def test_it_answers_404_for_unknown_datasets_and_across_members(
         response = client.get(path)
         assert response.status_code == 404, path
         assert response.json()["error"]["code"] == "jeu_inconnu"
-    pessac.modules = []
-    pessac.save(update_fields=["modules"])
+    without_opendata(pessac)
     assert client.get(url).status_code == 404
 
 

@@ -10,6 +10,7 @@ from tests.opendata.serve_data import (  # noqa: F401 - fixture
     opendata_media,
     subventions,
     with_opendata,
+    without_opendata,
 )
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +117,7 @@ def test_the_structures_catalogue_lists_the_members_and_its_own(
     client, published, settings, suffix, rdf_format, demo_members
 ):
     lieux(None, None)
-    subventions(demo_members.bordeaux, None, titre="Subventions de Bordeaux")
+    subventions(without_opendata(demo_members.bordeaux), None, titre="Subventions de Bordeaux")
     graph = _graph(client, f"/donnees/catalogue.{suffix}", rdf_format)
     base = settings.SITE_URL
     catalogue = URIRef(f"{base}/donnees/")
@@ -133,5 +134,6 @@ def test_the_structures_catalogue_lists_the_members_and_its_own(
 
 
 def test_a_member_without_the_module_has_no_catalogue(client, demo_members):
+    without_opendata(demo_members.bordeaux)
     assert client.get("/bordeaux/donnees/catalogue.ttl").status_code == 404
     assert client.get("/bordeaux/donnees/catalogue.jsonld").status_code == 404

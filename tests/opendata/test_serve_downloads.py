@@ -19,6 +19,7 @@ from tests.opendata.serve_data import (  # noqa: F401 - fixture
     subventions,
     subventions_head,
     with_opendata,
+    without_opendata,
 )
 
 pytestmark = pytest.mark.django_db
@@ -160,8 +161,7 @@ def test_it_refuses_files_across_members_and_unpublished_datasets(
         "/pessac/donnees/vide/versions/1.json",
     ):
         assert client.get(url).status_code == 404, url
-    pessac.modules = [code for code in pessac.modules if code != "opendata"]
-    pessac.save(update_fields=["modules"])
+    without_opendata(pessac)
     assert client.get("/pessac/donnees/subventions-versees.csv").status_code == 404
 
 

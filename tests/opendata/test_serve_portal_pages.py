@@ -12,6 +12,7 @@ from tests.opendata.serve_data import (  # noqa: F401 - fixture
     subventions,
     subventions_head,
     with_opendata,
+    without_opendata,
 )
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +53,7 @@ def test_it_offers_geojson_and_the_odbl_for_geographic_data(client, pessac, admi
 
 
 def test_it_answers_404_for_a_member_without_the_module(client, demo_members, admin_pessac):
-    pessac = demo_members.pessac
-    assert "opendata" not in pessac.modules
+    without_opendata(demo_members.pessac)
     assert client.get("/pessac/donnees/").status_code == 404
     assert client.get("/inconnue/donnees/").status_code == 404
 
@@ -79,8 +79,8 @@ def test_it_lists_every_members_datasets_and_the_structures_own_with_filters(
 ):
     subventions(pessac, admin_pessac)
     lieux(None, None)
-    # Bordeaux has not switched the module on: its dataset is not listed.
-    bordeaux = demo_members.bordeaux
+    # Bordeaux has switched the module off: its dataset is not listed.
+    bordeaux = without_opendata(demo_members.bordeaux)
     subventions(bordeaux, None, titre="Subventions de Bordeaux")
     url = reverse("opendata-site:accueil")
     page = client.get(url).content.decode()
