@@ -25,16 +25,19 @@ venv: $(BIN)/socle
 # (invitations), printed in this terminal; « Qui contacter ? » finds addresses through a local
 # fake of the national address API on 127.0.0.1:8002 (`socle fake_adresse`).
 DEMO_ENV := DEBUG=1 FRANCECONNECT_FAKE=1 EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
-	ADDRESS_API_URL=http://127.0.0.1:8002
+	ADDRESS_API_URL=http://127.0.0.1:8002 DATAGOUV_API_URL=http://127.0.0.1:8003/api/1
 run: venv
 	$(DEMO_ENV) $(BIN)/socle demo
-	@echo "FranceConnect fictif sur http://127.0.0.1:8001 ; API Adresse fictive sur http://127.0.0.1:8002 ; les courriels s'affichent ici."
+	@echo "FranceConnect fictif sur http://127.0.0.1:8001 ; API Adresse fictive sur http://127.0.0.1:8002 ; data.gouv.fr fictif sur http://127.0.0.1:8003 ; les courriels s'affichent ici."
 	@$(DEMO_ENV) $(BIN)/socle fake_franceconnect --port 8001 & FC=$$!; \
 	$(DEMO_ENV) $(BIN)/socle fake_adresse --port 8002 & ADRESSE=$$!; \
 	$(DEMO_ENV) $(BIN)/socle db_worker --no-reload & WORKER=$$!; \
 	$(DEMO_ENV) $(BIN)/socle outbox --loop & SWEEPER=$$!; \
 	$(DEMO_ENV) $(BIN)/socle signalements schedule --loop & SCHEDULE=$$!; \
-	trap 'kill $$FC $$ADRESSE $$WORKER $$SWEEPER $$SCHEDULE 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(BIN)/socle opendata_generer --worker --loop & OPENDATA=$$!; \
+	$(DEMO_ENV) $(BIN)/socle fake_datagouv --port 8003 & DATAGOUV=$$!; \
+	$(DEMO_ENV) $(BIN)/socle datagouv_sweep --loop & DGSWEEP=$$!; \
+	trap 'kill $$FC $$ADRESSE $$WORKER $$SWEEPER $$SCHEDULE $$OPENDATA $$DATAGOUV $$DGSWEEP 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/socle runserver $(HOST):$(PORT)
 
 demo: venv

@@ -38,6 +38,11 @@ children+=($!)
 # Daily scheduled work: the reports' retention (personal data of closed reports erased).
 socle signalements schedule --loop &
 children+=($!)
+# Daily: the open datasets the platform produces (équipements, reports, élus, catalogue).
+socle opendata_generer --worker --loop &
+children+=($!)
+socle datagouv_sweep --loop &
+children+=($!)
 # --preload: the routing index is built once in the master and shared by the forked workers.
 # The access log has no query strings: they may carry personal data (searches, filters).
 gunicorn --preload --bind "$BIND" --workers "$WEB_WORKERS" --access-logfile - \

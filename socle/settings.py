@@ -366,6 +366,18 @@ SIGNALEMENTS_PHOTO_MAX_BYTES = int(env("SIGNALEMENTS_PHOTO_MAX_BYTES", str(10 * 
 SIGNALEMENTS_PHOTO_MAX_PIXELS = int(env("SIGNALEMENTS_PHOTO_MAX_PIXELS", "40000000"))
 SIGNALEMENTS_PHOTO_DISPLAY_SIDE = int(env("SIGNALEMENTS_PHOTO_DISPLAY_SIDE", "1600"))
 
+# ---- Open data --------------------------------------------------------------------------------
+# data.gouv.fr's API (udata, `…/api/1`) where members' datasets are published, and how long to
+# wait for one of its answers in seconds (uploads included); `make run` points it at
+# `socle fake_datagouv`. A worker owns a publication it took for DATAGOUV_LEASE_SECONDS (a killed
+# worker's publication is taken again after that); it is tried DATAGOUV_MAX_ATTEMPTS times.
+DATAGOUV_API_URL = env("DATAGOUV_API_URL", "https://www.data.gouv.fr/api/1").rstrip("/")
+DATAGOUV_TIMEOUT = float(env("DATAGOUV_TIMEOUT", "60"))
+DATAGOUV_LEASE_SECONDS = int(env("DATAGOUV_LEASE_SECONDS", "900"))
+DATAGOUV_MAX_ATTEMPTS = int(env("DATAGOUV_MAX_ATTEMPTS", "8"))
+# The largest file (CSV or XLSX) a member may upload to publish, in bytes; refused before reading.
+OPENDATA_MAX_BYTES = int(env("OPENDATA_MAX_BYTES", str(100 * 1024 * 1024)))
+
 # ---- Logging ----------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -70,7 +70,7 @@ MEMBERS: list[
         Collectivite.Kind.COMMUNE,
         "33318",
         "#1f5c8c",
-        ["signalements", "demarches", "dossier", "mediation"],
+        ["signalements", "opendata", "demarches", "dossier", "mediation"],
         [
             ("Propreté et espaces verts", ["proprete", "espaces-verts"], "", None),
             ("Éclairage public", ["eclairage-public", "mobilier-urbain"], "", None),
@@ -379,3 +379,52 @@ def setup_signalements(
     if created:
         log(f"signalements de démonstration créés : {created}")
     return created
+
+
+def setup_opendata(*, log: Callable[[str], None] = lambda _: None) -> int:
+    """Generate the open data of the demo members that have the module (Bordeaux Métropole):
+    its mairies, reports, élus and catalogue, as `socle opendata_generer` does every day.
+
+    A demo database made before the module existed gets it switched on for the members the
+    demo lists it for, once (while they have no dataset): the members' later choice stands.
+    Return how many versions were published (none when nothing changed)."""
+    if "opendata" not in module_codes():
+        return 0
+    from socle.demo.fake_datagouv import DEMO_KEY, DEMO_ORGANISATION
+    from socle.membres.services import membre_update
+    from socle.opendata.datagouv import datagouv_account_set
+    from socle.opendata.models import CompteDataGouv, Jeu
+    from socle.opendata.services import opendata_generate
+
+    published = 0
+    for slug, _kind, _code, _couleur, modules, _services in MEMBERS:
+        if "opendata" not in modules:
+            continue
+        membre = Membre.objects.select_related("collectivite").filter(slug=slug).first()
+        if membre is None:
+            continue
+        if "opendata" not in membre.modules and not Jeu.objects.filter(membre=membre).exists():
+            membre = membre_update(
+                acting_user=None,
+                membre=membre,
+                couleur=membre.couleur,
+                modules=[*membre.modules, "opendata"],
+                hostname=membre.hostname,
+            )
+        if not CompteDataGouv.objects.filter(membre=membre).exists():
+            # The local fake of data.gouv.fr (`socle fake_datagouv`, started by make run)
+            # accepts this organisation and key: publications reach it.
+            datagouv_account_set(
+                acting_user=None,
+                membre=membre,
+                organisation=DEMO_ORGANISATION,
+                cle=DEMO_KEY,
+            )
+        versions = opendata_generate(membre=membre)
+        if versions:
+            log(
+                f"données ouvertes de {membre.collectivite.nom} : "
+                + ", ".join(f"{v.jeu.slug} v{v.numero}" for v in versions)
+            )
+        published += len(versions)
+    return published

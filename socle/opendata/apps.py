@@ -47,5 +47,6 @@ class OpendataConfig(AppConfig):
             "jeu.version": _("Version d’un jeu de données publiée"),
             "jeu.modification": _("Jeu de données modifié"),
             "datagouv.reglage": _("Publication sur data.gouv.fr réglée"),
+            "datagouv.relance": _("Publication sur data.gouv.fr relancée"),
         },
     )

@@ -21,6 +21,7 @@ TABLE_SCHEMAS = {
     "etalab/schema-irve-statique": "irve/schema-statique.json",
     "etalab/schema-irve-dynamique": "irve/schema-dynamique.json",
     "lieux-mediation-numerique": "lieux-mediation-numerique/schema.json",
+    "socle/signalements": "socle-signalements/schema.json",
 }
 
 
