@@ -3,7 +3,8 @@
 Pages are a member's (/<slug>/donnees/…, only where it switched the module on) or the
 structure's (/donnees/…; `slug` is None for its own datasets). Files are streamed from the
 stored version, with Last-Modified (the version's publication) and ETag (its SHA-256): a client
-that has them gets a 304. CSV cells that a spreadsheet would run as a formula are neutralised.
+that has them gets a 304. CSV cells that a spreadsheet would run as a formula are neutralised
+(socle.opendata.reading.csv_safe).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from django.views.decorators.http import require_safe
 from socle.membres.models import Membre
 from socle.opendata import dcat, selectors
 from socle.opendata.models import Jeu, Version
+from socle.opendata.reading import csv_safe
 from socle.routage.contact import membre_centre
 from socle.territoires.holdings import outline_geojson
 from socle.territoires.selectors import departement_mapped
@@ -39,22 +41,6 @@ PREVIEW_ROWS = 20
 MAP_POINTS = 1000
 ROWS_PER_CHUNK = 500
 OUTLINE_CACHE_SECONDS = 6 * 3600
-
-# --- CSV injection -------------------------------------------------------------------------------
-
-# What makes a spreadsheet read a cell as a formula (OWASP: = + - @, tab and carriage return).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# A plain number (« -12.5 », « +33 ») is data, not a formula: served as it is.
-NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
-
-
-def csv_safe(value: str) -> str:
-    """Return a CSV cell a spreadsheet will not run: a leading ' before = + - @ (or a tab, a
-    carriage return), except for plain numbers."""
-    if value.startswith(FORMULA_START) and not NUMBER.fullmatch(value):
-        return "'" + value
-    return value
-
 
 # --- Points --------------------------------------------------------------------------------------
 

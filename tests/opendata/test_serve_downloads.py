@@ -10,7 +10,6 @@ from django.utils.http import http_date
 
 from socle.opendata.models import Jeu
 from socle.opendata.services import jeu_create
-from socle.opendata.views_public import csv_safe
 from tests.opendata.serve_data import (  # noqa: F401 - fixture
     SUBVENTIONS,
     lieux,
@@ -139,12 +138,6 @@ def test_it_neutralises_formulas_in_csv_cells(client, pessac, admin_pessac):
     # JSON is data, not a spreadsheet: served as published.
     records = json.loads(_body(client.get("/pessac/donnees/formules.json")))
     assert records[0]["nom"] == "=1+1"
-
-
-def test_csv_safe_keeps_numbers_and_plain_text():
-    assert csv_safe("-3") == "-3" and csv_safe("+33") == "+33" and csv_safe("1e-3") == "1e-3"
-    assert csv_safe("texte") == "texte" and csv_safe("") == ""
-    assert csv_safe("\t=1") == "'\t=1" and csv_safe("@x") == "'@x"
 
 
 def test_it_refuses_files_across_members_and_unpublished_datasets(
