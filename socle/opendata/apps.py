@@ -24,6 +24,7 @@ class OpendataConfig(AppConfig):
         gestion_urls="socle.opendata.gestion_urls",
         site_urls="socle.opendata.site_urls",
         api_urls="socle.opendata.api_urls",
+        openapi="socle.opendata.openapi.openapi_part",
         reserved_slugs=("donnees",),
         menu=(MenuEntry(_("Données ouvertes"), "gestion:opendata:jeux", "opendata.voir"),),
         permissions={

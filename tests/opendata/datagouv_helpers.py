@@ -7,7 +7,7 @@ import csv
 import io
 from pathlib import Path
 
-from socle.opendata.datagouv import datagouv_account_set, datagouv_after_publish
+from socle.opendata.datagouv import datagouv_account_set
 from socle.opendata.models import Jeu, PublicationDataGouv, Version
 from socle.opendata.services import jeu_create, version_publish
 
@@ -63,6 +63,6 @@ def example_rows(count: int | None = None) -> bytes:
 
 
 def publish(admin, jeu: Jeu, contenu: bytes) -> tuple[Version, PublicationDataGouv | None]:
-    """Publish a version, then call the hook version_publish calls once it is published."""
+    """Publish a version; version_publish queues its publication on data.gouv.fr with it."""
     version = version_publish(acting_user=admin, jeu=jeu, contenu=contenu, nom="subventions.csv")
-    return version, datagouv_after_publish(version)
+    return version, version.publications.first()

@@ -5,7 +5,6 @@ its staff see the states, its administrators change them; another member's admin
 import pytest
 
 from socle.membres.models import Role
-from socle.opendata.datagouv import datagouv_publish_enqueue
 from socle.opendata.models import PublicationDataGouv
 from socle.opendata.services import version_publish
 from tests.helpers.permissions import LOGIN, assert_row, each_row, not_allowed, personas_by_name
@@ -65,7 +64,8 @@ def _failed_publication(admin, membre) -> PublicationDataGouv:
     account(admin, membre)
     jeu = subventions(admin, membre)
     version = version_publish(acting_user=admin, jeu=jeu, contenu=example_rows(3), nom="s.csv")
-    publication = datagouv_publish_enqueue(version=version)
+    # version_publish queued it, the member having an account.
+    publication = version.publications.get()
     publication.etat = PublicationDataGouv.Etat.ABANDON
     publication.derniere_erreur = "data.gouv.fr refuse la clé d’API (erreur 401)."
     publication.save()

@@ -8,7 +8,7 @@ import time
 
 from socle.demo.fake_datagouv import FakeDataGouvServer
 from socle.membres.models import Membre
-from socle.opendata.datagouv import datagouv_account_set, datagouv_publish_enqueue, datagouv_sweep
+from socle.opendata.datagouv import datagouv_account_set, datagouv_sweep
 from socle.opendata.models import Jeu, PublicationDataGouv
 from socle.opendata.services import jeu_create, version_publish
 from socle.territoires.models import Collectivite
@@ -46,7 +46,8 @@ def test_it_publishes_once_after_a_worker_is_killed(transactional_db, settings, 
     with FakeDataGouvServer(organisations=ORGANISATIONS) as server:
         fake = server.fake
         fake.upload_delay = 1.0
-        publication = datagouv_publish_enqueue(version=version)
+        # version_publish queued it with the version (the member has an account).
+        publication = version.publications.get()
         env = worker_env(DATAGOUV_API_URL=server.api_url, DATAGOUV_LEASE_SECONDS=str(LEASE_SECONDS))
         log = tmp_path / "workers.log"
 

@@ -10,19 +10,22 @@ from tests.helpers.open311 import report
 
 
 def test_it_generates_nothing_for_a_member_without_the_module(demo_members, citizen):
-    pessac = demo_members.pessac
-    assert "opendata" not in pessac.modules
-    report((44.8032, -0.6321), code="eclairage", auteur=citizen)
+    bordeaux = demo_members.bordeaux
+    assert "opendata" not in bordeaux.modules
+    # A public report of Bordeaux (its street lighting), which a dataset would list.
+    report((44.8410, -0.5800), code="eclairage", auteur=citizen)
 
-    assert opendata_generate(membre=pessac) == []
+    assert opendata_generate(membre=bordeaux) == []
     versions = opendata_generate_all()
 
-    assert not Jeu.objects.filter(membre=pessac).exists()
-    assert not Jeu.objects.filter(membre=demo_members.bordeaux).exists()
-    assert {version.jeu.membre for version in versions} == {demo_members.metropole}
+    assert not Jeu.objects.filter(membre=bordeaux).exists()
+    assert {version.jeu.membre for version in versions} == {
+        demo_members.metropole,
+        demo_members.pessac,
+    }
 
 
 def test_it_refuses_the_command_for_a_member_without_the_module(demo_members):
     with pytest.raises(CommandError, match="n’a pas activé le module Données ouvertes"):
-        call_command("opendata_generer", "--collectivite", "pessac")
+        call_command("opendata_generer", "--collectivite", "bordeaux")
     assert not Jeu.objects.exists()

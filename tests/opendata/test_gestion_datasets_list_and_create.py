@@ -36,6 +36,16 @@ def test_it_shows_an_agent_the_list_without_the_way_to_declare(client, pessac, a
 
 
 def test_it_is_not_found_where_the_module_is_off(client, demo_members, admin_pessac):
+    from socle.membres.services import membre_update
+
+    pessac = demo_members.pessac
+    membre_update(
+        acting_user=None,
+        membre=pessac,
+        couleur=pessac.couleur,
+        modules=[code for code in pessac.modules if code != "opendata"],
+        hostname=pessac.hostname,
+    )
     client.force_login(admin_pessac)
     assert client.get(reverse("gestion:opendata:jeux", args=["pessac"])).status_code == 404
 
