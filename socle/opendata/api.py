@@ -169,6 +169,10 @@ def lignes(request: HttpRequest, slug: str, jeu: str) -> HttpResponse:
         version=version, egal=egal, contient=contient, tri=tri, descendant=descending
     )
     start = (page - 1) * page_size
+    if not egal and not contient and not tri:
+        # Rows are numbered from 1 in file order: a page of the whole file starts at its
+        # number, without reading (OFFSET) every row before it.
+        rows, start = rows.filter(numero__gt=start), 0
     # One row more than the page says whether there is a next page, without a COUNT.
     window = list(rows.values_list("donnees", flat=True)[start : start + page_size + 1])
     more = len(window) > page_size

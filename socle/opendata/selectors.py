@@ -56,6 +56,7 @@ def get_jeu_for_user(*, user, membre: Membre, slug: str) -> Jeu:
 
 # --- Serving: portal pages, downloads, API, DCAT (socle.opendata.views_public, api, dcat) -------
 # Imported here, not at the top, so that this block only appends to the file.
+from django.db import connection  # noqa: E402
 from django.db.models import OuterRef, Q, Subquery, TextField  # noqa: E402
 from django.db.models.fields.json import KeyTextTransform  # noqa: E402
 from django.db.models.functions import Cast  # noqa: E402
@@ -155,6 +156,12 @@ def lignes_filtrees(
         return Cast(KeyTextTransform(column, "donnees"), output_field=TextField())
 
     found = Ligne.objects.filter(version=version)
+    if egal and connection.vendor == "postgresql":
+        # Containment, `donnees @> {"col": "value"}`, finds the rows through the GIN index on
+        # donnees (migration 0002) instead of reading all the version's: the same rows as
+        # comparing text, every value being its cell's text.
+        found = found.filter(donnees__contains=dict(egal))
+        egal = {}
     conditions: dict[str, str] = {}
     for index, (column, value) in enumerate((egal or {}).items()):
         alias = f"od_egal_{index}"
