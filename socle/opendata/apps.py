@@ -25,7 +25,8 @@ class OpendataConfig(AppConfig):
         site_urls="socle.opendata.site_urls",
         api_urls="socle.opendata.api_urls",
         openapi="socle.opendata.openapi.openapi_part",
-        reserved_slugs=("donnees",),
+        # « structure » names the structure itself in the API and DCAT addresses.
+        reserved_slugs=("donnees", "structure"),
         menu=(MenuEntry(_("Données ouvertes"), "gestion:opendata:jeux", "opendata.voir"),),
         permissions={
             "opendata.voir": PermissionSpec(
