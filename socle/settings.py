@@ -377,6 +377,9 @@ DATAGOUV_LEASE_SECONDS = int(env("DATAGOUV_LEASE_SECONDS", "900"))
 DATAGOUV_MAX_ATTEMPTS = int(env("DATAGOUV_MAX_ATTEMPTS", "8"))
 # The largest file (CSV or XLSX) a member may upload to publish, in bytes; refused before reading.
 OPENDATA_MAX_BYTES = int(env("OPENDATA_MAX_BYTES", str(100 * 1024 * 1024)))
+# Larger uploads are validated and published by a task (the page shows the result), not
+# within the web request (a 200,000-row file takes about a minute).
+OPENDATA_SYNC_MAX_BYTES = int(env("OPENDATA_SYNC_MAX_BYTES", str(2 * 1024 * 1024)))
 
 # ---- Logging ----------------------------------------------------------------------------------
 LOGGING = {

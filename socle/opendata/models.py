@@ -156,3 +156,40 @@ class PublicationDataGouv(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} → data.gouv.fr ({self.etat})"
+
+
+class Depot(models.Model):
+    """A file uploaded in the back office that is too large to validate within the request: a
+    task validates and publishes it, and the dataset's page shows where it stands."""
+
+    class Etat(models.TextChoices):
+        EN_ATTENTE = "en_attente", _("Validation en cours")
+        PUBLIE = "publie", _("Publié")
+        REFUSE = "refuse", _("Refusé")
+
+    jeu = models.ForeignKey(Jeu, on_delete=models.CASCADE, related_name="depots")
+    fichier = models.FileField(upload_to="opendata/depots/")
+    nom = models.CharField(max_length=200, blank=True)
+    feuille = models.CharField(max_length=100, blank=True)
+    etat = models.CharField(max_length=12, choices=Etat.choices, default=Etat.EN_ATTENTE)
+    rapport = models.JSONField(default=dict, blank=True)
+    version = models.ForeignKey(
+        Version, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    depose_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    depose_le = models.DateTimeField(default=timezone.now)
+    traite_le = models.DateTimeField(null=True, blank=True)
+    # Set while a worker validates it (a second copy of the task then does nothing).
+    pris_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-depose_le", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.jeu} : {self.nom} ({self.etat})"

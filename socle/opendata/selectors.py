@@ -176,3 +176,10 @@ def lignes_filtrees(
         key = text(tri)
         return found.order_by(key.desc() if descendant else key.asc(), "numero")
     return found.order_by("numero")
+
+
+def depots_recents(jeu: Jeu, *, limit: int = 5) -> list:
+    """Return the dataset's latest uploads validated by a task, newest first."""
+    from socle.opendata.models import Depot
+
+    return list(Depot.objects.filter(jeu=jeu).order_by("-depose_le", "-pk")[:limit])

@@ -15,12 +15,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django_tasks import task
+from django_tasks_db import DatabaseBackend
 
 from socle.membres.models import Membre
 from socle.membres.permissions import permission_check
 from socle.membres.services import audit_record
 from socle.opendata.datagouv import datagouv_after_publish
-from socle.opendata.models import Jeu, Ligne, Version
+from socle.opendata.models import Depot, Jeu, Ligne, Version
 from socle.opendata.schemas import schema_load
 from socle.opendata.validation import Rapport, table_validate
 
@@ -187,6 +189,75 @@ def version_publish(
             storage.delete(stored)
         raise
     return version
+
+
+# --- Large uploads, validated by a task ---------------------------------------------------------
+
+
+def _task_enqueue(task_function, *args) -> None:
+    """Enqueue in the caller's transaction on the database backend; on Redis, once committed."""
+    if isinstance(task_function.get_backend(), DatabaseBackend):
+        task_function.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task_function.enqueue(*args))
+
+
+@transaction.atomic
+def depot_create(
+    *, acting_user, jeu: Jeu, contenu: bytes, nom: str = "", feuille: str = ""
+) -> Depot:
+    """Keep an uploaded file and queue its validation and publication (for files too large to
+    validate within a web request); the dataset's page shows the result."""
+    if jeu.membre is not None:
+        permission_check(acting_user, "opendata.publier", jeu.membre)
+    else:
+        permission_check(acting_user, "opendata.structure")
+    depot = Depot(
+        jeu=jeu,
+        nom=re.sub(r"[^\w.\- ]", "_", nom)[:200],
+        feuille=str(feuille or "")[:100],
+        depose_par=acting_user,
+    )
+    depot.fichier.save(
+        f"{jeu.slug}-{_sha256(contenu).hexdigest()[:16]}", ContentFile(contenu), save=False
+    )
+    depot.save()
+    _task_enqueue(depot_traiter, depot.pk)
+    return depot
+
+
+@task()
+def depot_traiter(depot_id: int) -> str:
+    """Validate and publish an uploaded file, once; record the version or the report."""
+    now = timezone.now()
+    taken = Depot.objects.filter(
+        pk=depot_id, etat=Depot.Etat.EN_ATTENTE, pris_le__isnull=True
+    ).update(pris_le=now)
+    if not taken:
+        return "skipped"
+    depot = Depot.objects.select_related("jeu", "jeu__membre", "depose_par").get(pk=depot_id)
+    with depot.fichier.open("rb") as handle:
+        contenu = handle.read()
+    try:
+        version = version_publish(
+            acting_user=depot.depose_par,
+            jeu=depot.jeu,
+            contenu=contenu,
+            nom=depot.nom,
+            feuille=depot.feuille,
+        )
+    except PublicationRefusee as refused:
+        depot.etat, depot.rapport = Depot.Etat.REFUSE, refused.rapport.as_dict()
+    else:
+        depot.etat, depot.version = Depot.Etat.PUBLIE, version
+    depot.traite_le = timezone.now()
+    stored = depot.fichier.name
+    depot.fichier.name = ""
+    depot.save(update_fields=["etat", "rapport", "version", "traite_le", "fichier"])
+    # The upload is no longer needed: the version keeps its own file.
+    if stored:
+        depot.fichier.storage.delete(stored)
+    return depot.etat
 
 
 @transaction.atomic

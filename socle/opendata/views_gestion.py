@@ -7,6 +7,7 @@ the selectors, writes through the services.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -154,6 +155,7 @@ def jeu(request, membre, jeu):
                 _("Fichier"),
             ],
             "rows": _versions_rows(found, versions),
+            "depots": sel.depots_recents(found),
             "peut_publier": grants_for(request.user).has("opendata.publier", membre),
         },
         title=found.titre,
@@ -189,6 +191,23 @@ def deposer(request, membre, jeu):
         upload = form.cleaned_data["fichier"]
         if upload.size > limit:
             return _trop_gros(request, membre, found)
+        if upload.size > settings.OPENDATA_SYNC_MAX_BYTES:
+            services.depot_create(
+                acting_user=request.user,
+                jeu=found,
+                contenu=upload.read(),
+                nom=upload.name or "",
+                feuille=form.cleaned_data["feuille"],
+            )
+            messages.success(
+                request,
+                _(
+                    "Fichier reçu (%(taille)s) : sa validation est en cours. Le résultat "
+                    "s’affiche sur cette page dans quelques minutes."
+                )
+                % {"taille": taille_lisible(upload.size)},
+            )
+            return redirect("gestion:opendata:jeu", slug=membre.slug, jeu=found.slug)
         try:
             version = services.version_publish(
                 acting_user=request.user,
