@@ -380,6 +380,8 @@ OPENDATA_MAX_BYTES = int(env("OPENDATA_MAX_BYTES", str(100 * 1024 * 1024)))
 # Larger uploads are validated and published by a task (the page shows the result), not
 # within the web request (a 200,000-row file takes about a minute).
 OPENDATA_SYNC_MAX_BYTES = int(env("OPENDATA_SYNC_MAX_BYTES", str(2 * 1024 * 1024)))
+# A worker validating an upload owns it this long; after that (the worker died), it is taken again.
+OPENDATA_DEPOT_LEASE_SECONDS = int(env("OPENDATA_DEPOT_LEASE_SECONDS", "1800"))
 
 # ---- Logging ----------------------------------------------------------------------------------
 LOGGING = {

@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from datetime import timedelta
 from hashlib import sha256 as _sha256
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -226,13 +228,34 @@ def depot_create(
     return depot
 
 
+def depots_sweep(*, limit: int = 100) -> int:
+    """Queue again the uploads whose task was lost (a worker killed mid-validation, after its
+    lease; or a task that never ran); return how many. A copy queued twice runs once."""
+    now = timezone.now()
+    lease = timedelta(seconds=settings.OPENDATA_DEPOT_LEASE_SECONDS)
+    overdue = now - timedelta(seconds=settings.OUTBOX_SWEEP_AFTER_SECONDS)
+    ids = list(
+        Depot.objects.filter(etat=Depot.Etat.EN_ATTENTE)
+        .filter(Q(pris_le__lt=now - lease) | Q(pris_le__isnull=True, depose_le__lt=overdue))
+        .values_list("pk", flat=True)[:limit]
+    )
+    for depot_id in ids:
+        with transaction.atomic():
+            _task_enqueue(depot_traiter, depot_id)
+    return len(ids)
+
+
 @task()
 def depot_traiter(depot_id: int) -> str:
     """Validate and publish an uploaded file, once; record the version or the report."""
     now = timezone.now()
-    taken = Depot.objects.filter(
-        pk=depot_id, etat=Depot.Etat.EN_ATTENTE, pris_le__isnull=True
-    ).update(pris_le=now)
+    lease = timedelta(seconds=settings.OPENDATA_DEPOT_LEASE_SECONDS)
+    # Free, or taken by a worker that died (its lease ran out): taken by this one.
+    taken = (
+        Depot.objects.filter(pk=depot_id, etat=Depot.Etat.EN_ATTENTE)
+        .filter(Q(pris_le__isnull=True) | Q(pris_le__lt=now - lease))
+        .update(pris_le=now)
+    )
     if not taken:
         return "skipped"
     depot = Depot.objects.select_related("jeu", "jeu__membre", "depose_par").get(pk=depot_id)

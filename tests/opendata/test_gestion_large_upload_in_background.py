@@ -71,3 +71,29 @@ def test_it_validates_a_task_s_file_once_even_if_the_task_runs_twice(
     depot_traiter.enqueue(depot.pk)
     run_tasks()
     assert Version.objects.count() == 1
+
+
+def test_it_validates_again_an_upload_whose_worker_died(
+    client, subventions, admin_pessac, small_limit, run_tasks, settings
+):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    client.force_login(admin_pessac)
+    _upload(client, "exemple_valide.csv")
+    [depot] = Depot.objects.all()
+    # A worker took it, then was killed: its task stays « running », the upload « en cours ».
+    DBTaskResult.objects.all().delete()
+    Depot.objects.filter(pk=depot.pk).update(pris_le=timezone.now() - timedelta(minutes=5))
+    settings.OPENDATA_DEPOT_LEASE_SECONDS = 600
+    call_command("datagouv_sweep")
+    assert run_tasks() == 0  # still within the dead worker's lease: nobody takes it yet
+
+    settings.OPENDATA_DEPOT_LEASE_SECONDS = 60
+    call_command("datagouv_sweep")
+    run_tasks()
+    depot.refresh_from_db()
+    assert depot.etat == Depot.Etat.PUBLIE and Version.objects.count() == 1

@@ -1,6 +1,6 @@
-"""`socle datagouv_sweep [--loop] [--every SECONDS]` queues again the publications to
-data.gouv.fr whose task was lost (a worker killed, Redis emptied), as `socle outbox` does for
-mail; with `--loop`, every minute beside the workers."""
+"""`socle datagouv_sweep [--loop] [--every SECONDS]` queues again the open data tasks that were
+lost (a worker killed, Redis emptied): publications to data.gouv.fr and uploads to validate, as
+`socle outbox` does for mail; with `--loop`, every minute beside the workers."""
 
 import time
 
@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from socle.opendata.datagouv import datagouv_sweep
+from socle.opendata.services import depots_sweep
 
 
 class Command(BaseCommand):
@@ -24,6 +25,9 @@ class Command(BaseCommand):
             count = datagouv_sweep()
             if count:
                 self.stdout.write(_("%(n)d publication(s) relancée(s).") % {"n": count})
+            depots = depots_sweep()
+            if depots:
+                self.stdout.write(_("%(n)d dépôt(s) relancé(s).") % {"n": depots})
             if not loop:
                 return
             self.stdout.flush()
