@@ -13,8 +13,10 @@ count (counting 200,000 rows on every call is what we avoid), only `next`.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -133,6 +135,10 @@ def _page_url(request: HttpRequest, page: int) -> str:
     return dcat.absolute(request.path) + "?" + params.urlencode()
 
 
+# How long a page of a version stays cached (a version never changes; memory is the limit).
+LIGNES_CACHE_SECONDS = 3600
+
+
 @public_endpoint
 def lignes(request: HttpRequest, slug: str, jeu: str) -> HttpResponse:
     """A dataset's rows: one page, filtered and sorted as asked."""
@@ -165,6 +171,35 @@ def lignes(request: HttpRequest, slug: str, jeu: str) -> HttpResponse:
         egal, contient, tri, descending = _filters(request.GET, colonnes)
     except BadRequest as bad:
         return api_error(400, bad.code, bad.message, bad.details)
+    # A version never changes: the same question about it always has the same answer, so
+    # sorts and « contient » filters (which read the whole version) are computed once.
+    key = (
+        "opendata:lignes:"
+        + hashlib.sha256(
+            repr((version.pk, request.get_host(), sorted(request.GET.lists()))).encode()
+        ).hexdigest()
+    )
+    body = cache.get(key)
+    if body is None:
+        body = _page(request, version, colonnes, page, page_size, egal, contient, tri, descending)
+        cache.set(key, body, LIGNES_CACHE_SECONDS)
+    response = json_response(body)
+    response["Last-Modified"] = http_date(version.publie_le.timestamp())
+    return response
+
+
+def _page(
+    request: HttpRequest,
+    version: Version,
+    colonnes: list[str],
+    page: int,
+    page_size: int,
+    egal,
+    contient,
+    tri,
+    descending: bool,
+) -> dict[str, Any]:
+    """Compute one page of a version's rows, filtered and sorted."""
     rows = selectors.lignes_filtrees(
         version=version, egal=egal, contient=contient, tri=tri, descendant=descending
     )
@@ -191,9 +226,7 @@ def lignes(request: HttpRequest, slug: str, jeu: str) -> HttpResponse:
             "next": _page_url(request, page + 1) if more else None,
         }
     )
-    response = json_response(body)
-    response["Last-Modified"] = http_date(version.publie_le.timestamp())
-    return response
+    return body
 
 
 def _entry(jeu: Jeu) -> dict[str, Any]:
