@@ -21,9 +21,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
-from django_tasks_db import DatabaseBackend
 
 from socle.core.models import OutboxMessage
+from socle.core.tasks import task_enqueue
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -36,12 +36,7 @@ def outbox_message_id(message_id: int) -> str:
 
 def _task_enqueue(message_id: int, *, run_after: datetime | None = None) -> None:
     """Enqueue the delivery task; it is written in the current transaction when possible."""
-    send = outbox_email_send if run_after is None else outbox_email_send.using(run_after=run_after)
-    if isinstance(send.get_backend(), DatabaseBackend):
-        send.enqueue(message_id)
-    else:
-        # Redis is outside the transaction: enqueue only once the message exists for the worker.
-        transaction.on_commit(lambda: send.enqueue(message_id))
+    task_enqueue(outbox_email_send, message_id, run_after=run_after)
 
 
 @transaction.atomic

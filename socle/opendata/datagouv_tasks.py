@@ -26,8 +26,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
-from django_tasks_db import DatabaseBackend
 
+from socle.core.tasks import task_enqueue as core_task_enqueue
 from socle.opendata.datagouv import (
     DataGouvClient,
     DataGouvErreur,
@@ -44,12 +44,7 @@ E = PublicationDataGouv.Etat
 
 def task_enqueue(publication_id: int, *, run_after: datetime | None = None) -> None:
     """Enqueue the publication task; it is written in the current transaction when possible."""
-    publish = datagouv_publish if run_after is None else datagouv_publish.using(run_after=run_after)
-    if isinstance(publish.get_backend(), DatabaseBackend):
-        publish.enqueue(publication_id)
-    else:
-        # Redis is outside the transaction: enqueue once the publication exists for the worker.
-        transaction.on_commit(lambda: publish.enqueue(publication_id))
+    core_task_enqueue(datagouv_publish, publication_id, run_after=run_after)
 
 
 def publication_claim(publication_id: int) -> datetime | None:

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_tasks import task
-from django_tasks_db import DatabaseBackend
 
+from socle.core.tasks import task_enqueue
 from socle.membres.models import Membre
 from socle.membres.permissions import permission_check
 from socle.membres.services import audit_record
@@ -196,14 +196,6 @@ def version_publish(
 # --- Large uploads, validated by a task ---------------------------------------------------------
 
 
-def _task_enqueue(task_function, *args) -> None:
-    """Enqueue in the caller's transaction on the database backend; on Redis, once committed."""
-    if isinstance(task_function.get_backend(), DatabaseBackend):
-        task_function.enqueue(*args)
-    else:
-        transaction.on_commit(lambda: task_function.enqueue(*args))
-
-
 @transaction.atomic
 def depot_create(
     *, acting_user, jeu: Jeu, contenu: bytes, nom: str = "", feuille: str = ""
@@ -224,7 +216,7 @@ def depot_create(
         f"{jeu.slug}-{_sha256(contenu).hexdigest()[:16]}", ContentFile(contenu), save=False
     )
     depot.save()
-    _task_enqueue(depot_traiter, depot.pk)
+    task_enqueue(depot_traiter, depot.pk)
     return depot
 
 
@@ -241,7 +233,7 @@ def depots_sweep(*, limit: int = 100) -> int:
     )
     for depot_id in ids:
         with transaction.atomic():
-            _task_enqueue(depot_traiter, depot_id)
+            task_enqueue(depot_traiter, depot_id)
     return len(ids)
 
 

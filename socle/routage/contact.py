@@ -86,7 +86,7 @@ def probleme_for_code(code: str) -> Probleme | None:
     return next((probleme for probleme in PROBLEMES if probleme.code == code), None)
 
 
-def _communes_of(membre: Membre | None):
+def communes_of(membre: Membre | None):
     """The communes a member's page covers: itself, or its EPCI's communes; all without one."""
     communes = Collectivite.objects.filter(kind=Collectivite.Kind.COMMUNE, active=True)
     if membre is None:
@@ -126,7 +126,7 @@ def commune_places(query: str, *, membre: Membre | None = None) -> list[Place]:
         if collectivite.kind == Collectivite.Kind.COMMUNE
     ]
     if membre is not None:
-        allowed = set(_communes_of(membre).values_list("pk", flat=True))
+        allowed = set(communes_of(membre).values_list("pk", flat=True))
         found = [commune for commune in found if commune.pk in allowed]
     key = search_key(query)
     exact = [commune for commune in found if commune.nom_recherche == key]

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from socle.membres.models import Membre
 from socle.membres.selectors import membre_public
 from socle.routage.adresse import AddressApiUnavailable, address_search
-from socle.routage.contact import membre_centre
+from socle.routage.contact import communes_of, membre_centre
 from socle.signalements import selectors, services
 from socle.signalements.citizen_forms import (
     HONEYPOT,
@@ -116,14 +116,7 @@ def _communes(membre: Membre | None) -> list[str]:
     key = f"signalements:communes:{membre.pk if membre else 'site'}"
     found = cache.get(key)
     if found is None:
-        communes = Collectivite.objects.filter(kind=Collectivite.Kind.COMMUNE, active=True)
-        if membre is not None:
-            collectivite = membre.collectivite
-            if collectivite.kind == Collectivite.Kind.COMMUNE:
-                communes = communes.filter(pk=collectivite.pk)
-            elif collectivite.kind == Collectivite.Kind.EPCI:
-                communes = communes.filter(epci=collectivite)
-        found = sorted(set(communes.values_list("nom", flat=True)))
+        found = sorted(set(communes_of(membre).values_list("nom", flat=True)))
         cache.set(key, found, OUTLINE_CACHE_SECONDS)
     return found
 

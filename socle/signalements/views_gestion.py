@@ -36,7 +36,7 @@ from socle.signalements import selectors as sel
 from socle.signalements import services
 from socle.signalements.models import Envoi, Evenement, Signalement
 from socle.territoires.holdings import competences_held_by, outline_geojson
-from socle.territoires.models import Competence
+from socle.territoires.selectors import competences_by_ids
 
 PAGE_SIZE = 25
 MAP_LIMIT = 1000
@@ -610,7 +610,7 @@ def _reglages_forms(membre, *, bound=None, data=None):
     reglages = sel.reglages_for(membre)
     categories = sel.category_settings_of(membre=membre)
     held = competences_held_by(membre.collectivite)
-    competences = sorted(Competence.objects.filter(pk__in=held), key=lambda c: c.nom)
+    competences = competences_by_ids(held)
 
     def make(name, factory):
         return factory(data if bound == name else None)
@@ -660,7 +660,7 @@ def _reglages_save(request, membre, name: str, form) -> str:
         )
         return _("La catégorie a été modifiée.")
     if name == "propre":
-        competence = Competence.objects.filter(pk=data["competence"]).first()
+        competence = next(iter(competences_by_ids([data["competence"]])), None)
         services.categorie_create(
             acting_user=user,
             membre=membre,

@@ -64,3 +64,10 @@ def departement_mapped() -> Collectivite | None:
     if row is None or row["commune__departement_id"] is None:
         return None
     return Collectivite.objects.filter(pk=row["commune__departement_id"]).first()
+
+
+def competences_by_ids(ids) -> list:
+    """Return these competences of the catalogue, by name."""
+    from socle.territoires.models import Competence
+
+    return list(Competence.objects.filter(pk__in=list(ids)).order_by("nom"))
