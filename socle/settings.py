@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "socle.api",
     "socle.signalements",
     "socle.opendata",
+    "socle.observatoire",
     "socle.portail",
     "socle.demo",
     *TASK_APPS,

@@ -4,9 +4,11 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.views.decorators.http import require_http_methods
 
+from socle.membres.permissions import grants_for
 from socle.membres.selectors import get_membre_for_user
 
 
@@ -34,6 +36,29 @@ def membre_view(permission: str, *, methods: list[str] | None = None) -> Callabl
             return view(request, membre, *args, **kwargs)
 
         wrapper.membre_permission = permission  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+def structure_view(permission: str, *, methods: list[str] | None = None) -> Callable:
+    """Check a structure-wide permission (held everywhere, or in at least one member) and call
+    the view as view(request, ...).
+
+    The same order as `membre_view`: login page, 405, then 403 without the permission.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @login_required
+        @require_http_methods(methods or ["GET", "HEAD", "POST"])
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            held = grants_for(request.user).membre_ids(permission)
+            if held is not None and not held:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.structure_permission = permission  # type: ignore[attr-defined]
         return wrapper
 
     return decorator

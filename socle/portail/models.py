@@ -23,7 +23,7 @@ class PagePlateforme(models.Model):
 
     code = models.SlugField(max_length=40, unique=True, choices=Code.choices)
     titre = models.CharField(max_length=200)
-    # Markdown, rendered to HTML and sanitised when shown (socle.portail.markdown).
+    # Markdown, rendered to HTML and sanitised when shown (socle.core.markdown).
     contenu = models.TextField(blank=True)
     # Only the accessibility page states one.
     conformite = models.CharField(max_length=10, choices=Conformite.choices, blank=True)

@@ -30,7 +30,7 @@ from socle.membres.selectors import (
     membres_public,
 )
 from socle.portail.forms import PageForm
-from socle.portail.markdown import markdown_to_html
+from socle.core.markdown import markdown_to_html
 from socle.portail.selectors import landing_url, page_plateforme, pages_plateforme
 from socle.portail.services import page_update
 from socle.signalements.selectors import signalements_of_user

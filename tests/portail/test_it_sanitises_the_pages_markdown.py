@@ -2,7 +2,7 @@
 
 import pytest
 
-from socle.portail.markdown import markdown_to_html
+from socle.core.markdown import markdown_to_html
 from socle.portail.models import PagePlateforme
 
 pytestmark = pytest.mark.django_db

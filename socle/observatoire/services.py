@@ -1,0 +1,905 @@
+"""Writes of the observatory's pages: actors, software, contacts and their consent, projects and
+their review before publication.
+
+Evaluations live in `evaluation.py`, roadmaps in `feuilles.py`, maturity in `maturite.py`, the
+search index in `recherche.py`; every one follows the same rules (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from stdnum.fr import siren as stdnum_siren
+from stdnum.fr import siret as stdnum_siret
+
+from socle.core.outbox import outbox_enqueue_email
+from socle.membres.models import Membre
+from socle.membres.permissions import grants_for, permission_check
+from socle.membres.services import audit_record
+from socle.observatoire import recherche
+from socle.observatoire.models import (
+    Acteur,
+    Contact,
+    Logiciel,
+    LogicielUsage,
+    Projet,
+    ProjetActeur,
+    ProjetContact,
+    Revision,
+)
+from socle.observatoire.themes import THEMES
+
+# Fields a contributor may change on a published project without a new review: facts of its
+# progress, not what the page says.
+FOLLOW_UP_FIELDS = frozenset({"statut", "avancement", "date_debut", "date_fin"})
+
+# Every field `projet_update` accepts, as (name, kind).
+PROJECT_FIELDS: dict[str, str] = {
+    "titre": "text",
+    "resume": "text",
+    "description": "text",
+    "themes": "themes",
+    "statut": "statut",
+    "date_debut": "date",
+    "date_fin": "date",
+    "budget_investissement": "money",
+    "budget_fonctionnement": "money",
+    "financements": "financements",
+    "savoir_faire": "tags",
+    "resultats": "text",
+    "enseignements": "text",
+    "open_source": "bool",
+    "specifications_partageables": "bool",
+    "reutilisation": "text",
+    "depot_code": "url",
+    "site_web": "url",
+    "avancement": "percent",
+}
+
+CONSENT_TEXT = _(
+    "J’accepte que mon nom, ma fonction et les moyens de me joindre que j’ai donnés figurent "
+    "sur les pages publiques de l’observatoire, pour que d’autres collectivités puissent me "
+    "contacter à propos des projets cités. Je peux retirer cet accord à tout moment."
+)
+CONSENT_SALT = "socle.observatoire.contact"
+# A consent link is valid for 30 days; the withdrawal link in each mail never expires.
+CONSENT_MAX_AGE = 30 * 24 * 3600
+
+RNA_RE = re.compile(r"^W\d{9}$")
+
+
+# --- Actors ------------------------------------------------------------------------------------
+
+
+def _unique_slug(model, base: str, *, max_length: int = 80, exclude_pk: int | None = None) -> str:
+    """Return a slug from `base` that no other row of `model` holds."""
+    root = (slugify(base) or "sans-titre")[: max_length - 6].strip("-") or "sans-titre"
+    candidate, number = root, 1
+    rows = model.objects.all()
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    while rows.filter(slug=candidate).exists():
+        number += 1
+        candidate = f"{root}-{number}"
+    return candidate
+
+
+def _collectivite_fields(collectivite) -> dict[str, Any]:
+    """What an actor copies from a collectivité of the loaded territory."""
+    kind = collectivite.kind
+    departement = getattr(collectivite, "departement", None)
+    region = getattr(collectivite, "region", None)
+    if kind == "departement":
+        departement = collectivite
+    if kind == "region":
+        region = collectivite
+    return {
+        "nom": collectivite.nom,
+        "type_collectivite": kind,
+        "code_insee": collectivite.code,
+        "population": collectivite.population,
+        "departement_code": departement.code if departement is not None else "",
+        "region_code": region.code if region is not None else "",
+        "latitude": collectivite.latitude,
+        "longitude": collectivite.longitude,
+        "site_web": collectivite.site_web or "",
+        "email": collectivite.email or "",
+    }
+
+
+@transaction.atomic
+def acteur_ensure_collectivite(*, collectivite) -> Acteur:
+    """Return the actor of a collectivité of the territory, made (or refreshed) from it."""
+    fields = _collectivite_fields(collectivite)
+    membre = Membre.objects.filter(collectivite=collectivite).first()
+    acteur = Acteur.objects.filter(collectivite=collectivite).first()
+    if acteur is None:
+        return Acteur.objects.create(
+            kind=Acteur.Kind.COLLECTIVITE,
+            collectivite=collectivite,
+            membre=membre,
+            slug=_unique_slug(Acteur, fields["nom"]),
+            **fields,
+        )
+    changed = [name for name, value in fields.items() if getattr(acteur, name) != value]
+    for name in changed:
+        setattr(acteur, name, fields[name])
+    if membre is not None and acteur.membre_id != membre.pk:
+        acteur.membre = membre
+        changed.append("membre")
+    if changed:
+        acteur.save(update_fields=changed)
+    return acteur
+
+
+def acteur_ensure_membre(*, membre: Membre) -> Acteur:
+    """Return the actor of a member (its collectivité's)."""
+    return acteur_ensure_collectivite(collectivite=membre.collectivite)
+
+
+def _identifiers_clean(siren: str, siret: str, rna: str) -> tuple[str, str, str, dict]:
+    errors: dict[str, str] = {}
+    siren = re.sub(r"\s", "", siren or "")
+    siret = re.sub(r"\s", "", siret or "")
+    rna = (rna or "").strip().upper()
+    if siren and not stdnum_siren.is_valid(siren):
+        errors["siren"] = _("Ce numéro SIREN n’est pas valide (9 chiffres, clé de contrôle).")
+    if siret:
+        if not stdnum_siret.is_valid(siret):
+            errors["siret"] = _("Ce numéro SIRET n’est pas valide (14 chiffres, clé de contrôle).")
+        elif siren and not siret.startswith(siren):
+            errors["siret"] = _("Ce SIRET ne commence pas par le SIREN donné.")
+        elif not siren:
+            siren = siret[:9]
+    if rna and not RNA_RE.match(rna):
+        errors["rna"] = _("Un numéro RNA s’écrit W suivi de 9 chiffres (W332001234).")
+    return siren, siret, rna, errors
+
+
+@transaction.atomic
+def acteur_create(
+    *,
+    acting_user,
+    kind: str,
+    nom: str,
+    description: str = "",
+    siren: str = "",
+    siret: str = "",
+    rna: str = "",
+    type_collectivite: str = "",
+    code_insee: str = "",
+    population: int | None = None,
+    departement_code: str = "",
+    region_code: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    site_web: str = "",
+    email: str = "",
+    slug: str = "",
+) -> Acteur:
+    """Record an actor that is not (or not yet) in the loaded territory."""
+    permission_check(acting_user, "observatoire.relire")
+    errors: dict[str, str] = {}
+    nom = (nom or "").strip()
+    if not nom:
+        errors["nom"] = _("Indiquez le nom de l’acteur.")
+    if kind not in Acteur.Kind.values:
+        errors["kind"] = _("Choisissez le type d’acteur.")
+    siren, siret, rna, id_errors = _identifiers_clean(siren, siret, rna)
+    errors.update(id_errors)
+    if latitude is not None and not -90 <= latitude <= 90:
+        errors["latitude"] = _("La latitude est comprise entre -90 et 90.")
+    if longitude is not None and not -180 <= longitude <= 180:
+        errors["longitude"] = _("La longitude est comprise entre -180 et 180.")
+    if errors:
+        raise ValidationError(errors)
+    acteur = Acteur.objects.create(
+        kind=kind,
+        nom=nom,
+        slug=slug or _unique_slug(Acteur, nom),
+        description=description,
+        siren=siren,
+        siret=siret,
+        rna=rna,
+        type_collectivite=type_collectivite,
+        code_insee=code_insee,
+        population=population,
+        departement_code=departement_code,
+        region_code=region_code,
+        latitude=latitude,
+        longitude=longitude,
+        site_web=site_web,
+        email=email,
+    )
+    audit_record(
+        acting_user=acting_user,
+        membre=None,
+        action="observatoire.configuration",
+        target=acteur,
+        details={"acteur": nom},
+    )
+    return acteur
+
+
+# --- Software ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def logiciel_ensure(
+    *,
+    acting_user,
+    nom: str,
+    description: str = "",
+    editeur: str = "",
+    site_web: str = "",
+    libre: bool = False,
+    licence: str = "",
+    sill_id: str = "",
+    comptoir_url: str = "",
+) -> Logiciel:
+    """Return the software of this name (letter case and accents aside), recorded if new.
+
+    Any contributor may name the software a project uses; the registry stays one row per
+    software because names are compared folded.
+    """
+    if acting_user is not None:
+        held = grants_for(acting_user).membre_ids("observatoire.contribuer")
+        if held is not None and not held:
+            raise PermissionDenied
+    nom = (nom or "").strip()
+    if not nom:
+        raise ValidationError({"nom": _("Indiquez le nom du logiciel ou du service.")})
+    slug = slugify(nom)[:80] or "logiciel"
+    existing = Logiciel.objects.filter(slug=slug).first()
+    if existing is not None:
+        return existing
+    return Logiciel.objects.create(
+        nom=nom[:200],
+        slug=slug,
+        description=description,
+        editeur=editeur,
+        site_web=site_web,
+        libre=libre,
+        licence=licence,
+        sill_id=sill_id,
+        comptoir_url=comptoir_url,
+    )
+
+
+@transaction.atomic
+def logiciel_usage_set(
+    *,
+    acting_user,
+    logiciel: Logiciel,
+    acteur: Acteur,
+    referent: bool = False,
+    contact: Contact | None = None,
+    depuis: datetime.date | None = None,
+) -> LogicielUsage:
+    """Record that an actor uses a piece of software (and whether it is its referent)."""
+    if acteur.membre_id is not None:
+        permission_check(acting_user, "observatoire.contribuer", acteur.membre)
+    else:
+        permission_check(acting_user, "observatoire.relire")
+    if contact is not None and contact.acteur_id != acteur.pk:
+        raise ValidationError({"contact": _("Cette personne n’est pas un contact de cet acteur.")})
+    usage, _created = LogicielUsage.objects.update_or_create(
+        logiciel=logiciel,
+        acteur=acteur,
+        defaults={"referent": referent, "contact": contact, "depuis": depuis},
+    )
+    return usage
+
+
+# --- Contact people and their consent ----------------------------------------------------------
+
+
+def contact_token(contact: Contact, purpose: str) -> str:
+    """Return the signed token of a contact's consent link ("accord" or "retrait")."""
+    return signing.dumps({"c": contact.pk, "p": purpose}, salt=CONSENT_SALT)
+
+
+def contact_for_token(token: str, purpose: str) -> Contact | None:
+    """Return the contact a consent link is for, or None when it is not valid."""
+    max_age = CONSENT_MAX_AGE if purpose == "accord" else None
+    try:
+        data = signing.loads(token, salt=CONSENT_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("p") != purpose:
+        return None
+    return Contact.objects.filter(pk=data.get("c")).first()
+
+
+def _consent_mail(contact: Contact) -> None:
+    accord = settings.SITE_URL + reverse(
+        "observatoire-site:contact_accord", kwargs={"token": contact_token(contact, "accord")}
+    )
+    retrait = settings.SITE_URL + reverse(
+        "observatoire-site:contact_retrait", kwargs={"token": contact_token(contact, "retrait")}
+    )
+    body = _(
+        "Bonjour {nom},\n\n"
+        "{acteur} souhaite vous citer comme personne à contacter dans l’observatoire des "
+        "projets numériques des collectivités.\n\n"
+        "{texte}\n\n"
+        "Pour donner votre accord : {accord}\n"
+        "Sans réponse de votre part, votre nom n’apparaîtra nulle part.\n"
+        "Pour retirer votre accord plus tard : {retrait}\n"
+    ).format(
+        nom=contact.nom,
+        acteur=contact.acteur.nom,
+        texte=CONSENT_TEXT,
+        accord=accord,
+        retrait=retrait,
+    )
+    outbox_enqueue_email(
+        to=[contact.email],
+        subject=_("Accepter d’apparaître comme contact dans l’observatoire"),
+        body=body,
+    )
+
+
+def _contact_permission(acting_user, acteur: Acteur) -> None:
+    if acteur.membre_id is not None:
+        permission_check(acting_user, "observatoire.contribuer", acteur.membre)
+    else:
+        permission_check(acting_user, "observatoire.relire")
+
+
+@transaction.atomic
+def contact_create(
+    *,
+    acting_user,
+    acteur: Acteur,
+    nom: str,
+    email: str,
+    fonction: str = "",
+    telephone: str = "",
+    consent_now: bool = False,
+) -> Contact:
+    """Record a contact person; their consent is asked by mail, unless it is the acting person
+    consenting for themselves (`consent_now`, their own address)."""
+    _contact_permission(acting_user, acteur)
+    errors = {}
+    if not (nom or "").strip():
+        errors["nom"] = _("Indiquez le nom de la personne.")
+    if not (email or "").strip():
+        errors["email"] = _("Indiquez l’adresse électronique de la personne.")
+    if errors:
+        raise ValidationError(errors)
+    is_self = (
+        acting_user is not None
+        and getattr(acting_user, "is_authenticated", False)
+        and acting_user.email.lower() == email.strip().lower()
+    )
+    if consent_now and not is_self:
+        raise ValidationError(
+            {"email": _("Seule la personne elle-même peut donner son accord sans courriel.")}
+        )
+    now = timezone.now()
+    contact = Contact.objects.create(
+        acteur=acteur,
+        user=acting_user if is_self else None,
+        nom=nom.strip(),
+        fonction=fonction.strip(),
+        email=email.strip(),
+        telephone=telephone.strip(),
+        cree_par=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        consentement_demande_le=now,
+        consentement_le=now if consent_now else None,
+        consentement_texte=str(CONSENT_TEXT) if consent_now else "",
+    )
+    if not consent_now:
+        _consent_mail(contact)
+    return contact
+
+
+@transaction.atomic
+def contact_consent_give(*, contact: Contact) -> Contact:
+    """Record the person's consent (from their link), with the text they accepted."""
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    contact.consentement_le = timezone.now()
+    contact.consentement_texte = str(CONSENT_TEXT)
+    contact.consentement_retire_le = None
+    contact.save(update_fields=["consentement_le", "consentement_texte", "consentement_retire_le"])
+    return contact
+
+
+@transaction.atomic
+def contact_consent_withdraw(*, contact: Contact, acting_user=None) -> Contact:
+    """Withdraw the person's consent: they disappear from every public page at once.
+
+    From their link (acting_user None), or by the person, a contributor of the actor or the
+    structure.
+    """
+    if acting_user is not None and contact.user_id != acting_user.pk:
+        _contact_permission(acting_user, contact.acteur)
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if contact.consentement_retire_le is None:
+        contact.consentement_retire_le = timezone.now()
+        contact.save(update_fields=["consentement_retire_le"])
+    return contact
+
+
+# --- Projects ----------------------------------------------------------------------------------
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def projet_fields_clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Check and normalise project fields; raise ValidationError with every error at once."""
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    for name, value in data.items():
+        kind = PROJECT_FIELDS.get(name)
+        if kind is None:
+            raise ValueError(f"unknown project field {name!r}")
+        try:
+            clean[name] = _clean_one(name, kind, value)
+        except ValidationError as error:
+            errors[name] = error.messages[0]
+    if "titre" in clean and not clean["titre"]:
+        errors["titre"] = _("Indiquez le titre du projet.")
+    if len(clean.get("titre", "")) > 200:
+        errors["titre"] = _("Le titre tient en 200 caractères au plus.")
+    if len(clean.get("resume", "")) > 500:
+        errors["resume"] = _("Le résumé tient en 500 caractères au plus.")
+    debut, fin = clean.get("date_debut"), clean.get("date_fin")
+    if debut and fin and fin < debut and "date_fin" not in errors:
+        errors["date_fin"] = _("La date de fin précède la date de début.")
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _clean_one(name: str, kind: str, value: Any) -> Any:  # noqa: C901 - one branch per kind
+    if kind == "text":
+        return str(value or "").strip()
+    if kind == "bool":
+        return bool(value)
+    if kind == "themes":
+        themes = [str(code) for code in (value or [])]
+        unknown = [code for code in themes if code not in THEMES]
+        if unknown:
+            raise ValidationError(_("Thème inconnu : %(code)s.") % {"code": unknown[0]})
+        return list(dict.fromkeys(themes))
+    if kind == "statut":
+        if value not in Projet.Statut.values:
+            raise ValidationError(_("Choisissez un statut dans la liste."))
+        return value
+    if kind == "date":
+        if value in (None, ""):
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(str(value))
+        except ValueError:
+            raise ValidationError(_("Saisissez une date valide (jj/mm/aaaa).")) from None
+    if kind == "money":
+        if value in (None, ""):
+            return None
+        return _money(value)
+    if kind == "percent":
+        try:
+            number = int(value or 0)
+        except (TypeError, ValueError):
+            raise ValidationError(_("Saisissez un nombre entier de 0 à 100.")) from None
+        if not 0 <= number <= 100:
+            raise ValidationError(_("L’avancement est compris entre 0 et 100 %."))
+        return number
+    if kind == "tags":
+        tags = [str(tag).strip()[:100] for tag in (value or []) if str(tag).strip()]
+        return list(dict.fromkeys(tags))[:30]
+    if kind == "url":
+        url = str(value or "").strip()
+        if url and not re.match(r"^https?://[^\s/]+", url):
+            raise ValidationError(_("Saisissez une adresse web complète (https://…)."))
+        return url[:500]
+    if kind == "financements":
+        rows = []
+        for row in value or []:
+            source = str(row.get("source", "")).strip()
+            if not source:
+                raise ValidationError(_("Chaque financement a une source."))
+            rows.append({"source": source[:200], "montant": str(_money(row.get("montant")))})
+        return rows
+    raise ValueError(kind)
+
+
+def _money(value: Any) -> Decimal:
+    try:
+        amount = Decimal(str(value).replace(" ", "").replace("\u202f", "").replace(",", "."))
+    except InvalidOperation:
+        raise ValidationError(_("Saisissez un montant en euros (12 500 ou 12500,50).")) from None
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
+        raise ValidationError(_("Saisissez un montant positif en euros."))
+    return amount.quantize(Decimal("0.01"))
+
+
+def _project_permission(acting_user, projet: Projet) -> None:
+    """Contributors of the project's member, or the structure's reviewers."""
+    if acting_user is None:
+        return
+    grants = grants_for(acting_user)
+    if grants.has("observatoire.relire"):
+        return
+    if projet.membre_id is None or not grants.has("observatoire.contribuer", projet.membre_id):
+        raise PermissionDenied
+
+
+def _denormalise(projet: Projet) -> list[str]:
+    """Copy the carrier's place and size onto the project; return the fields that changed."""
+    acteur = projet.porteur
+    values = {
+        "latitude": acteur.latitude if acteur else None,
+        "longitude": acteur.longitude if acteur else None,
+        "population": acteur.population if acteur else None,
+        "type_collectivite": acteur.type_collectivite if acteur else "",
+        "departement_code": acteur.departement_code if acteur else "",
+        "region_code": acteur.region_code if acteur else "",
+    }
+    changed = [name for name, value in values.items() if getattr(projet, name) != value]
+    for name in changed:
+        setattr(projet, name, values[name])
+    return changed
+
+
+@transaction.atomic
+def projet_create(
+    *,
+    acting_user,
+    membre: Membre | None,
+    titre: str,
+    porteur: Acteur | None = None,
+    slug: str = "",
+    **fields: Any,
+) -> Projet:
+    """Draft a project of a member (None: of the structure), carried by the member unless said."""
+    if membre is not None:
+        permission_check(acting_user, "observatoire.contribuer", membre)
+    else:
+        permission_check(acting_user, "observatoire.relire")
+    clean = projet_fields_clean({"titre": titre, **fields})
+    if porteur is None and membre is not None:
+        porteur = acteur_ensure_membre(membre=membre)
+    projet = Projet(
+        membre=membre,
+        porteur=porteur,
+        slug=slug or _unique_slug(Projet, clean["titre"], max_length=90),
+        cree_par=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        **clean,
+    )
+    _denormalise(projet)
+    projet.save()
+    Revision.objects.create(
+        projet=projet,
+        auteur=projet.cree_par,
+        action="creation",
+        changements={name: {"avant": None, "apres": _json_value(v)} for name, v in clean.items()},
+    )
+    recherche.projet_indexer(projet)
+    audit_record(acting_user=acting_user, membre=membre, action="projet.creation", target=projet)
+    return projet
+
+
+@transaction.atomic
+def projet_update(*, acting_user, projet: Projet, **fields: Any) -> Revision | None:
+    """Change a project's fields.
+
+    On a published page, a contributor's change of what the page says waits for the
+    structure's review (a pending revision); progress facts and reviewers' changes apply at
+    once. Return the revision, or None when nothing changed.
+    """
+    _project_permission(acting_user, projet)
+    clean = projet_fields_clean(fields)
+    projet = Projet.objects.select_for_update().get(pk=projet.pk)
+    changes = {
+        name: {"avant": _json_value(getattr(projet, name)), "apres": _json_value(value)}
+        for name, value in clean.items()
+        if getattr(projet, name) != value
+    }
+    if not changes:
+        return None
+    reviewer = acting_user is None or grants_for(acting_user).has("observatoire.relire")
+    needs_review = projet.publie and not reviewer and not set(changes) <= FOLLOW_UP_FIELDS
+    author = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    if needs_review:
+        direct = {k: v for k, v in changes.items() if k in FOLLOW_UP_FIELDS}
+        pending = {k: v for k, v in changes.items() if k not in FOLLOW_UP_FIELDS}
+        if direct:
+            _apply(projet, direct, clean)
+            Revision.objects.create(
+                projet=projet, auteur=author, action="modification", changements=direct
+            )
+        revision = Revision.objects.create(
+            projet=projet,
+            auteur=author,
+            action="modification",
+            etat=Revision.Etat.EN_ATTENTE,
+            changements=pending,
+        )
+        _notify_reviewers(projet, _("Une modification de « {titre} » attend votre relecture."))
+    else:
+        _apply(projet, changes, clean)
+        revision = Revision.objects.create(
+            projet=projet, auteur=author, action="modification", changements=changes
+        )
+    audit_record(
+        acting_user=acting_user,
+        membre=projet.membre,
+        action="projet.modification",
+        target=projet,
+        details={"champs": sorted(changes), "en_attente": needs_review},
+    )
+    return revision
+
+
+def _apply(projet: Projet, changes: dict, clean: dict) -> None:
+    for name in changes:
+        setattr(projet, name, clean[name])
+    projet.modifie_le = timezone.now()
+    projet.save(update_fields=[*changes, "modifie_le"])
+    recherche.projet_indexer(projet)
+
+
+@transaction.atomic
+def projet_porteur_set(*, acting_user, projet: Projet, porteur: Acteur) -> None:
+    """Change who carries the project (its place and size follow)."""
+    _project_permission(acting_user, projet)
+    before = projet.porteur.nom if projet.porteur else None
+    projet.porteur = porteur
+    changed = _denormalise(projet)
+    projet.modifie_le = timezone.now()
+    projet.save(update_fields=["porteur", "modifie_le", *changed])
+    Revision.objects.create(
+        projet=projet,
+        auteur=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        action="porteur",
+        changements={"porteur": {"avant": before, "apres": porteur.nom}},
+    )
+    recherche.projet_indexer(projet)
+
+
+@transaction.atomic
+def projet_participations_set(
+    *, acting_user, projet: Projet, participations: list[tuple[Acteur, str]]
+) -> None:
+    """Set the collectivités involved and the partners of a project (replacing the former)."""
+    _project_permission(acting_user, projet)
+    for _acteur, role in participations:
+        if role not in ProjetActeur.Role.values:
+            raise ValidationError({"role": _("Rôle inconnu : %(role)s.") % {"role": role}})
+    before = sorted(
+        f"{p.acteur.nom} ({p.role})" for p in projet.participations.select_related("acteur")
+    )
+    projet.participations.all().delete()
+    ProjetActeur.objects.bulk_create(
+        [ProjetActeur(projet=projet, acteur=a, role=r) for a, r in dict.fromkeys(participations)]
+    )
+    after = sorted(f"{a.nom} ({r})" for a, r in dict.fromkeys(participations))
+    if before != after:
+        Revision.objects.create(
+            projet=projet,
+            auteur=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+            action="participations",
+            changements={"participations": {"avant": before, "apres": after}},
+        )
+    recherche.projet_indexer(projet)
+
+
+@transaction.atomic
+def projet_logiciels_set(*, acting_user, projet: Projet, logiciels: list[Logiciel]) -> None:
+    """Set the software and services a project uses."""
+    _project_permission(acting_user, projet)
+    before = sorted(projet.logiciels.values_list("nom", flat=True))
+    projet.logiciels.set(logiciels)
+    after = sorted(logiciel.nom for logiciel in logiciels)
+    if before != after:
+        Revision.objects.create(
+            projet=projet,
+            auteur=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+            action="logiciels",
+            changements={"logiciels": {"avant": before, "apres": after}},
+        )
+    recherche.projet_indexer(projet)
+
+
+@transaction.atomic
+def projet_contact_add(*, acting_user, projet: Projet, contact: Contact, role: str = "") -> None:
+    """Name a contact person for the project (shown only while their consent holds)."""
+    _project_permission(acting_user, projet)
+    ProjetContact.objects.update_or_create(
+        projet=projet, contact=contact, defaults={"role": role.strip()[:200]}
+    )
+
+
+@transaction.atomic
+def projet_contact_remove(*, acting_user, projet: Projet, contact: Contact) -> None:
+    """Stop naming a contact person for the project."""
+    _project_permission(acting_user, projet)
+    ProjetContact.objects.filter(projet=projet, contact=contact).delete()
+
+
+# --- Review before publication -----------------------------------------------------------------
+
+
+def _reviewer_emails() -> list[str]:
+    from socle.membres.models import Role
+
+    return sorted(
+        set(
+            Role.objects.filter(
+                kind=Role.Kind.OPERATEUR, ended_at__isnull=True, user__is_active=True
+            ).values_list("user__email", flat=True)
+        )
+    )
+
+
+def _notify_reviewers(projet: Projet, subject_template: str) -> None:
+    to = _reviewer_emails()
+    if not to:
+        return
+    url = settings.SITE_URL + reverse("observatoire-site:relecture")
+    outbox_enqueue_email(
+        to=to,
+        subject=subject_template.format(titre=projet.titre)[:200],
+        body=_("Projet : {titre}\nMembre : {membre}\nÀ relire : {url}\n").format(
+            titre=projet.titre, membre=projet.membre or _("la structure"), url=url
+        ),
+    )
+
+
+def _notify_author(projet: Projet, subject: str, body: str) -> None:
+    if projet.cree_par is not None and projet.cree_par.email:
+        outbox_enqueue_email(to=[projet.cree_par.email], subject=subject[:200], body=body)
+
+
+def _transition(projet: Projet, acting_user, action: str, etat: str, **fields: Any) -> None:
+    before = projet.etat
+    projet.etat = etat
+    for name, value in fields.items():
+        setattr(projet, name, value)
+    projet.save(update_fields=["etat", *fields])
+    Revision.objects.create(
+        projet=projet,
+        auteur=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        action=action,
+        changements={"etat": {"avant": before, "apres": etat}},
+        commentaire=fields.get("commentaire_relecture", ""),
+    )
+    recherche.projet_indexer(projet)
+    audit_record(
+        acting_user=acting_user, membre=projet.membre, action=f"projet.{action}", target=projet
+    )
+
+
+@transaction.atomic
+def projet_submit(*, acting_user, projet: Projet) -> None:
+    """Send a draft (or a page sent back) to the structure's review."""
+    _project_permission(acting_user, projet)
+    projet = Projet.objects.select_for_update().get(pk=projet.pk)
+    if projet.etat not in (Projet.Etat.BROUILLON, Projet.Etat.A_CORRIGER, Projet.Etat.RETIRE):
+        raise ValidationError(_("Ce projet est déjà soumis ou publié."))
+    missing = [
+        label
+        for label, present in (
+            (_("un résumé"), bool(projet.resume)),
+            (_("au moins un thème"), bool(projet.themes)),
+            (_("une collectivité ou un acteur porteur"), projet.porteur_id is not None),
+        )
+        if not present
+    ]
+    if missing:
+        raise ValidationError(
+            _("Avant de soumettre, indiquez %(manque)s.") % {"manque": ", ".join(missing)}
+        )
+    _transition(projet, acting_user, "soumission", Projet.Etat.SOUMIS, soumis_le=timezone.now())
+    _notify_reviewers(projet, _("« {titre} » attend votre relecture."))
+
+
+@transaction.atomic
+def projet_publish(*, acting_user, projet: Projet) -> None:
+    """Publish a submitted project (the structure's review)."""
+    permission_check(acting_user, "observatoire.relire")
+    projet = Projet.objects.select_for_update().get(pk=projet.pk)
+    if projet.etat not in (Projet.Etat.SOUMIS, Projet.Etat.RETIRE, Projet.Etat.A_CORRIGER):
+        raise ValidationError(_("Seul un projet soumis peut être publié."))
+    _transition(
+        projet,
+        acting_user,
+        "publication",
+        Projet.Etat.PUBLIE,
+        publie_le=projet.publie_le or timezone.now(),
+        relu_par=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        commentaire_relecture="",
+    )
+    url = settings.SITE_URL + reverse("observatoire-site:projet", kwargs={"slug": projet.slug})
+    _notify_author(
+        projet,
+        _("« {titre} » est publié dans l’observatoire").format(titre=projet.titre),
+        _("Votre projet est en ligne : {url}\n").format(url=url),
+    )
+
+
+@transaction.atomic
+def projet_send_back(*, acting_user, projet: Projet, commentaire: str) -> None:
+    """Send a submitted project back to its contributors with what to correct."""
+    permission_check(acting_user, "observatoire.relire")
+    commentaire = (commentaire or "").strip()
+    if not commentaire:
+        raise ValidationError({"commentaire": _("Dites ce qui est à corriger.")})
+    projet = Projet.objects.select_for_update().get(pk=projet.pk)
+    if projet.etat != Projet.Etat.SOUMIS:
+        raise ValidationError(_("Seul un projet soumis peut être renvoyé pour correction."))
+    _transition(
+        projet,
+        acting_user,
+        "a_corriger",
+        Projet.Etat.A_CORRIGER,
+        relu_par=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        commentaire_relecture=commentaire,
+    )
+    _notify_author(
+        projet,
+        _("« {titre} » : des corrections avant publication").format(titre=projet.titre),
+        _("La structure demande des corrections :\n\n{commentaire}\n").format(
+            commentaire=commentaire
+        ),
+    )
+
+
+@transaction.atomic
+def projet_withdraw(*, acting_user, projet: Projet) -> None:
+    """Take a published project off the public pages (its contributors or the structure)."""
+    _project_permission(acting_user, projet)
+    projet = Projet.objects.select_for_update().get(pk=projet.pk)
+    if projet.etat != Projet.Etat.PUBLIE:
+        raise ValidationError(_("Ce projet n’est pas publié."))
+    _transition(projet, acting_user, "retrait", Projet.Etat.RETIRE)
+
+
+@transaction.atomic
+def revision_review(
+    *, acting_user, revision: Revision, accept: bool, commentaire: str = ""
+) -> None:
+    """Accept (apply) or refuse a pending change of a published project."""
+    permission_check(acting_user, "observatoire.relire")
+    revision = Revision.objects.select_for_update().get(pk=revision.pk)
+    if revision.etat != Revision.Etat.EN_ATTENTE:
+        raise ValidationError(_("Cette modification a déjà été relue."))
+    projet = Projet.objects.select_for_update().get(pk=revision.projet_id)
+    if accept:
+        values = {name: change["apres"] for name, change in revision.changements.items()}
+        clean = projet_fields_clean(values)
+        _apply(projet, clean, clean)
+    revision.etat = Revision.Etat.APPLIQUEE if accept else Revision.Etat.REFUSEE
+    revision.relue_par = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    revision.relue_le = timezone.now()
+    revision.commentaire = (commentaire or "").strip()
+    revision.save(update_fields=["etat", "relue_par", "relue_le", "commentaire"])
+    audit_record(
+        acting_user=acting_user,
+        membre=projet.membre,
+        action="projet.revision",
+        target=projet,
+        details={"acceptee": accept},
+    )
