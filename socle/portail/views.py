@@ -18,6 +18,7 @@ from socle.comptes.security import (
     second_factor_required,
     user_security_events,
 )
+from socle.core.markdown import markdown_to_html
 from socle.core.modules import registered_modules
 from socle.membres.forms import add_service_errors
 from socle.membres.models import Membre
@@ -30,7 +31,6 @@ from socle.membres.selectors import (
     membres_public,
 )
 from socle.portail.forms import PageForm
-from socle.core.markdown import markdown_to_html
 from socle.portail.selectors import landing_url, page_plateforme, pages_plateforme
 from socle.portail.services import page_update
 from socle.signalements.selectors import signalements_of_user
