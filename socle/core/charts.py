@@ -274,3 +274,126 @@ def line_chart(
         ],
     )
     return _figure(chart_id, title, "".join(parts), legend, table)
+
+
+RADAR_SIZE = 360
+RADAR_RADIUS = 110
+RADAR_RINGS = 4
+
+
+def _radar_label_anchor(x: float, centre: float) -> str:
+    if abs(x - centre) < 8:
+        return "middle"
+    return "start" if x > centre else "end"
+
+
+def radar_chart(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[Number | None]]],
+    *,
+    maximum: Number,
+    description: str = "",
+    label_header: str = "",
+    unit: str = "",
+    chart_id: str | None = None,
+) -> SafeString:
+    """Return a radar chart (one axis per label, 0 at the centre, ``maximum`` at the rim) of one
+    or more series, and its data table.
+
+    ``series`` is a list of ``(name, values)``, one value per label; a None value (not
+    answered) is drawn at the centre and shown as « – » in the table. Series differ by dash and
+    marker as well as colour; labels wrap on two lines when long.
+    """
+    if len(labels) < 3:
+        raise ValueError("a radar chart needs at least three axes")
+    if not series or any(len(values) != len(labels) for _name, values in series):
+        raise ValueError("every series needs one value per label")
+    if maximum <= 0:
+        raise ValueError("maximum must be positive")
+    chart_id = _chart_id(title, chart_id)
+    centre = RADAR_SIZE / 2
+    count = len(labels)
+
+    def point(index: int, value: Number | None) -> tuple[float, float]:
+        share = min(max((value or 0) / maximum, 0), 1)
+        angle = -math.pi / 2 + 2 * math.pi * index / count
+        return (
+            centre + RADAR_RADIUS * share * math.cos(angle),
+            centre + RADAR_RADIUS * share * math.sin(angle),
+        )
+
+    def shown(value: Number | None) -> str:
+        if value is None:
+            return "–"
+        return format_number(value) + (f" {unit}" if unit else "")
+
+    if not description:
+        description = _(
+            "%(count)s axe(s), de 0 au centre à %(max)s au bord, %(series)s série(s). "
+            "Les données sont détaillées dans le tableau qui suit."
+        ) % {"count": count, "max": format_number(maximum), "series": len(series)}
+    parts = [_svg_open(chart_id, RADAR_SIZE, RADAR_SIZE, title, description)]
+    for ring in range(1, RADAR_RINGS + 1):
+        ring_points = " ".join(
+            "{:.1f},{:.1f}".format(*point(i, maximum * ring / RADAR_RINGS)) for i in range(count)
+        )
+        parts.append(f'<polygon class="kit-chart-grid kit-chart-ring" points="{ring_points}"/>')
+    for index, label in enumerate(labels):
+        x, y = point(index, maximum)
+        parts.append(
+            f'<line class="kit-chart-grid" x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}"/>'
+        )
+        lx, ly = point(index, maximum * 1.14)
+        anchor = _radar_label_anchor(lx, centre)
+        words = str(label).split()
+        lines, current = [], ""
+        for word in words:
+            if current and len(current) + len(word) > 16:
+                lines.append(current)
+                current = word
+            else:
+                current = f"{current} {word}".strip()
+        lines.append(current)
+        lines = lines[:3]
+        first_dy = -6 * (len(lines) - 1) + 4
+        tspans = "".join(
+            f'<tspan x="{lx:.1f}" dy="{first_dy if n == 0 else 12}">{escape(text)}</tspan>'
+            for n, text in enumerate(lines)
+        )
+        parts.append(
+            f'<text class="kit-chart-tick kit-chart-radar-label" x="{lx:.1f}" y="{ly:.1f}" '
+            f'text-anchor="{anchor}">{tspans}</text>'
+        )
+    for number, (_name, values) in enumerate(series):
+        shape = " ".join("{:.1f},{:.1f}".format(*point(i, v)) for i, v in enumerate(values))
+        dash = DASHES[number % len(DASHES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        markers = "".join(
+            _marker(MARKERS[number % len(MARKERS)], *point(i, v)) for i, v in enumerate(values)
+        )
+        parts.append(
+            f'<g class="kit-chart-series-{number % len(MARKERS)}">'
+            f'<polygon class="kit-chart-line kit-chart-area" points="{shape}"{dash_attr}/>'
+            f'<g class="kit-chart-marker">{markers}</g></g>'
+        )
+    parts.append("</svg>")
+    legend = ""
+    if len(series) > 1:
+        legend = (
+            '<ul class="kit-chart-legend">'
+            + "".join(
+                f"<li>{_legend_key(number)} {escape(name)}</li>"
+                for number, (name, _values) in enumerate(series)
+            )
+            + "</ul>"
+        )
+    table = _data_table(
+        title,
+        [label_header or _("Axe"), *(name for name, _values in series)],
+        [
+            [label, *(shown(values[i]) for _name, values in series)]
+            for i, label in enumerate(labels)
+        ],
+    )
+    return _figure(chart_id, title, "".join(parts), legend, table)

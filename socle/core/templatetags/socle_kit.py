@@ -146,6 +146,12 @@ def line_chart(title: str, labels, series, **options) -> SafeString:
 
 
 @register.simple_tag
+def radar_chart(title: str, labels, series, **options) -> SafeString:
+    """`{% radar_chart "Titre" labels series maximum=100 %}`: see ``charts.radar_chart``."""
+    return charts.radar_chart(title, labels, series, **options)
+
+
+@register.simple_tag
 def theme_css_url(colour: str | None = None, others: Any = ()) -> str:
     """The address of the theme stylesheet: the page's colour, then the others the page shows.
 
