@@ -143,6 +143,19 @@ def kit(request: HttpRequest) -> HttpResponse:
                     (_("Démarches en ligne"), [80, 86, 95, 101, 99, 112, 90, 72, 130, 141]),
                 ],
             },
+            "radar": {
+                "labels": [
+                    _("Nécessité"),
+                    _("Maîtrise des risques"),
+                    _("Gains internes"),
+                    _("Gains externes"),
+                    _("Rentabilité"),
+                ],
+                "series": [
+                    (_("Ex ante"), [80, 55, 70, 60, 45]),
+                    (_("Ex post"), [75, 65, 60, 70, 55]),
+                ],
+            },
         },
     )
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -173,3 +173,25 @@ def test_it_refuses_mismatched_chart_data():
         charts.bar_chart("T", ["a", "b"], [1])
     with pytest.raises(ValueError):
         charts.line_chart("T", ["a", "b"], [("s", [1])])
+
+
+def test_it_draws_a_radar_chart_with_every_value_in_its_table():
+    axes = ["Nécessité", "Risques", "Gains internes", "Gains externes", "Rentabilité"]
+    series = [("Ex ante", [80, 60, 40, None, 100]), ("Ex post", [70, 65.5, 50, 30, 120])]
+    markup = str(charts.radar_chart("Valeur", axes, series, maximum=100))
+    svg = re.search(r'<svg class="kit-chart-svg".*?</svg>', markup, re.S).group(0)
+    assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+    assert svg.count('class="kit-chart-line kit-chart-area"') == 2
+    # Axes labelled in the drawing; 80 at 80 % of the radius, None at the centre.
+    assert all(label.split()[0] in svg for label in axes)
+    first = re.findall(r'kit-chart-area" points="([^"]+)"', svg)[0].split()
+    assert first[0] == "180.0,92.0" and first[3] == "180.0,180.0"  # 80 % of 110 px up
+    table = markup[markup.index('<details class="kit-chart-data">') :]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]
+    values = [re.findall(r"<td[^>]*>([^<]+)</td>", row) for row in rows]
+    assert values[1] == ["60", "65,5"] and values[3] == ["–", "30"]
+
+
+def test_it_refuses_a_radar_of_fewer_than_three_axes():
+    with pytest.raises(ValueError):
+        charts.radar_chart("T", ["a", "b"], [("s", [1, 2])], maximum=5)
