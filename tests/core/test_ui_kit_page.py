@@ -28,8 +28,8 @@ def test_it_shows_every_component_to_an_anonymous_visitor(client):
     assert 'class="kit-empty"' in page
     assert 'class="kit-pagination"' in page
     assert 'class="error-summary kit-error-summary"' in page
-    assert page.count('role="img"') == 2
-    assert page.count('class="kit-chart-data"') == 2
+    assert page.count('role="img"') == 3
+    assert page.count('class="kit-chart-data"') == 3
 
 
 def test_it_keeps_the_kit_page_out_of_search_engines(client):
