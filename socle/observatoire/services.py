@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
@@ -39,6 +40,7 @@ from socle.observatoire.models import (
     Revision,
 )
 from socle.observatoire.themes import THEMES
+from socle.territoires.selectors import collectivite_extent
 
 # Fields a contributor may change on a published project without a new review: facts of its
 # progress, not what the page says.
@@ -67,7 +69,7 @@ PROJECT_FIELDS: dict[str, str] = {
     "avancement": "percent",
 }
 
-CONSENT_TEXT = _(
+CONSENT_TEXT = gettext_lazy(
     "J’accepte que mon nom, ma fonction et les moyens de me joindre que j’ai donnés figurent "
     "sur les pages publiques de l’observatoire, pour que d’autres collectivités puissent me "
     "contacter à propos des projets cités. Je peux retirer cet accord à tout moment."
@@ -104,15 +106,18 @@ def _collectivite_fields(collectivite) -> dict[str, Any]:
         departement = collectivite
     if kind == "region":
         region = collectivite
+    # An EPCI, a département or a région has no mairie position nor population of its own in
+    # the territory: its communes' give them.
+    extent = collectivite_extent(collectivite)
     return {
         "nom": collectivite.nom,
         "type_collectivite": kind,
         "code_insee": collectivite.code,
-        "population": collectivite.population,
+        "population": extent["population"],
         "departement_code": departement.code if departement is not None else "",
         "region_code": region.code if region is not None else "",
-        "latitude": collectivite.latitude,
-        "longitude": collectivite.longitude,
+        "latitude": extent["latitude"],
+        "longitude": extent["longitude"],
         "site_web": collectivite.site_web or "",
         "email": collectivite.email or "",
     }
@@ -317,9 +322,9 @@ def contact_for_token(token: str, purpose: str) -> Contact | None:
         data = signing.loads(token, salt=CONSENT_SALT, max_age=max_age)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or data.get("p") != purpose:
+    if not isinstance(data, dict) or data.get("p") != purpose or not isinstance(data.get("c"), int):
         return None
-    return Contact.objects.filter(pk=data.get("c")).first()
+    return Contact.objects.filter(pk=data["c"]).first()
 
 
 def _consent_mail(contact: Contact) -> None:
@@ -813,7 +818,8 @@ def projet_submit(*, acting_user, projet: Projet) -> None:
             _("Avant de soumettre, indiquez %(manque)s.") % {"manque": ", ".join(missing)}
         )
     _transition(projet, acting_user, "soumission", Projet.Etat.SOUMIS, soumis_le=timezone.now())
-    _notify_reviewers(projet, _("« {titre} » attend votre relecture."))
+    if acting_user is not None:  # the platform's own loading (seed, demo) asks nobody
+        _notify_reviewers(projet, _("« {titre} » attend votre relecture."))
 
 
 @transaction.atomic

@@ -3,9 +3,10 @@ one classification (projects, roadmaps, maturity statements)."""
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-THEMES: dict[str, str] = {
+THEMES: dict[str, str | Promise] = {
     "strategie": _("Stratégie et gouvernance numériques"),
     "services-usagers": _("Services aux usagers"),
     "administration": _("Administration numérique"),
@@ -18,7 +19,7 @@ THEMES: dict[str, str] = {
     "cooperation": _("Coopération territoriale"),
 }
 
-THEME_CHOICES: list[tuple[str, str]] = list(THEMES.items())
+THEME_CHOICES: list[tuple[str, str | Promise]] = list(THEMES.items())
 
 
 def theme_label(code: str) -> str:
@@ -27,7 +28,7 @@ def theme_label(code: str) -> str:
 
 
 # Population bands of the comparisons (maturity) and of the search facet.
-TRANCHES: list[tuple[str, str, int, int | None]] = [
+TRANCHES: list[tuple[str, str | Promise, int, int | None]] = [
     ("moins-2000", _("Moins de 2 000 habitants"), 0, 2000),
     ("2000-10000", _("De 2 000 à 9 999 habitants"), 2000, 10000),
     ("10000-50000", _("De 10 000 à 49 999 habitants"), 10000, 50000),

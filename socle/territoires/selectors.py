@@ -1,6 +1,6 @@
 """Reads of the territory: collectivités, their élus."""
 
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, F, Q, QuerySet, Sum, Value, When
 
 from socle.territoires.models import Collectivite, Elu, search_key
 
@@ -71,3 +71,33 @@ def competences_by_ids(ids) -> list:
     from socle.territoires.models import Competence
 
     return list(Competence.objects.filter(pk__in=list(ids)).order_by("nom"))
+
+
+def collectivite_extent(collectivite: Collectivite) -> dict:
+    """Return the population and a central point of a collectivité, from its communes when the
+    territory records none for it (EPCI, département, région): the sum of their populations and
+    the mean of their mairies' positions."""
+    if collectivite.kind == Collectivite.Kind.COMMUNE:
+        return {
+            "population": collectivite.population,
+            "latitude": collectivite.latitude,
+            "longitude": collectivite.longitude,
+        }
+    fields: dict[str, str] = {"epci": "epci", "departement": "departement", "region": "region"}
+    field = fields.get(collectivite.kind)
+    totals: dict = {"population": None, "latitude": None, "longitude": None}
+    if field is not None:
+        totals = Collectivite.objects.filter(
+            **{field: collectivite}, kind=Collectivite.Kind.COMMUNE, active=True
+        ).aggregate(
+            population=Sum("population"), latitude=Avg("latitude"), longitude=Avg("longitude")
+        )
+    return {
+        "population": collectivite.population or totals["population"],
+        "latitude": collectivite.latitude
+        if collectivite.latitude is not None
+        else totals["latitude"],
+        "longitude": collectivite.longitude
+        if collectivite.longitude is not None
+        else totals["longitude"],
+    }
