@@ -1,4 +1,5 @@
-"""The demo: Gironde loaded, three members with services and agents, and demo accounts.
+"""The demo: Gironde loaded, three members with services and agents, and demo accounts; the
+observatory's starting content and two demo roadmaps.
 
 Idempotent: running it again changes nothing that is already there.
 """
@@ -6,9 +7,11 @@ Idempotent: running it again changes nothing that is already there.
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from socle.comptes import totp
@@ -17,7 +20,7 @@ from socle.comptes.security import second_factor_device, second_factor_required
 from socle.comptes.services import totp_device_confirm, totp_device_start, user_create
 from socle.core.modules import module_codes
 from socle.membres.models import Membre, Role, Service
-from socle.membres.services import membre_onboard, role_grant, service_create
+from socle.membres.services import audit_record, membre_onboard, role_grant, service_create
 from socle.territoires.models import Collectivite, Competence
 
 DEMO_PASSWORD = "socle-demo-2026"  # noqa: S105 - demo accounts only, printed by `make run`
@@ -428,3 +431,111 @@ def setup_opendata(*, log: Callable[[str], None] = lambda _: None) -> int:
             )
         published += len(versions)
     return published
+
+
+# --- Observatory -------------------------------------------------------------------------------
+
+# DEMO DATA, not facts of the seed documents (those are socle/observatoire/seed/*.json): the
+# roadmaps of Pessac and Bordeaux, each planning its online procedures on the same software, so
+# that the coherence view of the Gironde shows two members planning the same thing.
+DEMO_LOGICIEL: dict[str, Any] = {
+    "nom": "Publik",
+    "editeur": "Entr’ouvert",
+    "libre": True,
+    "description": "Logiciel libre de relation aux usagers et de démarches en ligne.",
+}
+DEMO_FEUILLES: list[dict[str, Any]] = [
+    {
+        "membre": "pessac",
+        "ambition": (
+            "Des démarches simples et accessibles en ligne pour tous les Pessacais, et des outils "
+            "partagés avec les communes voisines."
+        ),
+        "axe": {
+            "titre": "Des démarches en ligne pour les habitants",
+            "description": "Mettre en ligne les démarches les plus demandées.",
+            "themes": ["services-usagers", "administration"],
+        },
+        "projet": {
+            "slug": "demo-pessac-demarches-en-ligne",
+            "titre": "Démarches en ligne des Pessacais",
+            "resume": (
+                "Mettre en ligne les démarches les plus demandées (état civil, inscriptions "
+                "scolaires) sur un portail de démarches."
+            ),
+            "themes": ["services-usagers"],
+            "statut": "en_projet",
+        },
+        "jalon": "Premières démarches en ligne",
+    },
+    {
+        "membre": "bordeaux",
+        "ambition": (
+            "Une ville qui répond en ligne, à toute heure, et qui mutualise ses outils avec "
+            "la métropole et les communes."
+        ),
+        "axe": {
+            "titre": "Relation aux usagers",
+            "description": "Un portail unique pour les démarches et les demandes des habitants.",
+            "themes": ["services-usagers"],
+        },
+        "projet": {
+            "slug": "demo-bordeaux-portail-demarches",
+            "titre": "Portail des démarches de la Ville de Bordeaux",
+            "resume": (
+                "Réunir les démarches de la ville (état civil, inscriptions, demandes) dans un "
+                "portail unique."
+            ),
+            "themes": ["services-usagers", "administration"],
+            "statut": "en_projet",
+        },
+        "jalon": "Ouverture du portail des démarches",
+    },
+]
+
+
+def setup_observatoire(*, log: Callable[[str], None] = lambda _: None) -> int:
+    """Load the observatory's starting content (the projects the seed documents describe,
+    published) and the demo roadmaps of Pessac and Bordeaux, where they are missing; return how
+    many seed projects were created."""
+    from socle.observatoire.seed import seed_load
+
+    created = seed_load(log=log)
+    _setup_demo_feuilles(log=log)
+    return created
+
+
+def _setup_demo_feuilles(*, log: Callable[[str], None]) -> None:
+    """Give Pessac and Bordeaux a roadmap with one axis and a draft project using Publik (demo
+    data), unless the member has a roadmap already (it is theirs from then on)."""
+    from socle.observatoire.models import FeuilleAxe, FeuilleDeRoute, FeuilleJalon, Projet
+    from socle.observatoire.services import logiciel_ensure, projet_create, projet_logiciels_set
+
+    for spec in DEMO_FEUILLES:
+        membre = Membre.objects.filter(slug=spec["membre"]).first()
+        if membre is None or FeuilleDeRoute.objects.filter(membre=membre).exists():
+            continue
+        with transaction.atomic():
+            publik = logiciel_ensure(acting_user=None, **DEMO_LOGICIEL)
+            fields = dict(spec["projet"])
+            projet = Projet.objects.filter(slug=fields["slug"]).first()
+            if projet is None:
+                # A draft of the member's staff (not published): what the roadmap plans.
+                projet = projet_create(acting_user=None, membre=membre, **fields)
+                projet_logiciels_set(acting_user=None, projet=projet, logiciels=[publik])
+            # INTEGRATOR: the roadmap rows below are written with the ORM because feuilles.py
+            # (helper C) was not merged yet; switch to its services (feuille_ensure, the axis'
+            # creation, attaching the project, and feuille_adopt if the coherence view reads
+            # adopted versions) once it is.
+            feuille = FeuilleDeRoute.objects.create(membre=membre, ambition=spec["ambition"])
+            axe = FeuilleAxe.objects.create(feuille=feuille, ordre=1, **spec["axe"])
+            axe.projets.add(projet)
+            FeuilleJalon.objects.create(
+                feuille=feuille,
+                titre=spec["jalon"],
+                date=date(timezone.localdate().year + 1, 6, 30),
+            )
+            audit_record(
+                acting_user=None, membre=membre, action="feuille.modification", target=feuille
+            )
+        log(f"feuille de route de démonstration : {membre.collectivite.nom}")

@@ -25,6 +25,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{report.communes} communes importées en {report.seconds:.1f} s.")
         result = demo.setup_members(log=self.stdout.write, second_factors=True)
         demo.setup_signalements(result.users, log=self.stdout.write)
+        demo.setup_observatoire(log=self.stdout.write)
         demo.setup_opendata(log=self.stdout.write)
         if not no_static:
             call_command("collectstatic", interactive=False, verbosity=0)
