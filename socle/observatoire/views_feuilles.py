@@ -87,6 +87,7 @@ def _axe_forms(membre: Membre, axes, bound: dict[str, Any]) -> list[dict[str, An
                         "themes": axe.themes,
                     },
                 ),
+                "peut_rattacher": projets.exclude(pk__in=under).exists(),
                 "rattacher": bound.get(f"rattacher-{axe.pk}")
                 or RattacherForm(
                     prefix=f"rattacher-{axe.pk}", projets=projets.exclude(pk__in=under)
