@@ -108,6 +108,12 @@ def niveaux_of(reponses: dict[str, int | None], enonces: list[MaturiteEnonce]) -
     }
 
 
+def niveau_moyen(niveaux: dict[str, float]) -> float | None:
+    """Return the mean of a diagnostic's theme levels (one decimal), None without any."""
+    values = [Decimal(str(value)) for value in niveaux.values() if value is not None]
+    return _round(sum(values, Decimal(0)) / len(values)) if values else None
+
+
 def reponses_clean(reponses: dict) -> tuple[dict[str, int | None], list[MaturiteEnonce]]:
     """Check a whole questionnaire in one round: every active statement answered (0–5 or
     « non concerné »), no unknown statement, at least one level. Return the answers keyed by
@@ -255,6 +261,14 @@ def enonce_update(
 def enonce_used(enonce: MaturiteEnonce) -> bool:
     """Tell whether a diagnostic answered this statement."""
     return Diagnostic.objects.filter(reponses__has_key=str(enonce.pk)).exists()
+
+
+def enonces_utilises() -> set[int]:
+    """Return the ids of the statements some diagnostic answered."""
+    used: set[int] = set()
+    for reponses in Diagnostic.objects.values_list("reponses", flat=True):
+        used.update(int(key) for key in (reponses or {}) if str(key).isdigit())
+    return used
 
 
 @transaction.atomic
