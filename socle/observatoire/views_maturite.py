@@ -41,12 +41,33 @@ def _when(diagnostic: Diagnostic) -> str:
     return date_format(timezone.localtime(diagnostic.cree_le), "j F Y")
 
 
+# The radar's axes, clockwise from the top: the kit writes a label beside its axis and clips
+# what passes the drawing's edge, so the themes whose names have long words sit where there is
+# room (top, bottom, the four diagonals) and those with short words on the sides.
+RADAR_THEMES = [
+    "administration",
+    "services-usagers",
+    "strategie",
+    "cooperation",
+    "donnee",
+    "ecosysteme",
+    "cybersecurite",
+    "inclusion",
+    "numerique-responsable",
+    "amenagement",
+]
+
+
 def _theme_labels() -> list[str]:
     return [str(label) for label in THEMES.values()]
 
 
+def _radar_labels() -> list[str]:
+    return [str(THEMES[code]) for code in RADAR_THEMES]
+
+
 def _values(niveaux: dict) -> list[float | None]:
-    return [niveaux.get(code) for code in THEMES]
+    return [niveaux.get(code) for code in RADAR_THEMES]
 
 
 @membre_view("observatoire.diagnostiquer", methods=["GET", "HEAD"])
@@ -90,7 +111,7 @@ def diagnostics(request, membre):
             "rows": rows,
             "evolution": evolution,
             "latest": latest,
-            "labels": _theme_labels(),
+            "labels": _radar_labels(),
             "radar": [(_("Niveau"), _values(latest.niveaux))] if latest else None,
         },
         title=_("Diagnostic de maturité numérique"),
@@ -168,7 +189,7 @@ def diagnostic(request, membre, pk):
         {
             "diagnostic": found,
             "quand": _when(found),
-            "labels": _theme_labels(),
+            "labels": _radar_labels(),
             "series": series,
             "comparaison": comparaison,
             "groupe": groupe,

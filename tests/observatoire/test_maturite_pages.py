@@ -99,3 +99,10 @@ def test_it_invites_to_a_first_diagnostic(client, demo_members, agent_pessac):
     html = response.content.decode()
     assert "Faire le premier diagnostic" in html and "Aucun diagnostic pour le moment." in html
     assert_accessible(response)
+
+
+def test_it_draws_every_theme_once_on_the_radar():
+    from socle.observatoire.themes import THEMES
+    from socle.observatoire.views_maturite import RADAR_THEMES
+
+    assert sorted(RADAR_THEMES) == sorted(THEMES)
