@@ -468,10 +468,13 @@ def feuille_version_get(*, membre: Membre, numero: int) -> FeuilleVersion:
 
 def get_axe_for_membre(*, membre: Membre, pk) -> FeuilleAxe:
     """Return an axis of this member's roadmap, or raise Http404."""
+    number = _int_or_none(pk)
     axe = (
         FeuilleAxe.objects.select_related("feuille__membre")
-        .filter(feuille__membre=membre, pk=_int_or_none(pk))
+        .filter(feuille__membre=membre, pk=number)
         .first()
+        if number is not None
+        else None
     )
     if axe is None:
         raise Http404
@@ -480,10 +483,13 @@ def get_axe_for_membre(*, membre: Membre, pk) -> FeuilleAxe:
 
 def get_jalon_for_membre(*, membre: Membre, pk) -> FeuilleJalon:
     """Return a milestone of this member's roadmap, or raise Http404."""
+    number = _int_or_none(pk)
     jalon = (
         FeuilleJalon.objects.select_related("feuille__membre")
-        .filter(feuille__membre=membre, pk=_int_or_none(pk))
+        .filter(feuille__membre=membre, pk=number)
         .first()
+        if number is not None
+        else None
     )
     if jalon is None:
         raise Http404
@@ -590,7 +596,7 @@ def membres_of_zone(*, departement_code: str = "", region_code: str = "") -> lis
     """Return the active members of a département (its communes, EPCIs and the département
     itself) or of a région (the same, and the région itself), widest first."""
     rows = Membre.objects.filter(active=True).select_related(
-        "collectivite", "collectivite__departement", "collectivite__region"
+        "collectivite", "collectivite__departement", "collectivite__region", "acteur_observatoire"
     )
     if departement_code:
         rows = rows.filter(
@@ -860,6 +866,18 @@ def _similar_overlaps(contenus: dict[int, dict], members: dict[int, Membre]) -> 
     return sorted(overlaps, key=lambda overlap: alphabetical(overlap.titre))
 
 
+def _place(membre: Membre) -> tuple[float | None, float | None]:
+    """A member's place on the map: its collectivité's (the mairie), else its observatory
+    actor's (an EPCI, a département: the middle of its communes)."""
+    collectivite = membre.collectivite
+    if collectivite.latitude is not None and collectivite.longitude is not None:
+        return collectivite.latitude, collectivite.longitude
+    acteur = getattr(membre, "acteur_observatoire", None)
+    if acteur is not None:
+        return acteur.latitude, acteur.longitude
+    return None, None
+
+
 def coherence(*, departement_code: str | None = None, region_code: str | None = None) -> Coherence:
     """Return the roadmaps of a département's or a région's members side by side, with their
     overlaps (same software; similar planned projects), the themes none covers, and the
@@ -908,17 +926,17 @@ def coherence(*, departement_code: str | None = None, region_code: str | None = 
     covered = {code for item in shown for code in item.themes}
     points = []
     for membre in membres:
-        collectivite = membre.collectivite
-        if collectivite.latitude is None or collectivite.longitude is None:
+        lat, lon = _place(membre)
+        if lat is None or lon is None:
             continue
-        item = next((f for f in shown if f.membre.pk == membre.pk), None)
+        placed = next((f for f in shown if f.membre.pk == membre.pk), None)
         points.append(
             {
-                "nom": collectivite.nom,
-                "lat": collectivite.latitude,
-                "lon": collectivite.longitude,
-                "etat": feuille_etat_label(item),
-                "ancre": f"#{item.ancre}" if item is not None else "",
+                "nom": membre.collectivite.nom,
+                "lat": lat,
+                "lon": lon,
+                "etat": feuille_etat_label(placed),
+                "ancre": f"#{placed.ancre}" if placed is not None else "",
             }
         )
     return Coherence(

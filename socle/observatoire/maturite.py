@@ -152,6 +152,15 @@ def reponses_clean(reponses: dict) -> tuple[dict[str, int | None], list[Maturite
     return clean, enonces
 
 
+def _population(membre: Membre) -> int | None:
+    """The member's population: its collectivité's, else its observatory actor's (an EPCI's
+    is the sum of its communes')."""
+    if membre.collectivite.population is not None:
+        return membre.collectivite.population
+    acteur = getattr(membre, "acteur_observatoire", None)
+    return acteur.population if acteur is not None else None
+
+
 @transaction.atomic
 def diagnostic_create(*, acting_user, membre: Membre, reponses: dict) -> Diagnostic:
     """Record a maturity diagnostic of the member from its answers {statement id: level 0–5 or
@@ -165,7 +174,7 @@ def diagnostic_create(*, acting_user, membre: Membre, reponses: dict) -> Diagnos
         reponses=clean,
         niveaux=niveaux_of(clean, enonces),
         type_collectivite=collectivite.kind,
-        tranche=tranche_of(collectivite.population),
+        tranche=tranche_of(_population(membre)),
         cree_par=acting_user if getattr(acting_user, "is_authenticated", False) else None,
     )
     audit_record(

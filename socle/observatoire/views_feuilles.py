@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -173,6 +174,7 @@ def _post(request, membre: Membre):  # noqa: C901 - one branch per action of the
     """Apply one change of the roadmap page; return a response, or the bound forms in error."""
     action = request.POST.get("action", "")
     user = request.user
+    form: forms.Form
     if action == "ambition":
         form = AmbitionForm(request.POST)
         if form.is_valid() and _try(
@@ -251,7 +253,10 @@ def _post(request, membre: Membre):  # noqa: C901 - one branch per action of the
             return _page_url(membre, anchor)
         return {f"rattacher-{axe.pk}": form}
     if action == "projet_detacher":
-        projet = Projet.objects.filter(membre=membre, pk=_int(request.POST.get("projet"))).first()
+        number = _int(request.POST.get("projet"))
+        projet = (
+            Projet.objects.filter(membre=membre, pk=number).first() if number is not None else None
+        )
         if projet is None:
             raise Http404
         sel.axe_projet_detach(acting_user=user, axe=axe, projet=projet)

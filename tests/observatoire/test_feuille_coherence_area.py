@@ -74,3 +74,17 @@ def test_it_offers_the_territories_where_members_are(landes_and_region):
 def test_it_does_not_know_a_territory_that_does_not_exist(demo_members):
     with pytest.raises(Http404):
         feuilles.coherence(departement_code="999")
+
+
+def test_it_places_an_epci_where_its_actor_is(demo_members):
+    from socle.observatoire.services import acteur_ensure_membre
+
+    acteur = acteur_ensure_membre(membre=demo_members.metropole)
+    acteur.latitude, acteur.longitude = 44.84, -0.58
+    acteur.save(update_fields=["latitude", "longitude"])
+    view = feuilles.coherence(departement_code="33")
+    points = {point["nom"]: point for point in view.points}
+    assert (points["Bordeaux Métropole"]["lat"], points["Bordeaux Métropole"]["lon"]) == (
+        44.84,
+        -0.58,
+    )

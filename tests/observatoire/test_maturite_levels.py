@@ -75,3 +75,16 @@ def test_it_takes_both_ends_of_the_scale(demo_members, agent_pessac, level):
         acting_user=agent_pessac, membre=demo_members.pessac, reponses=answers(lambda _e: level)
     )
     assert set(diagnostic.niveaux.values()) == {float(level)}
+
+
+def test_it_takes_an_epcis_size_from_its_actor(demo_members):
+    from socle.observatoire.services import acteur_ensure_membre
+    from tests.observatoire.fixtures_feuilles import diagnose
+
+    metropole = demo_members.metropole
+    assert metropole.collectivite.population is None  # not in the territory's data
+    acteur = acteur_ensure_membre(membre=metropole)
+    acteur.population = 830_000
+    acteur.save(update_fields=["population"])
+    diagnostic = diagnose(metropole, 2)
+    assert (diagnostic.type_collectivite, diagnostic.tranche) == ("epci", "200000-plus")
