@@ -277,6 +277,8 @@ def line_chart(
 
 
 RADAR_SIZE = 360
+# Room on both sides for the labels of side axes (three lines of about 16 characters).
+RADAR_SIDE = 70
 RADAR_RADIUS = 110
 RADAR_RINGS = 4
 
@@ -312,14 +314,15 @@ def radar_chart(
     if maximum <= 0:
         raise ValueError("maximum must be positive")
     chart_id = _chart_id(title, chart_id)
-    centre = RADAR_SIZE / 2
+    width = RADAR_SIZE + 2 * RADAR_SIDE
+    centre_x, centre = width / 2, RADAR_SIZE / 2
     count = len(labels)
 
     def point(index: int, value: Number | None) -> tuple[float, float]:
         share = min(max((value or 0) / maximum, 0), 1)
         angle = -math.pi / 2 + 2 * math.pi * index / count
         return (
-            centre + RADAR_RADIUS * share * math.cos(angle),
+            centre_x + RADAR_RADIUS * share * math.cos(angle),
             centre + RADAR_RADIUS * share * math.sin(angle),
         )
 
@@ -333,7 +336,7 @@ def radar_chart(
             "%(count)s axe(s), de 0 au centre à %(max)s au bord, %(series)s série(s). "
             "Les données sont détaillées dans le tableau qui suit."
         ) % {"count": count, "max": format_number(maximum), "series": len(series)}
-    parts = [_svg_open(chart_id, RADAR_SIZE, RADAR_SIZE, title, description)]
+    parts = [_svg_open(chart_id, width, RADAR_SIZE, title, description)]
     for ring in range(1, RADAR_RINGS + 1):
         ring_points = " ".join(
             "{:.1f},{:.1f}".format(*point(i, maximum * ring / RADAR_RINGS)) for i in range(count)
@@ -342,10 +345,11 @@ def radar_chart(
     for index, label in enumerate(labels):
         x, y = point(index, maximum)
         parts.append(
-            f'<line class="kit-chart-grid" x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}"/>'
+            f'<line class="kit-chart-grid" x1="{centre_x}" y1="{centre}" x2="{x:.1f}" '
+            f'y2="{y:.1f}"/>'
         )
         lx, ly = point(index, maximum * 1.14)
-        anchor = _radar_label_anchor(lx, centre)
+        anchor = _radar_label_anchor(lx, centre_x)
         words = str(label).split()
         lines, current = [], ""
         for word in words:

@@ -185,7 +185,7 @@ def test_it_draws_a_radar_chart_with_every_value_in_its_table():
     # Axes labelled in the drawing; 80 at 80 % of the radius, None at the centre.
     assert all(label.split()[0] in svg for label in axes)
     first = re.findall(r'kit-chart-area" points="([^"]+)"', svg)[0].split()
-    assert first[0] == "180.0,92.0" and first[3] == "180.0,180.0"  # 80 % of 110 px up
+    assert first[0] == "250.0,92.0" and first[3] == "250.0,180.0"  # 80 % of 110 px up
     table = markup[markup.index('<details class="kit-chart-data">') :]
     rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]
     values = [re.findall(r"<td[^>]*>([^<]+)</td>", row) for row in rows]
