@@ -413,7 +413,7 @@ def _flux_clean(flux: Any, horizon: int) -> tuple[list[Flux], dict[str, str]]:
         values = []
         for name, value in (("couts", couts), ("gains", gains)):
             if _blank(value):
-                values.append(ZERO)
+                values.append(ZERO.quantize(CENT))
                 continue
             try:
                 values.append(_montant(value))

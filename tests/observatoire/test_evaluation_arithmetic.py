@@ -13,7 +13,9 @@ from socle.observatoire.evaluation import (
     valeur_actuelle_couts,
     valeur_actuelle_nette,
 )
-from tests.observatoire.fixtures_evaluation import FLUX
+from tests.observatoire.helpers_evaluation import FLUX
+
+pytest_plugins = ["tests.observatoire.fixtures_evaluation"]
 
 
 def test_it_discounts_from_the_second_year():
