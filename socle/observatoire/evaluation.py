@@ -259,6 +259,11 @@ def grille(*, actifs_seulement: bool = True) -> list[EvalAxe]:
     )
 
 
+def questions_of(axe: EvalAxe) -> list[EvalQuestion]:
+    """Return the questions `grille()` read for an axis (in order, with their choices)."""
+    return list(getattr(axe, "questions_grille", []))
+
+
 def evaluation_of(*, projet: Projet, kind: str) -> Evaluation | None:
     """Return a project's evaluation of this kind (ex_ante, ex_post), if it was made."""
     return projet.evaluations.filter(kind=kind).first()
@@ -309,7 +314,7 @@ def resultat_compute(
     pv_couts = valeur_actuelle_couts(flux, taux)
     rows: list[dict[str, Any]] = []
     for axe in axes:
-        questions = list(getattr(axe, "questions_grille", []))
+        questions = questions_of(axe)
         if axe.financier:
             score = score_financier(van, pv_couts)
             answered = None
@@ -440,7 +445,7 @@ def _reponses_clean(reponses: Any, axes: Sequence[EvalAxe]) -> tuple[dict[str, i
         str(question.pk): question
         for axe in axes
         if not axe.financier
-        for question in getattr(axe, "questions_grille", [])
+        for question in questions_of(axe)
     }
     errors: dict[str, str] = {}
     clean: dict[str, int] = {}
