@@ -46,3 +46,24 @@ FLUX = [
     {"couts": "200", "gains": "700"},
     {"couts": "200", "gains": "700"},
 ]
+
+
+def evaluation_url(projet, kind="ex-ante", slug="pessac") -> str:
+    return f"/gestion/{slug}/observatoire/projets/{projet.pk}/evaluation/{kind}/"
+
+
+def suivi_url(projet, slug="pessac") -> str:
+    return f"/gestion/{slug}/observatoire/projets/{projet.pk}/suivi/"
+
+
+CONFIGURATION_URL = "/gestion/observatoire/evaluation/"
+
+
+def evaluation_post(reponses: dict, flux: list[dict], commentaire: str = "") -> dict[str, str]:
+    """The evaluation page's POST data for these answers and flows."""
+    data = {f"reponse_{question}": str(choice) for question, choice in reponses.items()}
+    for year, row in enumerate(flux):
+        data[f"couts_{year}"] = row["couts"]
+        data[f"gains_{year}"] = row["gains"]
+    data["commentaire"] = commentaire
+    return data
