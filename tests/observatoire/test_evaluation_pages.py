@@ -142,3 +142,10 @@ def test_it_says_when_the_settings_changed_since(
     # The form now asks for three years; the saved flows beyond them are not shown.
     html = response.content.decode()
     assert 'name="couts_2"' in html and 'name="couts_3"' not in html
+
+
+def test_it_knows_only_two_kinds_of_evaluation(client, grid, projet_pessac, agent_pessac):
+    client.force_login(agent_pessac)
+    assert client.get(evaluation_url(projet_pessac, "ex-nihilo")).status_code == 404
+    assert client.post(evaluation_url(projet_pessac, "ex_ante")).status_code == 404
+    assert not Evaluation.objects.exists()
