@@ -269,17 +269,6 @@ def evaluation_of(*, projet: Projet, kind: str) -> Evaluation | None:
     return projet.evaluations.filter(kind=kind).first()
 
 
-def resultat_display(resultat: dict) -> dict:
-    """Return a stored result with its grades' words, for the pages."""
-    if not resultat:
-        return {}
-    return {
-        **resultat,
-        "note_label": note_label(resultat.get("note")),
-        "axes": [{**axe, "note_label": note_label(axe.get("note"))} for axe in resultat["axes"]],
-    }
-
-
 def radar_series(*evaluations: tuple[str, dict]) -> tuple[list[str], list[tuple[str, list]]]:
     """Return the radar's labels (axes, by code, in the order first met) and one series per
     (name, stored result), None where a result has no score for an axis."""

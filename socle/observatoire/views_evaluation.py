@@ -218,9 +218,6 @@ def evaluation(request, membre, pk: int, kind: str):
             "ex_ante": ex_ante,
             "score_columns": [_("Axe"), _("Poids"), _("Score"), _("Appréciation"), _("Détail")],
             "score_rows": _score_rows(existing.resultat) if existing else [],
-            "ex_ante_rows": _score_rows(ex_ante.resultat)
-            if kind_value == Evaluation.Kind.EX_POST and ex_ante
-            else [],
             "financier": _financial(existing) if existing else [],
             "radar": _radar(series) if series else None,
             "settings_changed": settings_changed,
