@@ -1,6 +1,6 @@
 """A member's observatory back office: /gestion/<member>/observatoire/… (gestion:observatoire:…)."""
 
-from django.urls import path, re_path
+from django.urls import path
 
 from socle.observatoire import views_contrib, views_evaluation, views_feuilles, views_maturite
 
@@ -23,8 +23,10 @@ urlpatterns = [
     ),
     path("projets/<int:pk>/historique/", views_contrib.projet_historique, name="projet_historique"),
     # Evaluation and follow-up (views_evaluation).
-    re_path(
-        r"^projets/(?P<pk>[0-9]+)/evaluation/(?P<kind>ex-ante|ex-post)/$",
+    # kind: "ex-ante" or "ex-post" (any other is a 404, after the member's permission check;
+    # a plain path lets tests/membres/test_tenant_isolation_every_endpoint.py walk it).
+    path(
+        "projets/<int:pk>/evaluation/<slug:kind>/",
         views_evaluation.evaluation,
         name="evaluation",
     ),
