@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -35,6 +36,7 @@ from socle.observatoire.themes import (
     tranche_label,
     tranche_of,
 )
+from socle.territoires.holdings import outline_geojson
 from socle.territoires.models import Collectivite, search_key
 from socle.territoires.selectors import collectivite_by_key, collectivite_search
 
@@ -43,6 +45,7 @@ SIMILAIRES = 6
 PRES_LIMIT = 50
 RAYONS = (("20", "20 km"), ("50", "50 km"), ("100", "100 km"), ("200", "200 km"))
 RAYON_DEFAUT = "100"
+CONTOUR_CACHE_SECONDS = 6 * 3600
 
 # How a status reads as a badge (a symbol and a word, never colour alone).
 STATUT_TONS: dict[str, str] = {
@@ -78,6 +81,19 @@ def _carte_response(request: HttpRequest, template: str, context: dict) -> HttpR
         origin = f"{parts.scheme}://{parts.netloc}".replace("://a.", "://*.")
         response._csp_update = {"img-src": [origin]}  # type: ignore[attr-defined]
     return response
+
+
+def _contour(lieu: Collectivite) -> str:
+    """The outline of the place's département (GeoJSON), drawn when the map has no tiles."""
+    departement = lieu if lieu.kind == Collectivite.Kind.DEPARTEMENT else lieu.departement
+    if settings.MAP_TILES_URL or departement is None:
+        return ""
+    key = f"observatoire:contour:{departement.code}"
+    found = cache.get(key)
+    if found is None:
+        found = outline_geojson(departement)
+        cache.set(key, found, CONTOUR_CACHE_SECONDS)
+    return found
 
 
 def _item(projet: Projet, distance: float | None = None) -> dict[str, Any]:
@@ -554,6 +570,7 @@ def pres(request: HttpRequest) -> HttpResponse:
                 "tuiles": settings.MAP_TILES_URL,
                 "attribution": settings.MAP_TILES_ATTRIBUTION,
                 "centre": {"lat": lieu.latitude, "lon": lieu.longitude, "nom": lieu.nom},
+                "contour": _contour(lieu),
                 "points": points,
             }
             if lieu is not None and not form.errors

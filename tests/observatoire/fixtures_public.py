@@ -32,9 +32,19 @@ def publish(projet, author, operateur):
 
 
 @pytest.fixture
-def observatoire(demo_members, agent_pessac, agent_bordeaux, operateur, smtp_server):
+def observatoire(demo_members, agent_pessac, agent_bordeaux, operateur):
     """Three published projects, one draft, contacts, software and their users."""
-    pessac, bordeaux = demo_members.pessac, demo_members.bordeaux
+    return build_observatoire(
+        pessac=demo_members.pessac,
+        bordeaux=demo_members.bordeaux,
+        agent_pessac=agent_pessac,
+        agent_bordeaux=agent_bordeaux,
+        operateur=operateur,
+    )
+
+
+def build_observatoire(*, pessac, bordeaux, agent_pessac, agent_bordeaux, operateur):
+    """Make the observatory of these tests (also in a transactional test, for the browser)."""
     publik = logiciel_ensure(acting_user=None, nom="Publik", libre=True, editeur="Entr'ouvert")
     dansmarue = logiciel_ensure(acting_user=None, nom="DansMaRue", libre=True)
     dunkerque = acteur_create(

@@ -1,6 +1,6 @@
 /*
  * « Qui l'a déjà fait près de chez moi ? »: the projects' carriers on a map around the chosen
- * collectivité. An extra: the list under the map names the same projects, nearest first. The
+ * collectivité, over the tiles of the settings or its département's outline. An extra: the list under the map names the same projects, nearest first. The
  * map takes the focus, arrows pan, + and − zoom; a marker's popup links to its projects.
  */
 (function () {
@@ -46,6 +46,19 @@
       L.tileLayer(element.dataset.tuiles, {
         attribution: element.dataset.attribution || "",
         maxZoom: 19,
+      }).addTo(map);
+    }
+    var contour = null;
+    try {
+      contour = element.dataset.contour ? JSON.parse(element.dataset.contour) : null;
+    } catch (error) {
+      contour = null;
+    }
+    if (contour) {
+      // Without tiles, the département's outline tells where the points are.
+      L.geoJSON(contour, {
+        interactive: false,
+        style: { color: "#000091", weight: 2, fillColor: "#000091", fillOpacity: 0.04 },
       }).addTo(map);
     }
     var layer = L.featureGroup().addTo(map);
