@@ -485,6 +485,39 @@ def _membre_collectivite(request: HttpRequest) -> Collectivite | None:
     return membre.collectivite if membre is not None else None
 
 
+def _points(found: list[tuple[Projet, float]]) -> list[dict[str, Any]]:
+    """The map's points: one per carrier's place, with its projects."""
+    groups: dict[tuple[float, float], dict[str, Any]] = {}
+    for projet, distance in found:
+        assert projet.latitude is not None and projet.longitude is not None
+        key = (round(projet.latitude, 5), round(projet.longitude, 5))
+        group = groups.setdefault(
+            key,
+            {
+                "lat": key[0],
+                "lon": key[1],
+                "nom": projet.porteur.nom if projet.porteur is not None else "",
+                "distance": round(distance),
+                "projets": [],
+            },
+        )
+        group["projets"].append(
+            {
+                "titre": projet.titre,
+                "url": reverse("observatoire-site:projet", kwargs={"slug": projet.slug}),
+            }
+        )
+    return list(groups.values())
+
+
+def _with_lieu(request: HttpRequest, candidate: Collectivite) -> str:
+    """The query string of this search, from one of the namesakes."""
+    params = request.GET.copy()
+    params["lieu"] = f"{candidate.kind}:{candidate.code}"
+    params["commune"] = candidate.nom
+    return params.urlencode()
+
+
 @require_safe
 def pres(request: HttpRequest) -> HttpResponse:
     """« Qui l'a déjà fait près de chez moi ? »: published projects by distance from a
@@ -524,39 +557,15 @@ def pres(request: HttpRequest) -> HttpResponse:
             themes=[data["theme"]] if data.get("theme") else [],
         )
         items = [_item(p, distance) for p, distance in found]
-        groups: dict[tuple[float, float], dict[str, Any]] = {}
-        for p, distance in found:
-            assert p.latitude is not None and p.longitude is not None
-            key = (round(p.latitude, 5), round(p.longitude, 5))
-            group = groups.setdefault(
-                key,
-                {
-                    "lat": key[0],
-                    "lon": key[1],
-                    "nom": p.porteur.nom if p.porteur is not None else "",
-                    "distance": round(distance),
-                    "projets": [],
-                },
-            )
-            group["projets"].append(
-                {
-                    "titre": p.titre,
-                    "url": reverse("observatoire-site:projet", kwargs={"slug": p.slug}),
-                }
-            )
-        points = list(groups.values())
-    chooser = []
-    for candidate in choix:
-        params = request.GET.copy()
-        params["lieu"] = f"{candidate.kind}:{candidate.code}"
-        params["commune"] = candidate.nom
-        chooser.append(
-            {
-                "collectivite": candidate,
-                "kind": candidate.get_kind_display(),
-                "url": "?" + params.urlencode(),
-            }
-        )
+        points = _points(found)
+    chooser = [
+        {
+            "collectivite": candidate,
+            "kind": candidate.get_kind_display(),
+            "url": "?" + _with_lieu(request, candidate),
+        }
+        for candidate in choix
+    ]
     return _carte_response(
         request,
         "observatoire/public/pres.html",
@@ -566,6 +575,7 @@ def pres(request: HttpRequest) -> HttpResponse:
             "choix": chooser,
             "items": items,
             "rayon": rayon,
+            "limite": PRES_LIMIT if len(items) >= PRES_LIMIT else 0,
             "carte": {
                 "tuiles": settings.MAP_TILES_URL,
                 "attribution": settings.MAP_TILES_ATTRIBUTION,

@@ -38,3 +38,21 @@ def test_it_escapes_plain_fields(client, observatoire, operateur):
     html = html.content.decode()
     assert "&lt;b&gt;gras&lt;/b&gt;&lt;script&gt;" in html
     assert "<script>x" not in html
+
+
+def test_it_links_only_web_addresses(client, observatoire):
+    from socle.observatoire.models import Acteur, Logiciel
+
+    Acteur.objects.filter(pk=observatoire.dunkerque.pk).update(site_web="javascript:alert(4)")
+    Logiciel.objects.filter(pk=observatoire.publik.pk).update(
+        site_web="javascript:alert(5)", comptoir_url="https://comptoir-du-libre.org/fr/softwares/1"
+    )
+    for url in (
+        reverse("observatoire-site:acteur", args=["dunkerque"]),
+        reverse("observatoire-site:projet", args=[observatoire.dkcl.slug]),
+        reverse("observatoire-site:logiciel", args=["publik"]),
+    ):
+        html = client.get(url).content.decode()
+        assert "javascript:" not in html, url
+    html = client.get(reverse("observatoire-site:logiciel", args=["publik"])).content.decode()
+    assert 'href="https://comptoir-du-libre.org/fr/softwares/1"' in html
