@@ -242,6 +242,6 @@ def remove_statements(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("observatoire", "0001_observatory")]
+    dependencies = [("observatoire", "0003_default_evaluation_grid")]
 
     operations = [migrations.RunPython(add_statements, remove_statements)]
