@@ -20,7 +20,7 @@ from socle.comptes.security import second_factor_device, second_factor_required
 from socle.comptes.services import totp_device_confirm, totp_device_start, user_create
 from socle.core.modules import module_codes
 from socle.membres.models import Membre, Role, Service
-from socle.membres.services import audit_record, membre_onboard, role_grant, service_create
+from socle.membres.services import membre_onboard, role_grant, service_create
 from socle.territoires.models import Collectivite, Competence
 
 DEMO_PASSWORD = "socle-demo-2026"  # noqa: S105 - demo accounts only, printed by `make run`
@@ -397,7 +397,7 @@ def setup_opendata(*, log: Callable[[str], None] = lambda _: None) -> int:
     from socle.membres.services import membre_update
     from socle.opendata.datagouv import datagouv_account_set
     from socle.opendata.models import CompteDataGouv, Jeu
-    from socle.opendata.services import opendata_generate
+    from socle.opendata.services import opendata_generate, opendata_generate_structure
 
     published = 0
     for slug, _kind, _code, _couleur, modules, _services in MEMBERS:
@@ -430,7 +430,11 @@ def setup_opendata(*, log: Callable[[str], None] = lambda _: None) -> int:
                 + ", ".join(f"{v.jeu.slug} v{v.numero}" for v in versions)
             )
         published += len(versions)
-    return published
+    # The structure's own datasets: the observatory's published projects.
+    structure = opendata_generate_structure()
+    if structure:
+        log("données ouvertes de la structure : " + ", ".join(v.jeu.slug for v in structure))
+    return published + len(structure)
 
 
 # --- Observatory -------------------------------------------------------------------------------
@@ -467,6 +471,7 @@ DEMO_FEUILLES: list[dict[str, Any]] = [
             "statut": "en_projet",
         },
         "jalon": "Premières démarches en ligne",
+        "adoptee_par": "Conseil municipal de démonstration",
     },
     {
         "membre": "bordeaux",
@@ -508,7 +513,8 @@ def setup_observatoire(*, log: Callable[[str], None] = lambda _: None) -> int:
 def _setup_demo_feuilles(*, log: Callable[[str], None]) -> None:
     """Give Pessac and Bordeaux a roadmap with one axis and a draft project using Publik (demo
     data), unless the member has a roadmap already (it is theirs from then on)."""
-    from socle.observatoire.models import FeuilleAxe, FeuilleDeRoute, FeuilleJalon, Projet
+    from socle.observatoire import feuilles
+    from socle.observatoire.models import FeuilleDeRoute, Projet
     from socle.observatoire.services import logiciel_ensure, projet_create, projet_logiciels_set
 
     for spec in DEMO_FEUILLES:
@@ -523,19 +529,19 @@ def _setup_demo_feuilles(*, log: Callable[[str], None]) -> None:
                 # A draft of the member's staff (not published): what the roadmap plans.
                 projet = projet_create(acting_user=None, membre=membre, **fields)
                 projet_logiciels_set(acting_user=None, projet=projet, logiciels=[publik])
-            # INTEGRATOR: the roadmap rows below are written with the ORM because feuilles.py
-            # (helper C) was not merged yet; switch to its services (feuille_ensure, the axis'
-            # creation, attaching the project, and feuille_adopt if the coherence view reads
-            # adopted versions) once it is.
-            feuille = FeuilleDeRoute.objects.create(membre=membre, ambition=spec["ambition"])
-            axe = FeuilleAxe.objects.create(feuille=feuille, ordre=1, **spec["axe"])
-            axe.projets.add(projet)
-            FeuilleJalon.objects.create(
-                feuille=feuille,
+            feuilles.feuille_update(acting_user=None, membre=membre, ambition=spec["ambition"])
+            axe = feuilles.axe_create(acting_user=None, membre=membre, **spec["axe"])
+            feuilles.axe_projet_attach(acting_user=None, axe=axe, projet=projet)
+            feuilles.jalon_create(
+                acting_user=None,
+                membre=membre,
                 titre=spec["jalon"],
                 date=date(timezone.localdate().year + 1, 6, 30),
             )
-            audit_record(
-                acting_user=None, membre=membre, action="feuille.modification", target=feuille
-            )
+            # Pessac's roadmap is adopted (version 1), Bordeaux's is still a draft: the
+            # coherence view shows both kinds.
+            if spec.get("adoptee_par"):
+                feuilles.feuille_adopt(
+                    acting_user=None, membre=membre, instance=spec["adoptee_par"]
+                )
         log(f"feuille de route de démonstration : {membre.collectivite.nom}")

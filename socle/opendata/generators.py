@@ -629,7 +629,7 @@ def generateur(code: str) -> Generateur | None:
 
 # --- The structure's own generated datasets ------------------------------------------------------
 # Datasets of the structure (membre None) rather than of a member: the observatory's published
-# projects. Produced by `opendata_generate_structure()` below, which the daily generation calls
+# projects. Produced by `services.opendata_generate_structure()`, which the daily generation calls
 # after the members' datasets.
 
 
@@ -683,63 +683,3 @@ GENERATEURS_STRUCTURE: tuple[GenerateurStructure, ...] = (
         lignes=observatoire_lignes,
     ),
 )
-
-
-def opendata_generate_structure() -> list:
-    """Produce the structure's generated datasets and publish those whose content changed, as
-    `services.opendata_generate` does for a member's; return the new versions.
-
-    An empty table is not published (a header alone is refused): the dataset appears with the
-    first published project. Written here, beside its generators, so that the change stays in
-    this file; it writes only through `services.jeu_create` and `services.version_publish`.
-    """
-    from hashlib import sha256
-
-    from django.db import transaction
-
-    from socle.opendata.reading import table_read
-    from socle.opendata.services import jeu_create, version_publish
-
-    versions = []
-    for gen in GENERATEURS_STRUCTURE:
-        lignes = gen.lignes()
-        if not lignes:
-            continue
-        contenu = table_csv(gen.colonnes(), lignes)
-        digest = sha256(table_read(contenu).csv_text.encode("utf-8")).hexdigest()
-        with transaction.atomic():
-            jeu = Jeu.objects.filter(
-                membre=None, source=Jeu.Source.GENERE, generateur=gen.code
-            ).first()
-            if jeu is None:
-                slug = gen.slug
-                if Jeu.objects.filter(membre=None, slug=slug).exists():
-                    slug = f"{gen.slug}-plateforme"
-                jeu = jeu_create(
-                    acting_user=None,
-                    membre=None,
-                    titre=gen.titre(),
-                    description=gen.description(),
-                    licence=Jeu.Licence.LO,
-                    frequence=gen.frequence,
-                    source=Jeu.Source.GENERE,
-                    generateur=gen.code,
-                    geographique=gen.geographique,
-                    slug=slug,
-                )
-                jeu.mots_cles = list(gen.mots_cles)
-                jeu.save(update_fields=["mots_cles"])
-            jeu = Jeu.objects.select_for_update().get(pk=jeu.pk)
-            latest = jeu.versions.order_by("-numero").first()
-            if latest is not None and latest.sha256 == digest:
-                continue
-            versions.append(
-                version_publish(
-                    acting_user=None,
-                    jeu=jeu,
-                    contenu=contenu,
-                    nom=f"{jeu.slug}.csv",
-                    valider=False,
-                )
-            )
-    return versions

@@ -372,38 +372,90 @@ def _generated_jeu_create(*, membre: Membre, gen) -> Jeu:
 def _generated_publish(*, membre: Membre, gen) -> Version | None:
     """Produce one generated dataset of a member; publish it as a new version when its content
     differs from the latest version's. Return the new version, or None."""
-    from socle.opendata.generators import siret_collectivite, table_csv
-    from socle.opendata.reading import table_read
+    from socle.opendata.generators import siret_collectivite
 
     if gen.siret_requis and not siret_collectivite(membre.collectivite):
         logger.warning(
             "opendata: %s not generated for %s: its SIRET is unknown", gen.code, membre.slug
         )
         return None
-    lignes = gen.lignes(membre)
+
+    def jeu_get() -> Jeu:
+        return _generated_jeu(membre=membre, gen=gen) or _generated_jeu_create(
+            membre=membre, gen=gen
+        )
+
+    return _publish_if_changed(
+        jeu_get=jeu_get,
+        colonnes=gen.colonnes(),
+        lignes=gen.lignes(membre),
+        valider=bool(gen.schema),
+    )
+
+
+def _publish_if_changed(*, jeu_get, colonnes: list[str], lignes, valider: bool) -> Version | None:
+    """Publish generated rows as a new version of the dataset `jeu_get()` returns (declared on
+    first use), unless they are the latest version's; return the new version, or None."""
+    from socle.opendata.generators import table_csv
+    from socle.opendata.reading import table_read
+
     if not lignes:
         # Nothing to publish (a file of a header alone is refused): no empty dataset on the
         # portal; one that had rows keeps its last version.
         return None
-    contenu = table_csv(gen.colonnes(), lignes)
+    contenu = table_csv(colonnes, lignes)
     # The hash of what version_publish would store, whatever table_read normalises.
     sha256 = _sha256(table_read(contenu).csv_text.encode("utf-8")).hexdigest()
     with transaction.atomic():
-        jeu = _generated_jeu(membre=membre, gen=gen)
-        if jeu is None:
-            jeu = _generated_jeu_create(membre=membre, gen=gen)
         # Two runs at once (the task and the command) publish one version, not two.
-        jeu = Jeu.objects.select_for_update().get(pk=jeu.pk)
+        jeu = Jeu.objects.select_for_update().get(pk=jeu_get().pk)
         latest = jeu.versions.order_by("-numero").first()
         if latest is not None and latest.sha256 == sha256:
             return None
         return version_publish(
-            acting_user=None,
-            jeu=jeu,
-            contenu=contenu,
-            nom=f"{jeu.slug}.csv",
-            valider=bool(gen.schema),
+            acting_user=None, jeu=jeu, contenu=contenu, nom=f"{jeu.slug}.csv", valider=valider
         )
+
+
+def opendata_generate_structure() -> list[Version]:
+    """Produce the structure's own generated datasets (the observatory's projects) and publish
+    those whose content changed; return the new versions."""
+    from socle.opendata.generators import GENERATEURS_STRUCTURE
+
+    versions = []
+    for gen in GENERATEURS_STRUCTURE:
+
+        def jeu_get(gen=gen) -> Jeu:
+            jeu = Jeu.objects.filter(
+                membre=None, source=Jeu.Source.GENERE, generateur=gen.code
+            ).first()
+            if jeu is not None:
+                return jeu
+            slug = gen.slug
+            if Jeu.objects.filter(membre=None, slug=slug).exists():
+                slug = f"{gen.slug}-plateforme"
+            jeu = jeu_create(
+                acting_user=None,
+                membre=None,
+                titre=gen.titre(),
+                description=gen.description(),
+                licence=Jeu.Licence.LO,
+                frequence=gen.frequence,
+                source=Jeu.Source.GENERE,
+                generateur=gen.code,
+                geographique=gen.geographique,
+                slug=slug,
+            )
+            jeu.mots_cles = list(gen.mots_cles)
+            jeu.save(update_fields=["mots_cles"])
+            return jeu
+
+        version = _publish_if_changed(
+            jeu_get=jeu_get, colonnes=gen.colonnes(), lignes=gen.lignes(), valider=False
+        )
+        if version is not None:
+            versions.append(version)
+    return versions
 
 
 def opendata_generate(*, membre: Membre) -> list[Version]:
@@ -435,9 +487,11 @@ def opendata_generate(*, membre: Membre) -> list[Version]:
 
 
 def opendata_generate_all() -> list[Version]:
-    """Produce the generated datasets of every member with the open data module."""
+    """Produce the generated datasets of every member with the open data module, then the
+    structure's."""
     versions = []
     for membre in Membre.objects.filter(active=True).select_related("collectivite"):
         if "opendata" in (membre.modules or []):
             versions.extend(opendata_generate(membre=membre))
+    versions.extend(opendata_generate_structure())
     return versions

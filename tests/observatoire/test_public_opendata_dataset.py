@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from socle.observatoire.services import contact_consent_give, projet_update
-from socle.opendata.generators import opendata_generate_structure
+from socle.opendata.services import opendata_generate_structure
 from socle.opendata.models import Jeu
 
 pytest_plugins = ["tests.observatoire.fixtures_public"]
