@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime
 import re
+import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -27,10 +29,11 @@ from socle.core.outbox import outbox_enqueue_email
 from socle.membres.models import Membre
 from socle.membres.permissions import grants_for, permission_check
 from socle.membres.services import audit_record
-from socle.observatoire import recherche
+from socle.observatoire import documents, recherche
 from socle.observatoire.models import (
     Acteur,
     Contact,
+    Document,
     Logiciel,
     LogicielUsage,
     Projet,
@@ -903,3 +906,154 @@ def revision_review(
         target=projet,
         details={"acceptee": accept},
     )
+
+
+# --- Documents, software details, checks for forms (contribution and review screens) ----------
+
+
+@transaction.atomic
+def document_add(*, acting_user, projet: Projet, upload, public: bool = True) -> Document:
+    """Attach a document to a project, once its content says it is an accepted type and size.
+
+    The stored file gets a random name; the name shown is the sanitised one, with the
+    extension of the type found (socle.observatoire.documents).
+    """
+    _project_permission(acting_user, projet)
+    try:
+        checked = documents.document_check(upload)
+    except documents.DocumentRefused as refused:
+        raise ValidationError({"fichier": refused.message}) from None
+    author = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    document = Document(
+        projet=projet,
+        nom=checked.name,
+        type_mime=checked.mime,
+        taille=len(checked.content),
+        public=bool(public),
+        cree_par=author,
+    )
+    stored_name = f"{secrets.token_hex(16)}.{checked.type.extension}"
+    document.fichier.save(stored_name, ContentFile(checked.content), save=False)
+    stored = document.fichier.name
+    try:
+        document.save()
+    except Exception:
+        # The row was not written: do not leave its file behind.
+        document.fichier.storage.delete(stored)
+        raise
+    Revision.objects.create(
+        projet=projet,
+        auteur=author,
+        action="document",
+        changements={"documents": {"avant": None, "apres": document.nom}},
+    )
+    audit_record(
+        acting_user=acting_user,
+        membre=projet.membre,
+        action="projet.modification",
+        target=projet,
+        details={"document": document.nom, "public": document.public},
+    )
+    return document
+
+
+@transaction.atomic
+def document_delete(*, acting_user, document: Document) -> None:
+    """Remove a project's document (its file goes once the removal is committed)."""
+    projet = document.projet
+    _project_permission(acting_user, projet)
+    name, storage = document.fichier.name, document.fichier.storage
+    nom = document.nom
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+    Revision.objects.create(
+        projet=projet,
+        auteur=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        action="document",
+        changements={"documents": {"avant": nom, "apres": None}},
+    )
+    audit_record(
+        acting_user=acting_user,
+        membre=projet.membre,
+        action="projet.modification",
+        target=projet,
+        details={"document_supprime": nom},
+    )
+
+
+SILL_ID_RE = re.compile(r"^\d{1,20}$")
+
+
+@transaction.atomic
+def logiciel_update(
+    *,
+    acting_user,
+    logiciel: Logiciel,
+    description: str = "",
+    editeur: str = "",
+    site_web: str = "",
+    libre: bool = False,
+    licence: str = "",
+    sill_id: str = "",
+    comptoir_url: str = "",
+) -> Logiciel:
+    """Describe a piece of software of the registry (the structure's reviewers)."""
+    permission_check(acting_user, "observatoire.relire")
+    values = {
+        "description": (description or "").strip(),
+        "editeur": (editeur or "").strip()[:200],
+        "site_web": (site_web or "").strip(),
+        "libre": bool(libre),
+        "licence": (licence or "").strip(),
+        "sill_id": (sill_id or "").strip(),
+        "comptoir_url": (comptoir_url or "").strip(),
+    }
+    errors: dict[str, str] = {}
+    for name in ("site_web", "comptoir_url"):
+        try:
+            values[name] = _clean_one(name, "url", values[name])
+        except ValidationError as error:
+            errors[name] = error.messages[0]
+    if len(values["licence"]) > 80:
+        errors["licence"] = _("La licence tient en 80 caractères au plus (ex. AGPL-3.0).")
+    if values["sill_id"] and not SILL_ID_RE.match(values["sill_id"]):
+        errors["sill_id"] = _("L’identifiant SILL est un nombre (ex. 245).")
+    if values["comptoir_url"] and "comptoir-du-libre.org" not in values["comptoir_url"]:
+        errors["comptoir_url"] = _(
+            "Indiquez l’adresse de la fiche sur le Comptoir du Libre "
+            "(https://comptoir-du-libre.org/…)."
+        )
+    if errors:
+        raise ValidationError(errors)
+    changed = [name for name, value in values.items() if getattr(logiciel, name) != value]
+    for name in changed:
+        setattr(logiciel, name, values[name])
+    if changed:
+        logiciel.save(update_fields=changed)
+        audit_record(
+            acting_user=acting_user,
+            membre=None,
+            action="observatoire.configuration",
+            target=logiciel,
+            details={"logiciel": logiciel.nom, "champs": sorted(changed)},
+        )
+    return logiciel
+
+
+def acteur_identifiers_check(*, siren: str = "", siret: str = "", rna: str = "") -> dict[str, str]:
+    """Return the errors `acteur_create` would find in these identifiers (for a form that
+    shows every error in one round)."""
+    return _identifiers_clean(siren, siret, rna)[3]
+
+
+def contact_token_read(token: str, purpose: str) -> tuple[Contact | None, bool]:
+    """Return (the contact a consent link is for, or None; whether the link merely expired)."""
+    contact = contact_for_token(token, purpose)
+    if contact is not None:
+        return contact, False
+    try:
+        data = signing.loads(token, salt=CONSENT_SALT)
+    except signing.BadSignature:
+        return None, False
+    expired = isinstance(data, dict) and data.get("p") == purpose
+    return None, expired and Contact.objects.filter(pk=data.get("c")).exists()
