@@ -982,31 +982,28 @@ def document_delete(*, acting_user, document: Document) -> None:
 
 
 SILL_ID_RE = re.compile(r"^\d{1,20}$")
+LOGICIEL_FIELDS = (
+    "description",
+    "editeur",
+    "site_web",
+    "libre",
+    "licence",
+    "sill_id",
+    "comptoir_url",
+)
 
 
-@transaction.atomic
-def logiciel_update(
-    *,
-    acting_user,
-    logiciel: Logiciel,
-    description: str = "",
-    editeur: str = "",
-    site_web: str = "",
-    libre: bool = False,
-    licence: str = "",
-    sill_id: str = "",
-    comptoir_url: str = "",
-) -> Logiciel:
-    """Describe a piece of software of the registry (the structure's reviewers)."""
-    permission_check(acting_user, "observatoire.relire")
+def logiciel_fields_clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Check and normalise a software's description; raise ValidationError with every error
+    at once."""
     values = {
-        "description": (description or "").strip(),
-        "editeur": (editeur or "").strip()[:200],
-        "site_web": (site_web or "").strip(),
-        "libre": bool(libre),
-        "licence": (licence or "").strip(),
-        "sill_id": (sill_id or "").strip(),
-        "comptoir_url": (comptoir_url or "").strip(),
+        "description": str(data.get("description") or "").strip(),
+        "editeur": str(data.get("editeur") or "").strip(),
+        "site_web": str(data.get("site_web") or "").strip(),
+        "libre": bool(data.get("libre")),
+        "licence": str(data.get("licence") or "").strip(),
+        "sill_id": str(data.get("sill_id") or "").strip(),
+        "comptoir_url": str(data.get("comptoir_url") or "").strip(),
     }
     errors: dict[str, str] = {}
     for name in ("site_web", "comptoir_url"):
@@ -1014,17 +1011,35 @@ def logiciel_update(
             values[name] = _clean_one(name, "url", values[name])
         except ValidationError as error:
             errors[name] = error.messages[0]
+    if len(values["editeur"]) > 200:
+        errors["editeur"] = _("Le nom de l’éditeur tient en 200 caractères au plus.")
     if len(values["licence"]) > 80:
         errors["licence"] = _("La licence tient en 80 caractères au plus (ex. AGPL-3.0).")
     if values["sill_id"] and not SILL_ID_RE.match(values["sill_id"]):
         errors["sill_id"] = _("L’identifiant SILL est un nombre (ex. 245).")
-    if values["comptoir_url"] and "comptoir-du-libre.org" not in values["comptoir_url"]:
+    if (
+        "comptoir_url" not in errors
+        and values["comptoir_url"]
+        and not re.match(r"^https://(www\.)?comptoir-du-libre\.org/", values["comptoir_url"])
+    ):
         errors["comptoir_url"] = _(
             "Indiquez l’adresse de la fiche sur le Comptoir du Libre "
             "(https://comptoir-du-libre.org/…)."
         )
     if errors:
         raise ValidationError(errors)
+    return values
+
+
+@transaction.atomic
+def logiciel_update(*, acting_user, logiciel: Logiciel, **fields: Any) -> Logiciel:
+    """Describe a piece of software of the registry (the structure's reviewers): description,
+    editeur, site_web, libre, licence, sill_id (SILL), comptoir_url (Comptoir du Libre)."""
+    permission_check(acting_user, "observatoire.relire")
+    unknown = set(fields) - set(LOGICIEL_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown software fields {sorted(unknown)!r}")
+    values = logiciel_fields_clean({**{n: getattr(logiciel, n) for n in LOGICIEL_FIELDS}, **fields})
     changed = [name for name, value in values.items() if getattr(logiciel, name) != value]
     for name in changed:
         setattr(logiciel, name, values[name])
