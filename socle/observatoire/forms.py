@@ -171,7 +171,7 @@ class ProjetForm(forms.Form):
     depot_code = _url_field(_lazy("Dépôt du code source"))
     site_web = _url_field(_lazy("Site web du projet"))
 
-    def __init__(self, *args, financements: FinancementFormSet | None = None, **kwargs):
+    def __init__(self, *args, financements: BaseFinancementFormSet | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.financements = financements
         self.project_data: dict[str, Any] = {}
@@ -204,7 +204,8 @@ class ProjetForm(forms.Form):
         return initial
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         data: dict[str, Any] = {}
         for name in self.fields:
             if name in self.errors or name not in cleaned:
@@ -236,7 +237,8 @@ class FinancementForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         source = (cleaned.get("source") or "").strip()
         montant = money_input(cleaned.get("montant") or "")
         if not source and not montant:
@@ -328,7 +330,8 @@ class ContactForm(forms.Form):
         self.user = user
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         email = (cleaned.get("email") or "").strip().lower()
         own = (getattr(self.user, "email", "") or "").lower()
         if cleaned.get("moi") and email and email != own:
@@ -525,7 +528,8 @@ class ActeurForm(forms.Form):
         return code
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         errors = services.acteur_identifiers_check(
             siren=cleaned.get("siren", ""),
             siret=cleaned.get("siret", ""),
@@ -579,7 +583,8 @@ class LogicielForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         valid = {name: value for name, value in cleaned.items() if name not in self.errors}
         try:
             services.logiciel_fields_clean(valid)

@@ -939,7 +939,8 @@ def document_add(*, acting_user, projet: Projet, upload, public: bool = True) ->
         document.save()
     except Exception:
         # The row was not written: do not leave its file behind.
-        document.fichier.storage.delete(stored)
+        if stored:
+            document.fichier.storage.delete(stored)
         raise
     Revision.objects.create(
         projet=projet,
@@ -965,7 +966,8 @@ def document_delete(*, acting_user, document: Document) -> None:
     name, storage = document.fichier.name, document.fichier.storage
     nom = document.nom
     document.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
     Revision.objects.create(
         projet=projet,
         auteur=acting_user if getattr(acting_user, "is_authenticated", False) else None,
@@ -996,7 +998,7 @@ LOGICIEL_FIELDS = (
 def logiciel_fields_clean(data: dict[str, Any]) -> dict[str, Any]:
     """Check and normalise a software's description; raise ValidationError with every error
     at once."""
-    values = {
+    values: dict[str, Any] = {
         "description": str(data.get("description") or "").strip(),
         "editeur": str(data.get("editeur") or "").strip(),
         "site_web": str(data.get("site_web") or "").strip(),
@@ -1070,5 +1072,6 @@ def contact_token_read(token: str, purpose: str) -> tuple[Contact | None, bool]:
         data = signing.loads(token, salt=CONSENT_SALT)
     except signing.BadSignature:
         return None, False
-    expired = isinstance(data, dict) and data.get("p") == purpose
-    return None, expired and Contact.objects.filter(pk=data.get("c")).exists()
+    if not isinstance(data, dict) or data.get("p") != purpose or not isinstance(data.get("c"), int):
+        return None, False
+    return None, Contact.objects.filter(pk=data["c"]).exists()

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -39,6 +39,7 @@ from socle.membres.views import membre_crumbs, membre_menu
 from socle.observatoire import documents, selectors, services
 from socle.observatoire.forms import (
     ActeurForm,
+    BaseFinancementFormSet,
     ContactForm,
     DocumentForm,
     FinancementFormSet,
@@ -61,7 +62,7 @@ from socle.territoires.selectors import collectivite_by_key, collectivite_search
 BODY_MARGIN = 64 * 1024
 PAGE_SIZE = 50
 
-ETAT_TONES = {
+ETAT_TONES: dict[str, str] = {
     Projet.Etat.BROUILLON: "neutre",
     Projet.Etat.SOUMIS: "info",
     Projet.Etat.A_CORRIGER: "attention",
@@ -346,13 +347,14 @@ def projets(request, membre):
     rows = []
     for projet in selectors.projets_back_office(membre=membre):
         url = reverse("gestion:observatoire:projet", args=[membre.slug, projet.pk])
+        waiting = getattr(projet, "en_attente", 0)
         rows.append(
             [
                 format_html('<a href="{}">{}</a>', url, projet.titre),
                 projet.get_statut_display(),
                 badge(projet.get_etat_display(), ETAT_TONES.get(projet.etat, "neutre")),
-                badge(_("%(n)d en attente de relecture") % {"n": projet.en_attente}, "attention")
-                if projet.en_attente
+                badge(_("%(n)d en attente de relecture") % {"n": waiting}, "attention")
+                if waiting
                 else "—",
                 _date(projet.modifie_le),
             ]
@@ -378,10 +380,13 @@ def projets(request, membre):
 
 def _projet_forms(request, projet: Projet | None):
     posted = request.method == "POST"
-    formset = FinancementFormSet(
-        request.POST if posted else None,
-        prefix="financements",
-        initial=None if posted else financements_initial(projet),
+    formset = cast(
+        BaseFinancementFormSet,
+        FinancementFormSet(
+            request.POST if posted else None,
+            prefix="financements",
+            initial=None if posted else financements_initial(projet),
+        ),
     )
     form = ProjetForm(
         request.POST if posted else None,
@@ -399,7 +404,7 @@ def _forms_valid(form, formset) -> bool:
 
 
 def _projet_form_page(request, membre, projet, form, formset, *, preview, status):
-    title = projet.titre if projet else _("Nouveau projet")
+    title = projet.titre if projet else _("Le projet")
     page_title = _("Modifier le projet") if projet else _("Nouveau projet")
     trail = _projet_trail(membre, projet, _("Modifier")) if projet else [(_("Nouveau projet"), "")]
     return _member_page(
@@ -667,7 +672,7 @@ def _acteurs_post(request, membre, projet: Projet) -> None:
         try:
             pk = int(request.POST.get("participation", ""))
         except ValueError:
-            raise Http404 from None
+            raise BadRequest from None
         links = list(selectors.participations_of(projet=projet))
         if not any(link.pk == pk for link in links):
             raise Http404
@@ -698,7 +703,7 @@ def _acteurs_post(request, membre, projet: Projet) -> None:
             _("%(n)s ajouté : %(r)s.") % {"n": acteur.nom, "r": ProjetActeur.Role(role).label},
         )
     else:
-        raise Http404
+        raise BadRequest
 
 
 @membre_view("observatoire.contribuer")
@@ -781,10 +786,11 @@ def _logiciels_post(request, membre, projet: Projet, form: LogicielAjoutForm | N
     try:
         pk = int(request.POST.get("logiciel", ""))
     except ValueError:
-        raise Http404 from None
-    logiciel = next((item for item in current if item.pk == pk), None)
-    if logiciel is None:
+        raise BadRequest from None
+    chosen = next((item for item in current if item.pk == pk), None)
+    if chosen is None:
         raise Http404
+    logiciel = chosen
     if action == "retirer":
         services.projet_logiciels_set(
             acting_user=request.user,
@@ -808,7 +814,7 @@ def _logiciels_post(request, membre, projet: Projet, form: LogicielAjoutForm | N
             % {"n": logiciel.nom},
         )
     else:
-        raise Http404
+        raise BadRequest
     return True
 
 
@@ -900,24 +906,22 @@ def _contacts_post(request, membre, projet: Projet, form: ContactForm) -> bool:
                 % {"n": contact.nom},
             )
         return True
-    acteur = selectors.acteur_of_membre(membre=membre)
+    own = selectors.acteur_of_membre(membre=membre)
     try:
         pk = int(request.POST.get("contact", ""))
     except ValueError:
-        raise Http404 from None
+        raise BadRequest from None
     if action == "existant":
-        contact = (
-            selectors.contacts_of_acteur(acteur=acteur).filter(pk=pk).first() if acteur else None
-        )
-        if contact is None:
+        known = selectors.contacts_of_acteur(acteur=own).filter(pk=pk).first() if own else None
+        if known is None:
             raise Http404
         services.projet_contact_add(
             acting_user=request.user,
             projet=projet,
-            contact=contact,
+            contact=known,
             role=request.POST.get("role", ""),
         )
-        messages.success(request, _("%(n)s ajouté aux contacts du projet.") % {"n": contact.nom})
+        messages.success(request, _("%(n)s ajouté aux contacts du projet.") % {"n": known.nom})
         return True
     link = selectors.contacts_of_projet(projet=projet).filter(contact_id=pk).first()
     if link is None:
@@ -937,7 +941,7 @@ def _contacts_post(request, membre, projet: Projet, form: ContactForm) -> bool:
             % {"n": link.contact.nom},
         )
     else:
-        raise Http404
+        raise BadRequest
     return True
 
 
@@ -1050,7 +1054,7 @@ def projet_document_supprimer(request, membre, pk, document):
 # --- History -----------------------------------------------------------------------------------
 
 
-REVISION_TONES = {
+REVISION_TONES: dict[str, str] = {
     Revision.Etat.EN_ATTENTE: "attention",
     Revision.Etat.REFUSEE: "erreur",
 }
@@ -1271,7 +1275,7 @@ def relecture_projet(request, pk):
                     return redirect("observatoire-site:relecture")
                 status = 400
             else:
-                raise Http404
+                raise BadRequest
         except ValidationError as error:
             if action == "renvoyer":
                 add_errors(renvoi, error)
@@ -1311,7 +1315,7 @@ def relecture_revision(request, pk):
     if request.method == "POST":
         action = request.POST.get("action")
         if action not in ("accepter", "refuser"):
-            raise Http404
+            raise BadRequest
         if form.is_valid():
             try:
                 services.revision_review(
@@ -1388,7 +1392,7 @@ def acteurs(request):
         messages.success(request, _("Acteur « %(n)s » enregistré.") % {"n": acteur.nom})
         return redirect("observatoire-site:acteurs")
     elif posted:
-        raise Http404
+        raise BadRequest
     search = RechercheActeurForm(request.GET or None)
     q = search.cleaned_data["q"] if search.is_valid() else ""
     page = Paginator(selectors.acteurs_list(user=request.user, q=q), PAGE_SIZE).get_page(
@@ -1411,7 +1415,7 @@ def acteurs(request):
             acteur.departement_code or "—",
             f"{acteur.population:,}".replace(",", "\u202f") if acteur.population else "—",
             _("Membre") if acteur.membre_id else "—",
-            acteur.nb_projets,
+            getattr(acteur, "nb_projets", 0),
         ]
         for acteur in page.object_list
     ]
@@ -1503,7 +1507,7 @@ def logiciels_gestion(request):
             messages.success(request, _("« %(n)s » est à jour.") % {"n": edited.nom})
             return redirect("observatoire-site:logiciels_gestion")
     elif posted and formulaire not in ("ajouter", "modifier"):
-        raise Http404
+        raise BadRequest
     page = Paginator(registry, PAGE_SIZE).get_page(request.GET.get("page"))
     base = reverse("observatoire-site:logiciels_gestion")
     rows = [
@@ -1512,9 +1516,9 @@ def logiciels_gestion(request):
             _("Libre") + (f" ({logiciel.licence})" if logiciel.licence else "")
             if logiciel.libre
             else (logiciel.licence or "—"),
-            logiciel.nb_projets,
+            getattr(logiciel, "nb_projets", 0),
             _("%(u)d (dont %(r)d référents)")
-            % {"u": logiciel.nb_usages, "r": logiciel.nb_referents},
+            % {"u": getattr(logiciel, "nb_usages", 0), "r": getattr(logiciel, "nb_referents", 0)},
             logiciel.sill_id or "—",
             format_html(
                 '<a href="{}?modifier={}#modifier">{}<span class="visually-hidden"> {}</span></a>',

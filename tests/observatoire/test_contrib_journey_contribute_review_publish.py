@@ -92,6 +92,7 @@ def test_it_takes_a_project_from_draft_to_publication(
 
     # The structure: the queue, the project as it would appear, a send-back with a comment.
     client.force_login(operateur)
+    assert "/gestion/observatoire/relecture/" in _text(client.get("/gestion/"))
     queue = client.get("/gestion/observatoire/relecture/")
     assert projet.titre in _text(queue)
     assert_accessible(queue)
@@ -126,7 +127,9 @@ def test_it_takes_a_project_from_draft_to_publication(
     assert client.post(review_url, {"action": "publier"}).status_code == 302
     projet.refresh_from_db()
     assert projet.etat == Projet.Etat.PUBLIE
-    history = _text(client.get(gestion(pessac, "projet_historique", projet.pk)))
+    history_page = client.get(gestion(pessac, "projet_historique", projet.pk))
+    assert_accessible(history_page)
+    history = _text(history_page)
     for label in ("Création", "Soumission à la relecture", "Renvoi pour correction", "Publication"):
         assert label in history
     assert "Résultats" in history and "4 000 signalements" in history
@@ -138,6 +141,7 @@ def test_it_holds_a_published_pages_text_change_for_review(
     pessac = demo_members.pessac
     client.force_login(agent_pessac)
     form_page = client.get(gestion(pessac, "projet_modifier", projet_publie.pk))
+    assert_accessible(form_page)
     assert "les changements de texte" in _text(form_page).lower()
     response = client.post(
         gestion(pessac, "projet_modifier", projet_publie.pk),
