@@ -57,6 +57,16 @@ def split_tags(value: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,;\n]", value or "") if part.strip()]
 
 
+class TexteField(forms.CharField):
+    """A text field whose line breaks are « \\n », whatever the browser sent (« \\r\\n »): a
+    text re-posted unchanged then compares equal to the stored one."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return super().to_python(value)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -75,7 +85,7 @@ def _date_field(label) -> forms.DateField:
 
 
 def _money_field(label, help_text) -> forms.CharField:
-    return forms.CharField(
+    return TexteField(
         label=label,
         required=False,
         max_length=30,
@@ -85,7 +95,7 @@ def _money_field(label, help_text) -> forms.CharField:
 
 
 def _url_field(label, help_text="") -> forms.CharField:
-    return forms.CharField(
+    return TexteField(
         label=label,
         required=False,
         max_length=500,
@@ -101,12 +111,12 @@ def _text_area(rows: int) -> forms.Textarea:
 class ProjetForm(forms.Form):
     """A project's page: what, when, how much, what was learnt, what may be reused."""
 
-    titre = forms.CharField(
+    titre = TexteField(
         label=_lazy("Titre"),
         max_length=200,
         error_messages={"required": _lazy("Indiquez le titre du projet.")},
     )
-    resume = forms.CharField(
+    resume = TexteField(
         label=_lazy("Résumé"),
         required=False,
         max_length=500,
@@ -116,7 +126,7 @@ class ProjetForm(forms.Form):
             "plus). Nécessaire pour soumettre le projet."
         ),
     )
-    description = forms.CharField(
+    description = TexteField(
         label=_lazy("Description"),
         required=False,
         widget=_text_area(10),
@@ -144,20 +154,20 @@ class ProjetForm(forms.Form):
     budget_fonctionnement = _money_field(
         _lazy("Coût de fonctionnement annuel (€)"), _lazy("En euros par an.")
     )
-    savoir_faire = forms.CharField(
+    savoir_faire = TexteField(
         label=_lazy("Compétences mobilisées"),
         required=False,
         max_length=2000,
         help_text=_lazy("Séparées par des virgules : marchés publics, SIG, animation de réseau…"),
     )
-    resultats = forms.CharField(label=_lazy("Résultats"), required=False, widget=_text_area(5))
-    enseignements = forms.CharField(
+    resultats = TexteField(label=_lazy("Résultats"), required=False, widget=_text_area(5))
+    enseignements = TexteField(
         label=_lazy("Enseignements"),
         required=False,
         widget=_text_area(5),
         help_text=_lazy("Ce que vous referiez, ce que vous feriez autrement."),
     )
-    reutilisation = forms.CharField(
+    reutilisation = TexteField(
         label=_lazy("Réutilisation"),
         required=False,
         widget=_text_area(4),
@@ -171,9 +181,16 @@ class ProjetForm(forms.Form):
     depot_code = _url_field(_lazy("Dépôt du code source"))
     site_web = _url_field(_lazy("Site web du projet"))
 
-    def __init__(self, *args, financements: BaseFinancementFormSet | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        financements: BaseFinancementFormSet | None = None,
+        projet: Projet | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.financements = financements
+        self.projet = projet
         self.project_data: dict[str, Any] = {}
 
     @staticmethod
@@ -215,6 +232,13 @@ class ProjetForm(forms.Form):
                 value = money_input(value)
             elif name == "savoir_faire":
                 value = split_tags(value)
+            elif (
+                name == "themes"
+                and self.projet is not None
+                and set(value) == set(self.projet.themes)
+            ):
+                # The same themes in the order the page lists them are no change.
+                value = list(self.projet.themes)
             data[name] = value
         if self.financements is not None and self.financements.is_valid():
             data["financements"] = self.financements.rows()
@@ -228,8 +252,8 @@ class ProjetForm(forms.Form):
 class FinancementForm(forms.Form):
     """One line of funding: who pays, how much."""
 
-    source = forms.CharField(label=_lazy("Source"), required=False, max_length=200)
-    montant = forms.CharField(
+    source = TexteField(label=_lazy("Source"), required=False, max_length=200)
+    montant = TexteField(
         label=_lazy("Montant (€)"),
         required=False,
         max_length=30,
@@ -288,12 +312,12 @@ class ContactForm(forms.Form):
     """A person to contact about the project; their consent is asked by mail, unless it is
     oneself, consenting here."""
 
-    nom = forms.CharField(
+    nom = TexteField(
         label=_lazy("Nom et prénom"),
         max_length=200,
         error_messages={"required": _lazy("Indiquez le nom de la personne.")},
     )
-    fonction = forms.CharField(
+    fonction = TexteField(
         label=_lazy("Fonction"),
         required=False,
         max_length=200,
@@ -307,13 +331,13 @@ class ContactForm(forms.Form):
             "invalid": _lazy("Saisissez une adresse électronique valide (nom@exemple.fr)."),
         },
     )
-    telephone = forms.CharField(
+    telephone = TexteField(
         label=_lazy("Téléphone"),
         required=False,
         max_length=30,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
-    role = forms.CharField(
+    role = TexteField(
         label=_lazy("Rôle dans le projet"),
         required=False,
         max_length=200,
@@ -381,7 +405,7 @@ class DocumentForm(forms.Form):
 class RenvoiForm(forms.Form):
     """Send a submitted project back to its contributors."""
 
-    commentaire = forms.CharField(
+    commentaire = TexteField(
         label=_lazy("Ce qui est à corriger"),
         widget=_text_area(5),
         max_length=5000,
@@ -393,7 +417,7 @@ class RenvoiForm(forms.Form):
 class RevisionForm(forms.Form):
     """Accept or refuse a pending change."""
 
-    commentaire = forms.CharField(
+    commentaire = TexteField(
         label=_lazy("Commentaire (facultatif)"),
         required=False,
         max_length=5000,
@@ -433,22 +457,22 @@ class ActeurForm(forms.Form):
     """Record an actor outside the loaded territory (a collectivité elsewhere, a company…)."""
 
     kind = forms.ChoiceField(label=_lazy("Type d’acteur"), choices=Acteur.Kind.choices)
-    nom = forms.CharField(
+    nom = TexteField(
         label=_lazy("Nom"),
         max_length=200,
         error_messages={"required": _lazy("Indiquez le nom de l’acteur.")},
     )
-    description = forms.CharField(label=_lazy("Description"), required=False, widget=_text_area(3))
-    siren = forms.CharField(
+    description = TexteField(label=_lazy("Description"), required=False, widget=_text_area(3))
+    siren = TexteField(
         label=_lazy("SIREN"),
         required=False,
         max_length=20,
         help_text=_lazy("9 chiffres (entreprises, collectivités, associations employeuses)."),
     )
-    siret = forms.CharField(
+    siret = TexteField(
         label=_lazy("SIRET"), required=False, max_length=25, help_text=_lazy("14 chiffres.")
     )
-    rna = forms.CharField(
+    rna = TexteField(
         label=_lazy("Numéro RNA"),
         required=False,
         max_length=12,
@@ -457,7 +481,7 @@ class ActeurForm(forms.Form):
     type_collectivite = forms.ChoiceField(
         label=_lazy("Type de collectivité"), required=False, choices=TYPE_COLLECTIVITE_CHOICES
     )
-    code_insee = forms.CharField(
+    code_insee = TexteField(
         label=_lazy("Code INSEE (ou SIREN de l’intercommunalité)"), required=False, max_length=12
     )
     population = forms.IntegerField(
@@ -469,26 +493,26 @@ class ActeurForm(forms.Form):
             "min_value": _lazy("La population ne peut pas être négative."),
         },
     )
-    departement_code = forms.CharField(
+    departement_code = TexteField(
         label=_lazy("Code du département"),
         required=False,
         max_length=3,
         help_text=_lazy("Par exemple 59, 2A ou 974."),
     )
-    region_code = forms.CharField(
+    region_code = TexteField(
         label=_lazy("Code de la région"),
         required=False,
         max_length=3,
         help_text=_lazy("Code INSEE de la région, par exemple 32 (Hauts-de-France)."),
     )
-    latitude = forms.CharField(
+    latitude = TexteField(
         label=_lazy("Latitude"),
         required=False,
         max_length=20,
         help_text=_lazy("En degrés décimaux, par exemple 51,0344 (Dunkerque)."),
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
-    longitude = forms.CharField(
+    longitude = TexteField(
         label=_lazy("Longitude"),
         required=False,
         max_length=20,
@@ -552,7 +576,7 @@ class ActeurForm(forms.Form):
 
 
 class LogicielNouveauForm(forms.Form):
-    nom = forms.CharField(
+    nom = TexteField(
         label=_lazy("Nom du logiciel ou du service"),
         max_length=200,
         error_messages={"required": _lazy("Indiquez le nom du logiciel ou du service.")},
@@ -562,17 +586,17 @@ class LogicielNouveauForm(forms.Form):
 class LogicielForm(forms.Form):
     """Describe a piece of software of the registry."""
 
-    description = forms.CharField(label=_lazy("Description"), required=False, widget=_text_area(4))
-    editeur = forms.CharField(label=_lazy("Éditeur"), required=False, max_length=200)
+    description = TexteField(label=_lazy("Description"), required=False, widget=_text_area(4))
+    editeur = TexteField(label=_lazy("Éditeur"), required=False, max_length=200)
     site_web = _url_field(_lazy("Site web"))
     libre = forms.BooleanField(label=_lazy("Logiciel libre"), required=False)
-    licence = forms.CharField(
+    licence = TexteField(
         label=_lazy("Licence"),
         required=False,
         max_length=80,
         help_text=_lazy("Identifiant SPDX de préférence : AGPL-3.0, EUPL-1.2, MIT…"),
     )
-    sill_id = forms.CharField(
+    sill_id = TexteField(
         label=_lazy("Identifiant dans le SILL"),
         required=False,
         max_length=20,
@@ -596,7 +620,7 @@ class LogicielForm(forms.Form):
 class LogicielAjoutForm(forms.Form):
     """Name a piece of software a project uses (recorded in the registry if new)."""
 
-    nom = forms.CharField(
+    nom = TexteField(
         label=_lazy("Logiciel ou service utilisé"),
         max_length=200,
         help_text=_lazy("Choisissez dans la liste ou tapez un nouveau nom."),
@@ -613,7 +637,7 @@ ROLE_CHOICES = ProjetActeur.Role.choices
 
 
 class RechercheActeurForm(forms.Form):
-    q = forms.CharField(
+    q = TexteField(
         label=_lazy("Chercher un acteur ou une collectivité"),
         required=False,
         max_length=100,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import re
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
@@ -392,6 +393,7 @@ def _projet_forms(request, projet: Projet | None):
         request.POST if posted else None,
         initial=ProjetForm.initial_of(projet) if (projet is not None and not posted) else None,
         financements=formset,
+        projet=projet,
     )
     return form, formset
 
@@ -717,7 +719,7 @@ def projet_acteurs(request, membre, pk):
             _error_messages(request, error)
         url = reverse("gestion:observatoire:projet_acteurs", args=[membre.slug, found.pk])
         query = request.POST.get("q", "")
-        return redirect(f"{url}?q={query}" if query else url)
+        return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
     search = RechercheActeurForm(request.GET or None)
     acteurs: list[Acteur] = []
     collectivites = []
