@@ -384,6 +384,11 @@ OPENDATA_SYNC_MAX_BYTES = int(env("OPENDATA_SYNC_MAX_BYTES", str(2 * 1024 * 1024
 # A worker validating an upload owns it this long; after that (the worker died), it is taken again.
 OPENDATA_DEPOT_LEASE_SECONDS = int(env("OPENDATA_DEPOT_LEASE_SECONDS", "1800"))
 
+# ---- Observatoire ------------------------------------------------------------------------------
+# The largest document (PDF, office file, image, CSV) a contributor may attach to a project, in
+# bytes (default 10 MB); its type is told from its content (socle/observatoire/documents.py).
+OBSERVATOIRE_DOCUMENT_MAX_BYTES = int(env("OBSERVATOIRE_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+
 # ---- Logging ----------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime
 import re
+import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -28,10 +30,11 @@ from socle.core.outbox import outbox_enqueue_email
 from socle.membres.models import Membre
 from socle.membres.permissions import grants_for, permission_check
 from socle.membres.services import audit_record
-from socle.observatoire import recherche
+from socle.observatoire import documents, recherche
 from socle.observatoire.models import (
     Acteur,
     Contact,
+    Document,
     Logiciel,
     LogicielUsage,
     Projet,
@@ -909,3 +912,172 @@ def revision_review(
         target=projet,
         details={"acceptee": accept},
     )
+
+
+# --- Documents, software details, checks for forms (contribution and review screens) ----------
+
+
+@transaction.atomic
+def document_add(*, acting_user, projet: Projet, upload, public: bool = True) -> Document:
+    """Attach a document to a project, once its content says it is an accepted type and size.
+
+    The stored file gets a random name; the name shown is the sanitised one, with the
+    extension of the type found (socle.observatoire.documents).
+    """
+    _project_permission(acting_user, projet)
+    try:
+        checked = documents.document_check(upload)
+    except documents.DocumentRefused as refused:
+        raise ValidationError({"fichier": refused.message}) from None
+    author = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    document = Document(
+        projet=projet,
+        nom=checked.name,
+        type_mime=checked.mime,
+        taille=len(checked.content),
+        public=bool(public),
+        cree_par=author,
+    )
+    stored_name = f"{secrets.token_hex(16)}.{checked.type.extension}"
+    document.fichier.save(stored_name, ContentFile(checked.content), save=False)
+    stored = document.fichier.name
+    try:
+        document.save()
+    except Exception:
+        # The row was not written: do not leave its file behind.
+        if stored:
+            document.fichier.storage.delete(stored)
+        raise
+    Revision.objects.create(
+        projet=projet,
+        auteur=author,
+        action="document",
+        changements={"documents": {"avant": None, "apres": document.nom}},
+    )
+    audit_record(
+        acting_user=acting_user,
+        membre=projet.membre,
+        action="projet.modification",
+        target=projet,
+        details={"document": document.nom, "public": document.public},
+    )
+    return document
+
+
+@transaction.atomic
+def document_delete(*, acting_user, document: Document) -> None:
+    """Remove a project's document (its file goes once the removal is committed)."""
+    projet = document.projet
+    _project_permission(acting_user, projet)
+    name, storage = document.fichier.name, document.fichier.storage
+    nom = document.nom
+    document.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+    Revision.objects.create(
+        projet=projet,
+        auteur=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        action="document",
+        changements={"documents": {"avant": nom, "apres": None}},
+    )
+    audit_record(
+        acting_user=acting_user,
+        membre=projet.membre,
+        action="projet.modification",
+        target=projet,
+        details={"document_supprime": nom},
+    )
+
+
+SILL_ID_RE = re.compile(r"^\d{1,20}$")
+LOGICIEL_FIELDS = (
+    "description",
+    "editeur",
+    "site_web",
+    "libre",
+    "licence",
+    "sill_id",
+    "comptoir_url",
+)
+
+
+def logiciel_fields_clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Check and normalise a software's description; raise ValidationError with every error
+    at once."""
+    values: dict[str, Any] = {
+        "description": str(data.get("description") or "").strip(),
+        "editeur": str(data.get("editeur") or "").strip(),
+        "site_web": str(data.get("site_web") or "").strip(),
+        "libre": bool(data.get("libre")),
+        "licence": str(data.get("licence") or "").strip(),
+        "sill_id": str(data.get("sill_id") or "").strip(),
+        "comptoir_url": str(data.get("comptoir_url") or "").strip(),
+    }
+    errors: dict[str, str] = {}
+    for name in ("site_web", "comptoir_url"):
+        try:
+            values[name] = _clean_one(name, "url", values[name])
+        except ValidationError as error:
+            errors[name] = error.messages[0]
+    if len(values["editeur"]) > 200:
+        errors["editeur"] = _("Le nom de l’éditeur tient en 200 caractères au plus.")
+    if len(values["licence"]) > 80:
+        errors["licence"] = _("La licence tient en 80 caractères au plus (ex. AGPL-3.0).")
+    if values["sill_id"] and not SILL_ID_RE.match(values["sill_id"]):
+        errors["sill_id"] = _("L’identifiant SILL est un nombre (ex. 245).")
+    if (
+        "comptoir_url" not in errors
+        and values["comptoir_url"]
+        and not re.match(r"^https://(www\.)?comptoir-du-libre\.org/", values["comptoir_url"])
+    ):
+        errors["comptoir_url"] = _(
+            "Indiquez l’adresse de la fiche sur le Comptoir du Libre "
+            "(https://comptoir-du-libre.org/…)."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+@transaction.atomic
+def logiciel_update(*, acting_user, logiciel: Logiciel, **fields: Any) -> Logiciel:
+    """Describe a piece of software of the registry (the structure's reviewers): description,
+    editeur, site_web, libre, licence, sill_id (SILL), comptoir_url (Comptoir du Libre)."""
+    permission_check(acting_user, "observatoire.relire")
+    unknown = set(fields) - set(LOGICIEL_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown software fields {sorted(unknown)!r}")
+    values = logiciel_fields_clean({**{n: getattr(logiciel, n) for n in LOGICIEL_FIELDS}, **fields})
+    changed = [name for name, value in values.items() if getattr(logiciel, name) != value]
+    for name in changed:
+        setattr(logiciel, name, values[name])
+    if changed:
+        logiciel.save(update_fields=changed)
+        audit_record(
+            acting_user=acting_user,
+            membre=None,
+            action="observatoire.configuration",
+            target=logiciel,
+            details={"logiciel": logiciel.nom, "champs": sorted(changed)},
+        )
+    return logiciel
+
+
+def acteur_identifiers_check(*, siren: str = "", siret: str = "", rna: str = "") -> dict[str, str]:
+    """Return the errors `acteur_create` would find in these identifiers (for a form that
+    shows every error in one round)."""
+    return _identifiers_clean(siren, siret, rna)[3]
+
+
+def contact_token_read(token: str, purpose: str) -> tuple[Contact | None, bool]:
+    """Return (the contact a consent link is for, or None; whether the link merely expired)."""
+    contact = contact_for_token(token, purpose)
+    if contact is not None:
+        return contact, False
+    try:
+        data = signing.loads(token, salt=CONSENT_SALT)
+    except signing.BadSignature:
+        return None, False
+    if not isinstance(data, dict) or data.get("p") != purpose or not isinstance(data.get("c"), int):
+        return None, False
+    return None, Contact.objects.filter(pk=data["c"]).exists()
