@@ -480,7 +480,8 @@ def projet_fields_clean(data: dict[str, Any]) -> dict[str, Any]:
 
 def _clean_one(name: str, kind: str, value: Any) -> Any:  # noqa: C901 - one branch per kind
     if kind == "text":
-        return str(value or "").strip()
+        # Browsers send \r\n: one form of line break, so an unchanged text is not a change.
+        return str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if kind == "bool":
         return bool(value)
     if kind == "themes":
@@ -488,7 +489,8 @@ def _clean_one(name: str, kind: str, value: Any) -> Any:  # noqa: C901 - one bra
         unknown = [code for code in themes if code not in THEMES]
         if unknown:
             raise ValidationError(_("Thème inconnu : %(code)s.") % {"code": unknown[0]})
-        return list(dict.fromkeys(themes))
+        # In the baromètre's order: the same themes in another order are not a change.
+        return [code for code in THEMES if code in themes]
     if kind == "statut":
         if value not in Projet.Statut.values:
             raise ValidationError(_("Choisissez un statut dans la liste."))
@@ -535,7 +537,8 @@ def _clean_one(name: str, kind: str, value: Any) -> Any:  # noqa: C901 - one bra
 
 def _money(value: Any) -> Decimal:
     try:
-        amount = Decimal(str(value).replace(" ", "").replace("\u202f", "").replace(",", "."))
+        text = re.sub(r"[\s\u00a0\u202f€]", "", str(value)).replace(",", ".")
+        amount = Decimal(text)
     except InvalidOperation:
         raise ValidationError(_("Saisissez un montant en euros (12 500 ou 12500,50).")) from None
     if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
@@ -897,6 +900,21 @@ def revision_review(
         raise ValidationError(_("Cette modification a déjà été relue."))
     projet = Projet.objects.select_for_update().get(pk=revision.projet_id)
     if accept:
+        # A field changed since the proposal was made (another accepted change): applying it
+        # would silently undo that change.
+        stale = [
+            name
+            for name, change in revision.changements.items()
+            if _json_value(getattr(projet, name)) != change["avant"]
+        ]
+        if stale:
+            raise ValidationError(
+                _(
+                    "La page a changé depuis cette proposition (%(champs)s) : refusez-la et "
+                    "demandez une nouvelle modification."
+                )
+                % {"champs": ", ".join(stale)}
+            )
         values = {name: change["apres"] for name, change in revision.changements.items()}
         clean = projet_fields_clean(values)
         _apply(projet, clean, clean)
@@ -912,6 +930,15 @@ def revision_review(
         target=projet,
         details={"acceptee": accept},
     )
+    if revision.auteur is not None and revision.auteur.email:
+        decision = _("acceptée") if accept else _("refusée")
+        outbox_enqueue_email(
+            to=[revision.auteur.email],
+            subject=_("Votre modification de « {titre} » est {decision}").format(
+                titre=projet.titre, decision=decision
+            )[:200],
+            body=(revision.commentaire + "\n") if revision.commentaire else decision + "\n",
+        )
 
 
 # --- Documents, software details, checks for forms (contribution and review screens) ----------
