@@ -36,6 +36,7 @@ class Command(BaseCommand):
         for slug in result.members:
             self.stdout.write(f"  Page publique       {site}/{slug}/")
         self.stdout.write(f"  Back-office         {site}/gestion/")
+        self.stdout.write(f"  Observatoire        {site}/observatoire/")
         self.stdout.write(f"  API de routage      {site}/api/v1/")
         self.stdout.write(
             f"  Exemple             {site}/api/v1/routage?lat=44.8066&lon=-0.6312&competence=voirie"
