@@ -18,9 +18,9 @@ from socle.api.openapi import openapi_document
 from socle.api.scopes import api_scopes
 from socle.api.selectors import get_api_key_for_user, membre_api_keys
 from socle.api.services import api_key_create, api_key_revoke
+from socle.core.forms import add_service_errors
 from socle.core.templatetags.socle_kit import badge
 from socle.membres.decorators import membre_view
-from socle.membres.forms import add_service_errors
 from socle.membres.views import membre_render
 
 

@@ -23,19 +23,6 @@ class ColourInput(forms.TextInput):
     input_type = "color"
 
 
-def add_service_errors(form: forms.Form, error: ValidationError, aliases=None) -> None:
-    """Show a service's ValidationError on the form, on the matching fields where it says."""
-    aliases = aliases or {}
-    if hasattr(error, "error_dict"):
-        for key, messages in error.message_dict.items():
-            field = aliases.get(key, key)
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 class CollectiviteSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Nom de la collectivité, code INSEE ou SIREN"),

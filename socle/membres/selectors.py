@@ -198,3 +198,8 @@ def membres_privacy_contacts(*, membre_ids) -> list[dict]:
         }
         for membre in membres
     ]
+
+
+def audit_events_count(*, actor, action: str, since) -> int:
+    """Count the audit events of one action a person made since a moment (rate limits)."""
+    return AuditEvent.objects.filter(actor=actor, action=action, created_at__gte=since).count()

@@ -33,6 +33,7 @@ from socle.comptes.security import (
 )
 from socle.comptes.views import PASSWORD_ERROR_CODES
 from socle.core.colours import colour_or_default
+from socle.core.forms import add_service_errors
 from socle.core.modules import registered_modules
 from socle.membres.decorators import membre_view
 from socle.membres.forms import (
@@ -41,7 +42,6 @@ from socle.membres.forms import (
     MembreOnboardForm,
     MembreSettingsForm,
     ServiceForm,
-    add_service_errors,
 )
 from socle.membres.models import Membre
 from socle.membres.permissions import grants_for

@@ -79,6 +79,7 @@ class ObservatoireConfig(AppConfig):
             "projet.a_corriger": _("Projet renvoyé pour correction"),
             "projet.retrait": _("Projet retiré de l’observatoire"),
             "projet.revision": _("Modification d’un projet publié relue"),
+            "projet.mise_en_relation": _("Mise en relation demandée à la structure"),
             "evaluation.enregistrement": _("Évaluation d’un projet enregistrée"),
             "feuille.modification": _("Feuille de route modifiée"),
             "feuille.adoption": _("Version de la feuille de route adoptée"),

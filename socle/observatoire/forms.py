@@ -2,7 +2,8 @@
 
 They check the shape of the input, then ask the services' own checks (`projet_fields_clean`,
 `acteur_identifiers_check`) so that every error shows in one round; the services decide again
-when the form is saved, and their ValidationError comes back on the fields (`add_errors`).
+when the form is saved, and their ValidationError comes back on the fields
+(`socle.core.forms.add_service_errors`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from socle.core.forms import add_service_errors
 from socle.observatoire import documents, services
 from socle.observatoire.models import Acteur, Projet, ProjetActeur
 from socle.observatoire.themes import THEME_CHOICES
@@ -23,19 +25,6 @@ from socle.observatoire.themes import THEME_CHOICES
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 DATE_ERROR = _lazy("Saisissez une date valide (jj/mm/aaaa).")
 MAX_FINANCEMENTS = 20
-
-
-def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on the fields it names."""
-    if hasattr(error, "error_dict"):
-        for key, messages in error.message_dict.items():
-            for message in messages:
-                target = key if key in form.fields else None
-                if target is None or target not in form.errors:
-                    form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def money_text(value: Any) -> str:
@@ -245,7 +234,7 @@ class ProjetForm(forms.Form):
         try:
             self.project_data = services.projet_fields_clean(data)
         except ValidationError as error:
-            add_errors(self, error)
+            add_service_errors(self, error)
         return cleaned
 
 
@@ -613,7 +602,7 @@ class LogicielForm(forms.Form):
         try:
             services.logiciel_fields_clean(valid)
         except ValidationError as error:
-            add_errors(self, error)
+            add_service_errors(self, error)
         return cleaned
 
 

@@ -2,7 +2,7 @@
 
 They only give the pages their fields: every value is a text checked by the services
 (`socle.observatoire.evaluation`), so that all the errors of a form come back in one round, in
-French, on their fields (`add_errors`).
+French, on their fields (`socle.core.forms.add_service_errors`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -20,17 +19,6 @@ from socle.observatoire.models import EvalAxe, EvalQuestion, Evaluation, Indicat
 
 # New answers offered at once when a question is written.
 NEW_QUESTION_CHOICES = 4
-
-
-def add_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on the fields it names."""
-    if hasattr(error, "error_dict"):
-        for key, messages in error.message_dict.items():
-            for message in messages:
-                form.add_error(key if key in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def decimal_text(value: Any) -> str:

@@ -29,6 +29,7 @@ from stdnum.fr import siret as stdnum_siret
 from socle.core.outbox import outbox_enqueue_email
 from socle.membres.models import Membre
 from socle.membres.permissions import grants_for, permission_check
+from socle.membres.selectors import audit_events_count
 from socle.membres.services import audit_record
 from socle.observatoire import documents, recherche
 from socle.observatoire.models import (
@@ -1108,3 +1109,70 @@ def contact_token_read(token: str, purpose: str) -> tuple[Contact | None, bool]:
     if not isinstance(data, dict) or data.get("p") != purpose or not isinstance(data.get("c"), int):
         return None, False
     return None, Contact.objects.filter(pk=data["c"]).exists()
+
+
+# --- Putting people in touch ---------------------------------------------------------------------
+
+# Requests one person may send in a day: the structure's staff answer each by hand.
+MISE_EN_RELATION_PAR_JOUR = 10
+
+
+@transaction.atomic
+def mise_en_relation_request(*, acting_user, projet: Projet, message: str):
+    """Ask the structure to put a member's staff in touch with the people behind a published
+    project (its staff know them, even when nobody consented to be shown); mail the structure's
+    reviewers and acknowledge to the requester."""
+    held = grants_for(acting_user).membre_ids("observatoire.contribuer")
+    if held is not None and not held:
+        raise PermissionDenied
+    if not projet.publie:
+        raise ValidationError(_("Ce projet n’est pas publié."))
+    message = (message or "").replace("\r\n", "\n").strip()
+    if not message:
+        raise ValidationError(
+            {"message": _("Dites en quelques mots ce que vous souhaitez savoir.")}
+        )
+    if len(message) > 2000:
+        raise ValidationError({"message": _("Votre message tient en 2 000 caractères au plus.")})
+    since = timezone.now() - datetime.timedelta(days=1)
+    sent = audit_events_count(actor=acting_user, action="projet.mise_en_relation", since=since)
+    if sent >= MISE_EN_RELATION_PAR_JOUR:
+        raise ValidationError(
+            {"message": _("Vous avez envoyé beaucoup de demandes aujourd’hui : réessayez demain.")}
+        )
+    membres = Membre.objects.filter(pk__in=held) if held is not None else Membre.objects.none()
+    origine = ", ".join(str(m) for m in membres.select_related("collectivite")) or _("la structure")
+    url = settings.SITE_URL + reverse("observatoire-site:projet", kwargs={"slug": projet.slug})
+    demandeur = acting_user.get_full_name() or acting_user.email
+    to = _reviewer_emails()
+    if to:
+        outbox_enqueue_email(
+            to=to,
+            subject=_("Mise en relation demandée : {titre}").format(titre=projet.titre)[:200],
+            body=_(
+                "{demandeur} ({origine}, {email}) souhaite être mis en relation avec l’équipe "
+                "du projet « {titre} » porté par {porteur}.\n\n{message}\n\nProjet : {url}\n"
+            ).format(
+                demandeur=demandeur,
+                origine=origine,
+                email=acting_user.email,
+                titre=projet.titre,
+                porteur=projet.porteur or _("un acteur non renseigné"),
+                message=message,
+                url=url,
+            ),
+        )
+    outbox_enqueue_email(
+        to=[acting_user.email],
+        subject=_("Votre demande de mise en relation : {titre}").format(titre=projet.titre)[:200],
+        body=_(
+            "La structure a bien reçu votre demande à propos du projet « {titre} » et vous "
+            "répondra par courriel.\n\nVotre message :\n{message}\n"
+        ).format(titre=projet.titre, message=message),
+    )
+    audit_record(
+        acting_user=acting_user,
+        membre=membres.first(),
+        action="projet.mise_en_relation",
+        target=projet,
+    )

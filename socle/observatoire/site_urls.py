@@ -16,6 +16,11 @@ urlpatterns = [
     path("observatoire/", views_public.accueil, name="accueil"),
     re_path(r"^observatoire/projets\.(?P<format>json|csv)$", views_public.export, name="export"),
     path("observatoire/projets/<slug:slug>/", views_public.projet, name="projet"),
+    path(
+        "observatoire/projets/<slug:slug>/mise-en-relation/",
+        views_public.mise_en_relation,
+        name="mise_en_relation",
+    ),
     path("observatoire/acteurs/<slug:slug>/", views_public.acteur, name="acteur"),
     path("observatoire/logiciels/", views_public.logiciels, name="logiciels"),
     path("observatoire/logiciels/<slug:slug>/", views_public.logiciel, name="logiciel"),

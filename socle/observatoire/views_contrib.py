@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from socle.core.forms import add_service_errors
 from socle.core.markdown import markdown_to_html
 from socle.core.templatetags.socle_kit import badge
 from socle.membres.decorators import membre_view, structure_view
@@ -51,7 +52,6 @@ from socle.observatoire.forms import (
     RechercheActeurForm,
     RenvoiForm,
     RevisionForm,
-    add_errors,
     financements_initial,
     money_text,
 )
@@ -456,7 +456,7 @@ def projet_nouveau(request, membre):
                 acting_user=request.user, membre=membre, titre=titre, **data
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -491,7 +491,7 @@ def projet_modifier(request, membre, pk):
                 acting_user=request.user, projet=projet, **form.project_data
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if revision is None:
                 messages.info(request, _("Aucune modification à enregistrer."))
@@ -768,7 +768,7 @@ def _logiciels_post(request, membre, projet: Projet, form: LogicielAjoutForm | N
                 acting_user=request.user, nom=form.cleaned_data["nom"]
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
             return False
         if logiciel not in current:
             services.projet_logiciels_set(
@@ -891,7 +891,7 @@ def _contacts_post(request, membre, projet: Projet, form: ContactForm) -> bool:
                 consent_now=data["moi"],
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
             return False
         services.projet_contact_add(
             acting_user=request.user, projet=projet, contact=contact, role=data["role"]
@@ -1015,7 +1015,7 @@ def projet_documents(request, membre, pk):
                     public=form.cleaned_data["public"],
                 )
             except ValidationError as error:
-                add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Document « %(n)s » ajouté.") % {"n": document.nom})
                 return redirect(
@@ -1280,7 +1280,7 @@ def relecture_projet(request, pk):
                 raise BadRequest
         except ValidationError as error:
             if action == "renvoyer":
-                add_errors(renvoi, error)
+                add_service_errors(renvoi, error)
             else:
                 _error_messages(request, error)
             status = 400
@@ -1327,7 +1327,7 @@ def relecture_revision(request, pk):
                     commentaire=form.cleaned_data["commentaire"],
                 )
             except ValidationError as error:
-                add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -1371,7 +1371,7 @@ def _acteur_create(request, form: ActeurForm) -> Acteur | None:
     try:
         return services.acteur_create(acting_user=request.user, **data)
     except ValidationError as error:
-        add_errors(form, error)
+        add_service_errors(form, error)
         return None
 
 
@@ -1494,7 +1494,7 @@ def logiciels_gestion(request):
                 acting_user=request.user, nom=nouveau.cleaned_data["nom"]
             )
         except ValidationError as error:
-            add_errors(nouveau, error)
+            add_service_errors(nouveau, error)
         else:
             messages.success(request, _("« %(n)s » est au registre.") % {"n": logiciel.nom})
             return redirect(
@@ -1504,7 +1504,7 @@ def logiciels_gestion(request):
         try:
             services.logiciel_update(acting_user=request.user, logiciel=edited, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("« %(n)s » est à jour.") % {"n": edited.nom})
             return redirect("observatoire-site:logiciels_gestion")

@@ -21,6 +21,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from socle.core.forms import add_service_errors
 from socle.core.templatetags.socle_kit import badge
 from socle.membres.decorators import membre_view, structure_view
 from socle.membres.views import membre_crumbs, membre_render
@@ -178,7 +179,7 @@ def evaluation(request, membre, pk: int, kind: str):
                 commentaire=form.cleaned_data["commentaire"],
             )
         except ValidationError as error:
-            f.add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Évaluation enregistrée : son résultat est à jour."))
             url = reverse("gestion:observatoire:evaluation", args=[membre.slug, projet.pk, kind])
@@ -297,7 +298,7 @@ def _suivi_post(request, projet: Projet, bound: str, forms_: dict) -> str | None
         ev.indicateur_update(acting_user=user, indicateur=indicateur, **data)
         return _("Indicateur enregistré.")
     except ValidationError as error:
-        f.add_errors(form, error)
+        add_service_errors(form, error)
         return None
 
 
@@ -506,7 +507,7 @@ def configuration(request):
             try:
                 done = _configuration_save(request, bound, form)
             except ValidationError as error:
-                f.add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, done)
                 return redirect("observatoire-site:configuration_evaluation")

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from socle.core.forms import add_service_errors
 from socle.membres.decorators import membre_view, structure_view
 from socle.membres.models import Membre
 from socle.membres.permissions import grants_for
@@ -34,7 +35,6 @@ from socle.observatoire.forms_feuilles import (
     NouveauProjetForm,
     RattacherForm,
     ZoneForm,
-    add_errors,
 )
 from socle.observatoire.models import Projet
 from socle.observatoire.themes import theme_label
@@ -165,7 +165,7 @@ def _try(form, call) -> bool:
     try:
         call()
     except ValidationError as error:
-        add_errors(form, error)
+        add_service_errors(form, error)
         return False
     return True
 
@@ -313,7 +313,7 @@ def feuille_adopter(request, membre):
                 acting_user=request.user, membre=membre, instance=form.cleaned_data["instance"]
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

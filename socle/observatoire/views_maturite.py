@@ -17,10 +17,10 @@ from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from socle.core.forms import add_service_errors
 from socle.membres.decorators import membre_view, structure_view
 from socle.membres.views import membre_crumbs, membre_render
 from socle.observatoire import maturite
-from socle.observatoire.forms_feuilles import add_errors
 from socle.observatoire.forms_maturite import DiagnosticForm, EnonceForm, initial_from
 from socle.observatoire.models import Diagnostic
 from socle.observatoire.themes import THEMES, tranche_label
@@ -131,7 +131,7 @@ def diagnostic_nouveau(request, membre):
                     acting_user=request.user, membre=membre, reponses=form.reponses()
                 )
             except ValidationError as error:
-                add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Diagnostic enregistré."))
                 return redirect("gestion:observatoire:diagnostic", membre.slug, diagnostic.pk)
@@ -264,7 +264,7 @@ def configuration(request):
                     ordre=data["ordre"],
                 )
             except ValidationError as error:
-                add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Énoncé ajouté."))
                 return redirect(f"{url}#enonce-{enonce.pk}")
@@ -285,7 +285,7 @@ def configuration(request):
             try:
                 maturite.enonce_update(acting_user=request.user, enonce=enonce, **form.cleaned_data)
             except ValidationError as error:
-                add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Énoncé enregistré."))
                 return redirect(f"{url}#enonce-{enonce.pk}")

@@ -14,10 +14,12 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -25,9 +27,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from socle.core.charts import radar_chart
+from socle.core.forms import add_service_errors
 from socle.core.markdown import markdown_to_html
+from socle.membres.decorators import structure_view
+from socle.membres.permissions import grants_for
 from socle.membres.selectors import membres_with_permission
-from socle.observatoire import exports, public_search, selectors, selectors_public
+from socle.observatoire import exports, public_search, selectors, selectors_public, services
 from socle.observatoire.models import Acteur, Evaluation, Projet
 from socle.observatoire.themes import (
     THEME_CHOICES,
@@ -300,10 +305,57 @@ def _radar(evaluations: dict[str, Evaluation]) -> SafeString | None:
     )
 
 
+class MiseEnRelationForm(forms.Form):
+    message = forms.CharField(
+        label=gettext_lazy("Votre message à la structure"),
+        help_text=gettext_lazy(
+            "Ce que vous voulez savoir (comment le projet a été mené, son coût, ses difficultés…)."
+        ),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+def _peut_demander(user) -> bool:
+    """Tell whether the person may ask the structure to put them in touch (a member's staff)."""
+    if not user.is_authenticated:
+        return False
+    return grants_for(user).membre_ids("observatoire.contribuer") != set()
+
+
 @require_safe
 def projet(request: HttpRequest, slug: str) -> HttpResponse:
     """A published project: everything about it, who to contact, and similar projects."""
     found = selectors.projet_public(slug=slug)
+    return _projet_page(request, found, MiseEnRelationForm())
+
+
+@structure_view("observatoire.contribuer", methods=["POST"])
+def mise_en_relation(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask the structure to put a member's staff in touch with a project's team."""
+    found = selectors.projet_public(slug=slug)
+    form = MiseEnRelationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mise_en_relation_request(
+                acting_user=request.user, projet=found, message=form.cleaned_data["message"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Votre demande est envoyée : la structure vous répondra par courriel."),
+            )
+            return redirect(
+                reverse("observatoire-site:projet", kwargs={"slug": found.slug}) + "#contact-titre"
+            )
+    return _projet_page(request, found, form, status=400)
+
+
+def _projet_page(
+    request: HttpRequest, found: Projet, relation_form: forms.Form, status: int = 200
+) -> HttpResponse:
     fiche = selectors_public.projet_fiche(projet=found)
     contacts = selectors.contacts_visibles(projet=found)
     evaluations = [
@@ -343,7 +395,10 @@ def projet(request: HttpRequest, slug: str) -> HttpResponse:
                 for document in fiche.documents
             ],
             "breadcrumbs": _crumbs((found.titre, "")),
+            "relation_form": relation_form,
+            "peut_demander": _peut_demander(request.user),
         },
+        status=status,
     )
 
 

@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 
+from socle.core.forms import add_service_errors
 from socle.core.templatetags.socle_kit import badge
 from socle.membres.decorators import membre_view
-from socle.membres.forms import add_service_errors
 from socle.membres.views import membre_render
 from socle.opendata import datagouv as dg
 from socle.opendata.models import PublicationDataGouv

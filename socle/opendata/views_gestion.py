@@ -17,13 +17,14 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from socle.core.forms import add_service_errors
 from socle.core.templatetags.socle_kit import badge
 from socle.membres.decorators import membre_view
 from socle.membres.permissions import grants_for
 from socle.membres.views import membre_render
 from socle.opendata import selectors as sel
 from socle.opendata import services
-from socle.opendata.forms import DepotForm, JeuForm, add_errors
+from socle.opendata.forms import DepotForm, JeuForm
 from socle.opendata.models import Jeu, Version
 from socle.opendata.reading import max_bytes, taille_lisible
 from socle.opendata.schemas import schema_load
@@ -98,7 +99,7 @@ def nouveau(request, membre):
         try:
             jeu = services.jeu_create(acting_user=request.user, membre=membre, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -18,9 +18,9 @@ from socle.comptes.security import (
     second_factor_required,
     user_security_events,
 )
+from socle.core.forms import add_service_errors
 from socle.core.markdown import markdown_to_html
 from socle.core.modules import registered_modules
-from socle.membres.forms import add_service_errors
 from socle.membres.models import Membre
 from socle.membres.permissions import grants_for
 from socle.membres.selectors import (

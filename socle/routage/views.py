@@ -6,8 +6,9 @@ from django.shortcuts import redirect
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from socle.core.forms import add_service_errors
 from socle.membres.decorators import membre_view
-from socle.membres.forms import OverrideForm, TransferForm, add_service_errors
+from socle.membres.forms import OverrideForm, TransferForm
 from socle.membres.permissions import grants_for
 from socle.membres.views import membre_render
 from socle.routage.models import CompetenceChangeRequest

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from socle.signalements.models import DESCRIPTION_MAX, Question, Signalement
@@ -21,17 +20,6 @@ SORT_CHOICES = [
     ("anciens", _("Les plus anciens d’abord")),
     ("priorite", _("Priorité la plus haute d’abord")),
 ]
-
-
-def add_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on the fields it names."""
-    if hasattr(error, "error_dict"):
-        for key, messages in error.message_dict.items():
-            for message in messages:
-                form.add_error(key if key in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class QueueFilterForm(forms.Form):

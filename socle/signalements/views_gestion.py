@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 
+from socle.core.forms import add_service_errors
 from socle.core.templatetags.socle_kit import badge
 from socle.membres.decorators import membre_view
 from socle.membres.views import membre_crumbs, membre_render
@@ -470,7 +471,7 @@ def action(request, membre, reference, action):
         try:
             spec.run(request, membre, signalement, form)
         except ValidationError as error:
-            f.add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, str(spec.done))
             # A re-routed report may have left the user's queue: back to the queue then.
@@ -728,7 +729,7 @@ def reglages(request, membre):
             try:
                 done = _reglages_save(request, membre, bound, form)
             except ValidationError as error:
-                f.add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, done)
                 return redirect("gestion:signalements:reglages", slug=membre.slug)

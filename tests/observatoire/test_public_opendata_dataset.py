@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from socle.observatoire.services import contact_consent_give, projet_update
-from socle.opendata.services import opendata_generate_structure
 from socle.opendata.models import Jeu
+from socle.opendata.services import opendata_generate_structure
 
 pytest_plugins = ["tests.observatoire.fixtures_public"]
 
