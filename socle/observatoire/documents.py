@@ -444,5 +444,6 @@ def document_response(document, *, public: bool) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
-    response["Cache-Control"] = "public, max-age=300" if public else "private, no-cache"
+    # Never kept by a shared cache: a document taken down must disappear at once.
+    response["Cache-Control"] = "private, no-cache"
     return response

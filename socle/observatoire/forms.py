@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from socle.core.forms import add_service_errors
 from socle.observatoire import documents, services
 from socle.observatoire.models import Acteur, Projet, ProjetActeur
+from socle.observatoire.services import TEXT_MAX
 from socle.observatoire.themes import THEME_CHOICES
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -118,6 +119,7 @@ class ProjetForm(forms.Form):
     description = TexteField(
         label=_lazy("Description"),
         required=False,
+        max_length=TEXT_MAX,
         widget=_text_area(10),
         help_text=_lazy(
             "Mise en forme Markdown : **gras**, *italique*, une ligne commençant par « - » "
@@ -149,16 +151,20 @@ class ProjetForm(forms.Form):
         max_length=2000,
         help_text=_lazy("Séparées par des virgules : marchés publics, SIG, animation de réseau…"),
     )
-    resultats = TexteField(label=_lazy("Résultats"), required=False, widget=_text_area(5))
+    resultats = TexteField(
+        label=_lazy("Résultats"), required=False, max_length=TEXT_MAX, widget=_text_area(5)
+    )
     enseignements = TexteField(
         label=_lazy("Enseignements"),
         required=False,
+        max_length=TEXT_MAX,
         widget=_text_area(5),
         help_text=_lazy("Ce que vous referiez, ce que vous feriez autrement."),
     )
     reutilisation = TexteField(
         label=_lazy("Réutilisation"),
         required=False,
+        max_length=TEXT_MAX,
         widget=_text_area(4),
         help_text=_lazy("Ce qu’une autre collectivité peut reprendre, et comment."),
     )
@@ -477,9 +483,11 @@ class ActeurForm(forms.Form):
         label=_lazy("Population"),
         required=False,
         min_value=0,
+        max_value=100_000_000,
         error_messages={
             "invalid": _lazy("Saisissez un nombre d’habitants (chiffres seulement)."),
             "min_value": _lazy("La population ne peut pas être négative."),
+            "max_value": _lazy("Une collectivité compte moins de 100 millions d’habitants."),
         },
     )
     departement_code = TexteField(

@@ -43,10 +43,9 @@ def contacts_consentants() -> QuerySet[Contact]:
 
 
 def _acteurs_visibles() -> QuerySet[Acteur]:
+    # Only what a published project shows: a draft's software use reveals nothing.
     return Acteur.objects.filter(
-        Q(projets_portes__etat=PUBLIE)
-        | Q(participations__projet__etat=PUBLIE)
-        | Q(usages__isnull=False)
+        Q(projets_portes__etat=PUBLIE) | Q(participations__projet__etat=PUBLIE)
     ).distinct()
 
 
@@ -92,7 +91,11 @@ def logiciels_publics() -> QuerySet[Logiciel]:
     return (
         Logiciel.objects.annotate(
             nb_projets=Count("projets", filter=Q(projets__etat=PUBLIE), distinct=True),
-            nb_utilisateurs=Count("usages", distinct=True),
+            nb_utilisateurs=Count(
+                "usages",
+                filter=Q(usages__acteur__in=_acteurs_visibles().values("pk")),
+                distinct=True,
+            ),
         )
         .filter(Q(nb_projets__gt=0) | Q(nb_utilisateurs__gt=0))
         .order_by("nom")

@@ -8,6 +8,7 @@ search index in `recherche.py`; every one follows the same rules (docs/architect
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 import secrets
 from decimal import Decimal, InvalidOperation
@@ -50,10 +51,14 @@ from socle.territoires.selectors import collectivite_extent
 # progress, not what the page says.
 FOLLOW_UP_FIELDS = frozenset({"statut", "avancement", "date_debut", "date_fin"})
 
+# The longest description, results or lessons (about ten pages): Markdown's time grows faster
+# than its input's length, and every public view renders it.
+TEXT_MAX = 20_000
+
 # Every field `projet_update` accepts, as (name, kind).
 PROJECT_FIELDS: dict[str, str] = {
-    "titre": "text",
-    "resume": "text",
+    "titre": "line",
+    "resume": "line",
     "description": "text",
     "themes": "themes",
     "statut": "statut",
@@ -79,6 +84,8 @@ CONSENT_TEXT = gettext_lazy(
     "contacter à propos des projets cités. Je peux retirer cet accord à tout moment."
 )
 CONSENT_SALT = "socle.observatoire.contact"
+# Consent requests one person may have mailed in a day (each is a mail to a stranger).
+CONSENT_REQUESTS_PER_DAY = 20
 # A consent link is valid for 30 days; the withdrawal link in each mail never expires.
 CONSENT_MAX_AGE = 30 * 24 * 3600
 
@@ -207,6 +214,8 @@ def acteur_create(
         errors["kind"] = _("Choisissez le type d’acteur.")
     siren, siret, rna, id_errors = _identifiers_clean(siren, siret, rna)
     errors.update(id_errors)
+    if population is not None and not 0 <= population <= 100_000_000:
+        errors["population"] = _("Une collectivité compte de 0 à 100 millions d’habitants.")
     if latitude is not None and not -90 <= latitude <= 90:
         errors["latitude"] = _("La latitude est comprise entre -90 et 90.")
     if longitude is not None and not -180 <= longitude <= 180:
@@ -269,7 +278,8 @@ def logiciel_ensure(
     nom = (nom or "").strip()
     if not nom:
         raise ValidationError({"nom": _("Indiquez le nom du logiciel ou du service.")})
-    slug = slugify(nom)[:80] or "logiciel"
+    # A name without latin letters ("+++", 微信) gets its own address rather than a shared one.
+    slug = slugify(nom)[:80] or "logiciel-" + hashlib.sha256(nom.encode()).hexdigest()[:12]
     existing = Logiciel.objects.filter(slug=slug).first()
     if existing is not None:
         return existing
@@ -393,6 +403,27 @@ def contact_create(
         and getattr(acting_user, "is_authenticated", False)
         and acting_user.email.lower() == email.strip().lower()
     )
+    existing = Contact.objects.filter(acteur=acteur, email__iexact=email.strip()).first()
+    if existing is not None:
+        if existing.consentement_retire_le is not None and not (is_self and consent_now):
+            raise ValidationError(
+                {"email": _("Cette personne a retiré son accord : elle ne sera plus sollicitée.")}
+            )
+        if existing.consentement_le is None and not (is_self and consent_now):
+            return existing  # asked already: one request, not two
+    if not consent_now:
+        since = timezone.now() - datetime.timedelta(days=1)
+        asked = Contact.objects.filter(
+            cree_par=acting_user, consentement_demande_le__gte=since, consentement_le__isnull=True
+        ).count()
+        if acting_user is not None and asked >= CONSENT_REQUESTS_PER_DAY:
+            raise ValidationError(
+                {
+                    "email": _(
+                        "Vous avez envoyé beaucoup de demandes aujourd’hui : réessayez demain."
+                    )
+                }
+            )
     if consent_now and not is_self:
         raise ValidationError(
             {"email": _("Seule la personne elle-même peut donner son accord sans courriel.")}
@@ -480,7 +511,15 @@ def projet_fields_clean(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _clean_one(name: str, kind: str, value: Any) -> Any:  # noqa: C901 - one branch per kind
+    if kind == "line":
+        # One line: a title goes into mail subjects, where a line break is refused.
+        return " ".join(str(value or "").split())
     if kind == "text":
+        if len(str(value or "")) > TEXT_MAX:
+            raise ValidationError(
+                _("Ce texte tient en %(max)s caractères au plus.")
+                % {"max": f"{TEXT_MAX:,}".replace(",", "\u202f")}
+            )
         # Browsers send \r\n: one form of line break, so an unchanged text is not a change.
         return str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if kind == "bool":
@@ -673,22 +712,103 @@ def _apply(projet: Projet, changes: dict, clean: dict) -> None:
     recherche.projet_indexer(projet)
 
 
+def _held_for_review(acting_user, projet: Projet) -> bool:
+    """Tell whether a contributor's change of a published page waits for the structure."""
+    return (
+        projet.publie
+        and acting_user is not None
+        and not grants_for(acting_user).has("observatoire.relire")
+    )
+
+
+def _author(acting_user):
+    return acting_user if getattr(acting_user, "is_authenticated", False) else None
+
+
+def _relations_now(projet: Projet) -> dict[str, dict[str, Any]]:
+    """The project's carrier, participations and software, as ids (to apply and compare) and
+    as names (to show), the way a Revision records them."""
+    participations = sorted(
+        projet.participations.select_related("acteur"), key=lambda p: (p.acteur.nom, p.role)
+    )
+    logiciels = sorted(projet.logiciels.all(), key=lambda logiciel: logiciel.nom)
+    return {
+        "porteur": {
+            "ids": projet.porteur_id,
+            "texte": projet.porteur.nom if projet.porteur else None,
+        },
+        "participations": {
+            "ids": [[p.acteur_id, p.role] for p in participations],
+            "texte": [f"{p.acteur.nom} ({p.get_role_display()})" for p in participations],
+        },
+        "logiciels": {
+            "ids": [logiciel.pk for logiciel in logiciels],
+            "texte": [logiciel.nom for logiciel in logiciels],
+        },
+    }
+
+
+def _relation_change(projet: Projet, acting_user, name: str, after: dict[str, Any]) -> None:
+    """Apply a change of the carrier, participations or software, or hold it for review on a
+    published page; record it in the history either way."""
+    before = _relations_now(projet)[name]
+    if before["ids"] == after["ids"]:
+        return
+    change = {
+        name: {
+            "avant": before["texte"],
+            "apres": after["texte"],
+            "ids_avant": before["ids"],
+            "ids_apres": after["ids"],
+        }
+    }
+    if _held_for_review(acting_user, projet):
+        Revision.objects.create(
+            projet=projet,
+            auteur=_author(acting_user),
+            action=name,
+            etat=Revision.Etat.EN_ATTENTE,
+            changements=change,
+        )
+        _notify_reviewers(projet, _("Une modification de « {titre} » attend votre relecture."))
+        return
+    _relation_apply(projet, name, after["ids"])
+    Revision.objects.create(
+        projet=projet, auteur=_author(acting_user), action=name, changements=change
+    )
+
+
+def _relation_apply(projet: Projet, name: str, ids: Any) -> None:
+    if name == "porteur":
+        projet.porteur = Acteur.objects.get(pk=ids) if ids else None
+        changed = _denormalise(projet)
+        projet.save(update_fields=["porteur", *changed])
+    elif name == "participations":
+        projet.participations.all().delete()
+        ProjetActeur.objects.bulk_create(
+            [ProjetActeur(projet=projet, acteur_id=a, role=r) for a, r in ids]
+        )
+    elif name == "logiciels":
+        projet.logiciels.set(Logiciel.objects.filter(pk__in=ids))
+    projet.modifie_le = timezone.now()
+    projet.save(update_fields=["modifie_le"])
+    recherche.projet_indexer(projet)
+
+
 @transaction.atomic
 def projet_porteur_set(*, acting_user, projet: Projet, porteur: Acteur) -> None:
-    """Change who carries the project (its place and size follow)."""
+    """Change who carries the project (its place and size follow).
+
+    A contributor may name its own member or an actor that is no member; carrying a project in
+    another member's name is for that member (or the structure)."""
     _project_permission(acting_user, projet)
-    before = projet.porteur.nom if projet.porteur else None
-    projet.porteur = porteur
-    changed = _denormalise(projet)
-    projet.modifie_le = timezone.now()
-    projet.save(update_fields=["porteur", "modifie_le", *changed])
-    Revision.objects.create(
-        projet=projet,
-        auteur=acting_user if getattr(acting_user, "is_authenticated", False) else None,
-        action="porteur",
-        changements={"porteur": {"avant": before, "apres": porteur.nom}},
-    )
-    recherche.projet_indexer(projet)
+    reviewer = acting_user is None or grants_for(acting_user).has("observatoire.relire")
+    if not reviewer and porteur.membre_id not in (None, projet.membre_id):
+        raise ValidationError(
+            {"acteur": _("Ce porteur est un autre membre : lui seul peut y rattacher le projet.")}
+        )
+    projet = Projet.objects.select_for_update().get(pk=projet.pk)
+    _relation_change(projet, acting_user, "porteur", {"ids": porteur.pk, "texte": porteur.nom})
 
 
 @transaction.atomic
@@ -700,45 +820,43 @@ def projet_participations_set(
     for _acteur, role in participations:
         if role not in ProjetActeur.Role.values:
             raise ValidationError({"role": _("Rôle inconnu : %(role)s.") % {"role": role}})
-    before = sorted(
-        f"{p.acteur.nom} ({p.role})" for p in projet.participations.select_related("acteur")
+    labels = dict(ProjetActeur.Role.choices)
+    rows = sorted(dict.fromkeys(participations), key=lambda row: (row[0].nom, row[1]))
+    projet = Projet.objects.select_for_update().get(pk=projet.pk)
+    _relation_change(
+        projet,
+        acting_user,
+        "participations",
+        {
+            "ids": [[acteur.pk, role] for acteur, role in rows],
+            "texte": [f"{acteur.nom} ({labels[role]})" for acteur, role in rows],
+        },
     )
-    projet.participations.all().delete()
-    ProjetActeur.objects.bulk_create(
-        [ProjetActeur(projet=projet, acteur=a, role=r) for a, r in dict.fromkeys(participations)]
-    )
-    after = sorted(f"{a.nom} ({r})" for a, r in dict.fromkeys(participations))
-    if before != after:
-        Revision.objects.create(
-            projet=projet,
-            auteur=acting_user if getattr(acting_user, "is_authenticated", False) else None,
-            action="participations",
-            changements={"participations": {"avant": before, "apres": after}},
-        )
-    recherche.projet_indexer(projet)
 
 
 @transaction.atomic
 def projet_logiciels_set(*, acting_user, projet: Projet, logiciels: list[Logiciel]) -> None:
     """Set the software and services a project uses."""
     _project_permission(acting_user, projet)
-    before = sorted(projet.logiciels.values_list("nom", flat=True))
-    projet.logiciels.set(logiciels)
-    after = sorted(logiciel.nom for logiciel in logiciels)
-    if before != after:
-        Revision.objects.create(
-            projet=projet,
-            auteur=acting_user if getattr(acting_user, "is_authenticated", False) else None,
-            action="logiciels",
-            changements={"logiciels": {"avant": before, "apres": after}},
-        )
-    recherche.projet_indexer(projet)
+    rows = sorted(set(logiciels), key=lambda logiciel: logiciel.nom)
+    projet = Projet.objects.select_for_update().get(pk=projet.pk)
+    _relation_change(
+        projet,
+        acting_user,
+        "logiciels",
+        {"ids": [logiciel.pk for logiciel in rows], "texte": [logiciel.nom for logiciel in rows]},
+    )
 
 
 @transaction.atomic
 def projet_contact_add(*, acting_user, projet: Projet, contact: Contact, role: str = "") -> None:
     """Name a contact person for the project (shown only while their consent holds)."""
     _project_permission(acting_user, projet)
+    reviewer = acting_user is None or grants_for(acting_user).has("observatoire.relire")
+    if not reviewer and contact.acteur.membre_id != projet.membre_id:
+        raise ValidationError(
+            {"contact": _("Cette personne n’est pas un contact de votre collectivité.")}
+        )
     ProjetContact.objects.update_or_create(
         projet=projet, contact=contact, defaults={"role": role.strip()[:200]}
     )
@@ -903,11 +1021,17 @@ def revision_review(
     if accept:
         # A field changed since the proposal was made (another accepted change): applying it
         # would silently undo that change.
-        stale = [
-            name
-            for name, change in revision.changements.items()
-            if _json_value(getattr(projet, name)) != change["avant"]
-        ]
+        relations = _relations_now(projet)
+        stale = []
+        for name, change in revision.changements.items():
+            if name == "documents":  # a new document: nothing it could undo
+                continue
+            if name in relations:
+                current, expected = relations[name]["ids"], change["ids_avant"]
+            else:
+                current, expected = _json_value(getattr(projet, name)), change["avant"]
+            if current != expected:
+                stale.append(name)
         if stale:
             raise ValidationError(
                 _(
@@ -916,9 +1040,19 @@ def revision_review(
                 )
                 % {"champs": ", ".join(stale)}
             )
-        values = {name: change["apres"] for name, change in revision.changements.items()}
-        clean = projet_fields_clean(values)
-        _apply(projet, clean, clean)
+        values = {
+            name: change["apres"]
+            for name, change in revision.changements.items()
+            if name in PROJECT_FIELDS
+        }
+        if values:
+            clean = projet_fields_clean(values)
+            _apply(projet, clean, clean)
+        for name, change in revision.changements.items():
+            if name in ("porteur", "participations", "logiciels"):
+                _relation_apply(projet, name, change["ids_apres"])
+            elif name == "documents" and change.get("id"):
+                Document.objects.filter(pk=change["id"], projet=projet).update(public=True)
     revision.etat = Revision.Etat.APPLIQUEE if accept else Revision.Etat.REFUSEE
     revision.relue_par = acting_user if getattr(acting_user, "is_authenticated", False) else None
     revision.relue_le = timezone.now()
@@ -958,12 +1092,14 @@ def document_add(*, acting_user, projet: Projet, upload, public: bool = True) ->
     except documents.DocumentRefused as refused:
         raise ValidationError({"fichier": refused.message}) from None
     author = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    # A contributor's public document on a published page is shown once the structure agrees.
+    held = bool(public) and _held_for_review(acting_user, projet)
     document = Document(
         projet=projet,
         nom=checked.name,
         type_mime=checked.mime,
         taille=len(checked.content),
-        public=bool(public),
+        public=bool(public) and not held,
         cree_par=author,
     )
     stored_name = f"{secrets.token_hex(16)}.{checked.type.extension}"
@@ -980,8 +1116,11 @@ def document_add(*, acting_user, projet: Projet, upload, public: bool = True) ->
         projet=projet,
         auteur=author,
         action="document",
-        changements={"documents": {"avant": None, "apres": document.nom}},
+        etat=Revision.Etat.EN_ATTENTE if held else Revision.Etat.APPLIQUEE,
+        changements={"documents": {"avant": None, "apres": document.nom, "id": document.pk}},
     )
+    if held:
+        _notify_reviewers(projet, _("Un document de « {titre} » attend votre relecture."))
     audit_record(
         acting_user=acting_user,
         membre=projet.membre,

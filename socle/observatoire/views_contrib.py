@@ -439,7 +439,8 @@ def _projet_form_page(request, membre, projet, form, formset, *, preview, status
 
 def _preview_of(request):
     if request.method == "POST" and "apercu" in request.POST:
-        return markdown_to_html(request.POST.get("description", ""))
+        # As long as the field allows, no longer (Markdown's time grows faster than its text).
+        return markdown_to_html(request.POST.get("description", "")[: services.TEXT_MAX])
     return None
 
 

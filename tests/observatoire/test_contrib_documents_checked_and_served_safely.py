@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from socle.observatoire.documents import DocumentRefused, document_check, document_name
-from socle.observatoire.models import Document
+from socle.observatoire.models import Document, Revision
+from socle.observatoire.services import revision_review
 from tests.helpers.a11y import assert_accessible
 from tests.observatoire.fixtures_contrib import (
     docx_bytes,
@@ -32,7 +33,7 @@ def _upload(client, membre, projet, name, content, public=True):
 
 
 def test_it_accepts_a_pdf_and_serves_it_as_an_attachment(
-    client, demo_members, projet_publie, agent_pessac
+    client, demo_members, projet_publie, agent_pessac, operateur
 ):
     client.force_login(agent_pessac)
     response = _upload(
@@ -40,11 +41,24 @@ def test_it_accepts_a_pdf_and_serves_it_as_an_attachment(
     )
     assert response.status_code == 302
     document = Document.objects.get(projet=projet_publie)
+    # On a published page, the structure agrees before the document is public.
     assert (document.nom, document.type_mime, document.public) == (
         "Cahier des charges.pdf",
         "application/pdf",
-        True,
+        False,
     )
+    client.logout()
+    assert (
+        client.get(
+            f"/observatoire/projets/{projet_publie.slug}/documents/{document.pk}/"
+        ).status_code
+        == 404
+    )
+    pending = Revision.objects.get(projet=projet_publie, etat=Revision.Etat.EN_ATTENTE)
+    revision_review(acting_user=operateur, revision=pending, accept=True)
+    document.refresh_from_db()
+    assert document.public
+    client.force_login(agent_pessac)
     # Stored under a random name, never the uploaded one.
     assert "Cahier" not in document.fichier.name
     page = client.get(gestion(demo_members.pessac, "projet_documents", projet_publie.pk))
