@@ -15,6 +15,7 @@ def add_service_errors(
     when the service's name differs from the field's), else above the form; a message the
     field already shows is not repeated."""
     aliases = aliases or {}
+    pairs: list[tuple[str | None, str]]
     if hasattr(error, "error_dict"):
         pairs = [
             (aliases.get(key, key), message)
