@@ -947,11 +947,24 @@ def projet_submit(*, acting_user, projet: Projet) -> None:
         _notify_reviewers(projet, _("« {titre} » attend votre relecture."))
 
 
+def projet_version(projet: Projet) -> str:
+    """The version of a page a reviewer reads (its last change, to the microsecond)."""
+    moment = timezone.localtime(projet.modifie_le)
+    return f"{moment.isoformat()}.{moment:%f}"
+
+
 @transaction.atomic
-def projet_publish(*, acting_user, projet: Projet) -> None:
-    """Publish a submitted project (the structure's review)."""
+def projet_publish(*, acting_user, projet: Projet, version_vue: str = "") -> None:
+    """Publish a submitted project (the structure's review).
+
+    `version_vue` is `projet_version()` of the page as the reviewer read it: when the
+    contributors changed it since, nothing is published and the reviewer reads it again."""
     permission_check(acting_user, "observatoire.relire")
     projet = Projet.objects.select_for_update().get(pk=projet.pk)
+    if version_vue and version_vue != projet_version(projet):
+        raise ValidationError(
+            _("Le projet a été modifié pendant votre relecture : relisez-le avant de le publier.")
+        )
     if projet.etat not in (Projet.Etat.SOUMIS, Projet.Etat.RETIRE, Projet.Etat.A_CORRIGER):
         raise ValidationError(_("Seul un projet soumis peut être publié."))
     _transition(
@@ -1121,6 +1134,7 @@ def document_add(*, acting_user, projet: Projet, upload, public: bool = True) ->
     )
     if held:
         _notify_reviewers(projet, _("Un document de « {titre} » attend votre relecture."))
+    Projet.objects.filter(pk=projet.pk).update(modifie_le=timezone.now())
     audit_record(
         acting_user=acting_user,
         membre=projet.membre,

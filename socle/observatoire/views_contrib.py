@@ -1256,7 +1256,9 @@ def relecture_projet(request, pk):
         action = request.POST.get("action")
         try:
             if action == "publier":
-                services.projet_publish(acting_user=request.user, projet=found)
+                services.projet_publish(
+                    acting_user=request.user, projet=found, version_vue=request.POST.get("vu", "")
+                )
                 messages.success(
                     request,
                     _("« %(t)s » est publié. Ses contributeurs sont prévenus.")
@@ -1301,6 +1303,7 @@ def relecture_projet(request, pk):
             "peut_renvoyer": found.etat == Projet.Etat.SOUMIS,
             "en_attente": list(selectors.revisions_en_attente_of(projet=found)),
             "historique_url": historique,
+            "version_vue": services.projet_version(found),
             **apercu(found),
         },
         title=_("Relire « %(t)s »") % {"t": found.titre},
