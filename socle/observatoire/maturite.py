@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from socle.membres.models import Membre
-from socle.membres.permissions import permission_check
+from socle.membres.permissions import grants_for, permission_check
 from socle.membres.services import audit_record
 from socle.observatoire.models import Diagnostic, MaturiteEnonce
 from socle.observatoire.themes import THEMES, tranche_of
@@ -365,13 +365,20 @@ def groupe_of(diagnostic: Diagnostic) -> QuerySet[Diagnostic]:
     )
 
 
-def comparaison(diagnostic: Diagnostic) -> Comparaison | None:
+def comparaison(diagnostic: Diagnostic, *, viewer=None) -> Comparaison | None:
     """Return the median per theme of the diagnostic's comparison group, or None (the group's
     size hidden too) when fewer than MIN_GROUP other members are in it, or when the
-    collectivité's kind or size band is unknown."""
+    collectivité's kind or size band is unknown.
+
+    The members where the viewer holds a role are left out of the group: someone who answers
+    for several collectivités could otherwise move their answers and read, through the median,
+    those of the few others."""
     if not diagnostic.type_collectivite or not diagnostic.tranche:
         return None
-    groupe = list(groupe_of(diagnostic).values_list("niveaux", flat=True))
+    rows = groupe_of(diagnostic)
+    if viewer is not None:
+        rows = rows.exclude(membre_id__in=list(grants_for(viewer).members))
+    groupe = list(rows.values_list("niveaux", flat=True))
     if len(groupe) < MIN_GROUP:
         return None
     medianes: dict[str, float | None] = {}

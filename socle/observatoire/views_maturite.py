@@ -172,7 +172,7 @@ def _answers(diagnostic: Diagnostic) -> list[tuple[str, list[tuple[str, str]]]]:
 def diagnostic(request, membre, pk):
     """One diagnostic: its radar, overlaid with its group's median when there are enough."""
     found = maturite.get_diagnostic_for_membre(membre=membre, pk=pk)
-    comparaison = maturite.comparaison(found)
+    comparaison = maturite.comparaison(found, viewer=request.user)
     series = [(_("Notre collectivité"), _values(found.niveaux))]
     groupe = ""
     if comparaison is not None:

@@ -91,3 +91,17 @@ def test_it_compares_nothing_when_the_size_is_unknown(demo_members, pessac_diagn
     Diagnostic.objects.filter(pk=pessac_diagnostic.pk).update(tranche="")
     pessac_diagnostic.refresh_from_db()
     assert maturite.comparaison(pessac_diagnostic) is None
+
+
+def test_it_leaves_out_the_members_where_the_viewer_holds_a_role(demo_members, pessac_diagnostic):
+    from socle.membres.models import Role
+    from tests.helpers.personas import persona
+
+    others = comparable_members(demo_members.pessac, 5)
+    for membre, level in zip(others, [1, 2, 3, 4, 5], strict=True):
+        diagnose(membre, level)
+    # An agent of Pessac who also answers for one of the five: the group shrinks to four.
+    shared = persona("dsi.mutualisee@example.fr", kind=Role.Kind.AGENT, membre=demo_members.pessac)
+    persona("dsi.mutualisee@example.fr", kind=Role.Kind.AGENT, membre=others[0])
+    assert maturite.comparaison(pessac_diagnostic, viewer=demo_members.agent_pessac) is not None
+    assert maturite.comparaison(pessac_diagnostic, viewer=shared) is None
