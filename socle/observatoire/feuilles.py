@@ -629,7 +629,9 @@ def zones() -> dict[str, list[Collectivite]]:
             regions.add(region)
     return {
         "departement": list(
-            Collectivite.objects.filter(kind="departement", code__in=departements).order_by("code")
+            Collectivite.objects.filter(kind="departement", code__in=departements)
+            .select_related("region")
+            .order_by("code")
         ),
         "region": list(Collectivite.objects.filter(kind="region", code__in=regions)),
     }

@@ -357,6 +357,28 @@ def feuille_version(request, membre, numero):
     )
 
 
+def _zones_for(user, zones: dict) -> dict:
+    """The zones a person may compare: every one for the structure; for a member's staff, the
+    régions of their members and the départements in them (roadmaps in draft are shared among
+    neighbours, not nationwide)."""
+    held = grants_for(user).membre_ids("observatoire.coherence")
+    if held is None:
+        return zones
+    regions = set()
+    for membre in Membre.objects.filter(pk__in=held).select_related(
+        "collectivite", "collectivite__departement", "collectivite__region"
+    ):
+        _departement, region = sel.membre_zone_codes(membre)
+        if region:
+            regions.add(region)
+    return {
+        "departement": [
+            d for d in zones["departement"] if d.region is not None and d.region.code in regions
+        ],
+        "region": [r for r in zones["region"] if r.code in regions],
+    }
+
+
 def _default_zone(user, zones: dict) -> str:
     """The département of the user's member (its région for a région), else the first one."""
     held = grants_for(user).membre_ids("observatoire.coherence")
@@ -384,7 +406,7 @@ def _default_zone(user, zones: dict) -> str:
 def coherence(request):
     """A département's or a région's roadmaps side by side: overlaps, themes nobody covers, a
     map and the same as a list."""
-    zones = sel.zones()
+    zones = _zones_for(request.user, sel.zones())
     chosen = request.GET.get("zone") or _default_zone(request.user, zones)
     form = ZoneForm({"zone": chosen}, zones=zones)
     view = None
