@@ -105,6 +105,7 @@ def gironde(django_db_setup, django_db_blocker):
 def gironde_transactional(transactional_db):
     """Import the Gironde inside a transactional test (live server, browser)."""
     from socle.demo.setup import territory_loaded
+    from socle.observatoire.defaults import defaults_ensure
     from socle.signalements.services import categories_platform_sync
     from socle.territoires.importer import import_territory
     from socle.territoires.services import competence_catalogue_sync
@@ -112,6 +113,7 @@ def gironde_transactional(transactional_db):
     # A transactional test before this one flushed what the migrations had seeded.
     competence_catalogue_sync()
     categories_platform_sync()
+    defaults_ensure()
     if not territory_loaded():
         import_territory(departements=["33"])
 

@@ -38,3 +38,19 @@ def projet_publie(projet_pessac, agent_pessac, operateur):
     projet_publish(acting_user=operateur, projet=projet_pessac)
     projet_pessac.refresh_from_db()
     return projet_pessac
+
+
+@pytest.fixture(autouse=True)
+def _observatoire_defaults(request):
+    """Put back the shipped evaluation grid and maturity questionnaire in every database test:
+    a transactional test before this one (a browser test) flushed what the migrations wrote."""
+    names = request.fixturenames
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+    else:
+        return
+    from socle.observatoire.defaults import defaults_ensure
+
+    defaults_ensure()

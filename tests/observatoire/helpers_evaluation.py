@@ -1,16 +1,12 @@
 """Helpers of the evaluation tests: the default grid written again (a transactional test
 flushes what the migrations seeded), answers to it, yearly flows."""
 
-import importlib
-
-from django.apps import apps as django_apps
-
-DEFAULT_GRID = importlib.import_module("socle.observatoire.migrations.0003_default_evaluation_grid")
+from socle.observatoire.defaults import defaults_ensure
 
 
 def default_grid_ensure() -> None:
     """Write the default grid and settings unless they exist (the migration's own function)."""
-    DEFAULT_GRID.install_default_grid(django_apps)
+    defaults_ensure()
 
 
 def question_axes(axes):

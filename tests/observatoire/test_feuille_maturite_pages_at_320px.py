@@ -2,21 +2,14 @@
 other, its map drawing the members without tiles and without breaking the Content-Security-
 Policy) and the maturity pages (questionnaire, radar, history) do not scroll sideways."""
 
-import importlib
-
 import pytest
 
 
 def _default_statements():
     """Put back the questionnaire's default statements (a transactional test starts empty)."""
-    from socle.observatoire.models import MaturiteEnonce
+    from socle.observatoire.defaults import defaults_ensure
 
-    if not MaturiteEnonce.objects.exists():
-        migration = importlib.import_module(
-            "socle.observatoire.migrations.0004_default_maturity_statements"
-        )
-        for order, (theme, texte, aide) in enumerate(migration.STATEMENTS):
-            MaturiteEnonce.objects.create(theme=theme, texte=texte, aide=aide, ordre=order)
+    defaults_ensure()
 
 
 @pytest.mark.browser
