@@ -183,6 +183,20 @@ def _legend_key(index: int) -> str:
     )
 
 
+def _legend(series: Sequence[tuple[str, Sequence]]) -> str:
+    """The legend of several series (none for one): each name after its dash and marker."""
+    if len(series) < 2:
+        return ""
+    return (
+        '<ul class="kit-chart-legend">'
+        + "".join(
+            f"<li>{_legend_key(number)} {escape(name)}</li>"
+            for number, (name, _values) in enumerate(series)
+        )
+        + "</ul>"
+    )
+
+
 def line_chart(
     title: str,
     labels: Sequence[str],
@@ -255,16 +269,7 @@ def line_chart(
             f'<g class="kit-chart-marker">{markers}</g></g>'
         )
     parts.append("</svg>")
-    legend = ""
-    if len(series) > 1:
-        legend = (
-            '<ul class="kit-chart-legend">'
-            + "".join(
-                f"<li>{_legend_key(number)} {escape(name)}</li>"
-                for number, (name, _values) in enumerate(series)
-            )
-            + "</ul>"
-        )
+    legend = _legend(series)
     table = _data_table(
         title,
         [label_header or _("Période"), *(name for name, _values in series)],
@@ -382,16 +387,7 @@ def radar_chart(
             f'<g class="kit-chart-marker">{markers}</g></g>'
         )
     parts.append("</svg>")
-    legend = ""
-    if len(series) > 1:
-        legend = (
-            '<ul class="kit-chart-legend">'
-            + "".join(
-                f"<li>{_legend_key(number)} {escape(name)}</li>"
-                for number, (name, _values) in enumerate(series)
-            )
-            + "</ul>"
-        )
+    legend = _legend(series)
     table = _data_table(
         title,
         [label_header or _("Axe"), *(name for name, _values in series)],
