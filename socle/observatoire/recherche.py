@@ -10,10 +10,11 @@ dropped, Snowball French stems), so that « écoles » finds « Ecole » and « 
 
 The database does the full text (migration 0002): on PostgreSQL a GIN-indexed `tsvector` of
 the document ('simple' configuration: the words are already stems; the title's words weighted
-A) and a small one of the title; on SQLite an FTS5 table (unicode61 tokenizer) with a title and
-a body column. Both hold only *published* projects, in `observatoire_recherche`, whose other
-columns are what search filters and counts: status, themes (a bit mask), département, région,
-population band, software, carrier's position and population, publication date.
+A), kept out of the index's rows (TOAST) so that reading the rows that match never reads the
+documents; on SQLite an FTS5 table (unicode61 tokenizer) with a title and a body column. Both
+hold only *published* projects, in `observatoire_recherche`, whose other columns are what
+search filters and counts: status, themes (a bit mask), département, région, population band,
+software, carrier's position and population, publication date.
 
 Each process reads those columns once into numpy arrays (`colonnes()`), read again whenever
 `observatoire_recherche_version` says the index changed. The database answers « which
@@ -36,8 +37,10 @@ PostgreSQL: `"`, `*`, `NEAR`, `OR`, `-` are plain text. Queries are cut at 500 c
 Ranking: relevance is PostgreSQL's ts_rank (the title's words weigh A = 1.0, the rest D = 0.1,
 and the title is twice in the document) or SQLite's bm25 (the title column weighs 4, the body
 1); ties go to the newest publication. On broad queries (more than `RANK_CANDIDATES` results),
-relevance is computed for the projects whose title holds every word (the newest
-`RANK_CANDIDATES` of them), which come first; the other results follow, newest first.
+relevance is computed for `RANK_CANDIDATES` of them, which come first by relevance: the
+results whose title holds every word (newest first), then the newest others; the remaining
+results follow, newest first (ranking 60,000 matches would read 60,000 documents). Whether a
+title holds the words comes from a 64-bit signature of its words kept with the columns.
 
 Facets: counts of each theme, status, département, région, size band and software among the
 results, each facet counted *without its own filter* (choosing « Inclusion » still shows how
@@ -51,6 +54,7 @@ import json
 import math
 import re
 import threading
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager, suppress
@@ -123,6 +127,16 @@ def projet_document(projet: Projet) -> str:
     return _document(projet, logiciels, acteurs)
 
 
+def titre_signature(words: Iterable[str]) -> int:
+    """Return a 64-bit signature of stemmed words: bit crc32(word) % 64 set for each (a signed
+    integer, as a bigint column holds it). A title whose signature lacks a word's bit does not
+    hold the word; one that has them all probably holds them all (a Bloom filter)."""
+    signature = 0
+    for word in words:
+        signature |= 1 << (zlib.crc32(word.encode()) & 63)
+    return signature - (1 << 64) if signature >= 1 << 63 else signature
+
+
 def themes_mask(codes: Iterable[str]) -> int:
     """Return the bit mask of theme codes (unknown codes ignored)."""
     mask = 0
@@ -150,6 +164,10 @@ class _Entry:
     titre: str  # the title's stemmed words
     document: str
 
+    @property
+    def signature(self) -> int:
+        return titre_signature(self.titre.split())
+
     def row(self) -> list[Any]:
         return [
             self.projet_id,
@@ -162,6 +180,8 @@ class _Entry:
             self.population,
             self.latitude,
             self.longitude,
+            self.logiciels,
+            self.signature,
         ]
 
 
@@ -266,15 +286,12 @@ def _index_write(entries: list[_Entry], *, removed: Sequence[int] = (), counts: 
                 cursor.executemany(
                     "INSERT INTO observatoire_recherche (projet_id, publie_le, statut, themes, "
                     "departement_code, region_code, tranche, population, latitude, longitude, "
-                    "logiciels, titre, recherche, remplissage) VALUES "
-                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, to_tsvector('simple', %s), "
+                    "logiciels, titre_signature, recherche, remplissage) VALUES "
+                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
                     "setweight(to_tsvector('simple', %s), 'A') || to_tsvector('simple', %s), "
                     # Makes the row long enough for the vector to be moved out (migration 0002).
                     "repeat(' ', 2100))",
-                    [
-                        [*entry.row(), entry.logiciels, entry.titre, entry.titre, entry.document]
-                        for entry in published
-                    ],
+                    [[*entry.row(), entry.titre, entry.document] for entry in published],
                 )
             if counts and published:
                 cursor.execute(
@@ -303,8 +320,12 @@ def _index_write(entries: list[_Entry], *, removed: Sequence[int] = (), counts: 
                 cursor.executemany(
                     "INSERT INTO observatoire_recherche (projet_id, publie_le, statut, themes, "
                     "departement_code, region_code, tranche, population, latitude, longitude, "
-                    "logiciels) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                    [[*entry.row(), json.dumps(entry.logiciels)] for entry in published],
+                    "logiciels, titre_signature) VALUES "
+                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    [
+                        [*entry.row()[:10], json.dumps(entry.logiciels), entry.signature]
+                        for entry in published
+                    ],
                 )
                 cursor.executemany(
                     "INSERT INTO observatoire_recherche_fts (rowid, titre, corps) "
@@ -396,8 +417,8 @@ class Colonnes:
     `tranche` (index in TRANCHE_CODES, len(TRANCHE_CODES) when unknown); `population`,
     `latitude`, `longitude` (float64, NaN when unknown); software as CSR: row i uses
     `logiciels[logiciel_ptr[i]:logiciel_ptr[i + 1]]` (ids), `logiciel_row` the row of each
-    entry; `newest`: the rows by publication, newest first; `newest_rank`: each row's place
-    in that order.
+    entry; `titre_signature`: the bits of the title's words (`titre_signature()`); `newest`:
+    the rows by publication, newest first; `newest_rank`: each row's place in that order.
     """
 
     def __init__(self, version: int) -> None:
@@ -413,13 +434,16 @@ class Colonnes:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT r.projet_id, r.publie_le, r.statut, r.themes, r.departement_code, "  # noqa: S608 - constant
-                "r.region_code, r.tranche, r.population, r.latitude, r.longitude, r.logiciels "
+                "r.region_code, r.tranche, r.population, r.latitude, r.longitude, r.logiciels, "
+                "r.titre_signature "
                 f"FROM observatoire_recherche r{guard} ORDER BY r.projet_id"
             )
             rows = cursor.fetchall()
         self.n = len(rows)
-        columns = list(zip(*rows, strict=True)) if rows else [()] * 11
-        ids, publie, statut, themes, dep, reg, tranche, population, lat, lon, logiciels = columns
+        columns = list(zip(*rows, strict=True)) if rows else [()] * 12
+        ids, publie, statut, themes, dep, reg, tranche, population, lat, lon, logiciels, sig = (
+            columns
+        )
         self.ids = np.array(ids, dtype=np.int64)
         self.publie_le = np.array(publie, dtype=np.float64)
         statut_index = {code: number for number, code in enumerate(STATUTS)}
@@ -443,6 +467,7 @@ class Colonnes:
         self.logiciels = np.array([pk for used in lists for pk in used], dtype=np.int64)
         self.logiciel_row = np.repeat(np.arange(self.n, dtype=np.int64), sizes)
         self.logiciel_count = sizes
+        self.titre_signature = np.array(sig, dtype=np.int64)
         self.newest = np.lexsort((-self.ids, -self.publie_le))
         self.newest_rank = np.empty(self.n, dtype=np.int64)
         self.newest_rank[self.newest] = np.arange(self.n)
@@ -595,33 +620,18 @@ def correspondances(query: Requete) -> np.ndarray:
     """Return the ids of the published projects holding every word of the query."""
     if not query:
         return np.empty(0, dtype=np.int64)
-    return _matching(query, "recherche", "corps")
-
-
-def correspondances_titre(query: Requete) -> np.ndarray:
-    """Return the ids of the published projects whose title holds every word of the query
-    (they hold them all in their document too: it repeats the title)."""
-    if not query:
-        return np.empty(0, dtype=np.int64)
-    return _matching(query, "titre", "titre")
-
-
-def _matching(query: Requete, vector: str, column: str) -> np.ndarray:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Ids as one bytea of 8-byte integers: no text to parse for 60,000 matches.
-            sql = {
-                "recherche": "SELECT string_agg(int8send(projet_id), ''::bytea) "
-                "FROM observatoire_recherche WHERE recherche @@ to_tsquery('simple', %s)",
-                "titre": "SELECT string_agg(int8send(projet_id), ''::bytea) "
-                "FROM observatoire_recherche WHERE titre @@ to_tsquery('simple', %s)",
-            }[vector]
             with _through_the_index(cursor):
-                cursor.execute(sql, [query.tsquery()])
+                cursor.execute(
+                    "SELECT string_agg(int8send(projet_id), ''::bytea) "
+                    "FROM observatoire_recherche WHERE recherche @@ to_tsquery('simple', %s)",
+                    [query.tsquery()],
+                )
                 (found,) = cursor.fetchone()
             return _ids_array(found)
-        match = query.fts5() if column == "corps" else f"titre : ({query.fts5()})"
-        cursor.execute(_FTS_MATCH, [match])
+        cursor.execute(_FTS_MATCH, [query.fts5()])
         return _ids_array([row[0] for row in cursor.fetchall()])
 
 
@@ -661,15 +671,16 @@ def _rangs(query: Requete, ids: Sequence[int]) -> dict[int, float]:
                 "FROM observatoire_recherche WHERE projet_id = ANY(%s)",
                 [query.tsquery(), list(ids)],
             )
-        else:
-            marks = ", ".join(["%s"] * len(ids))
-            cursor.execute(
-                "SELECT rowid, -bm25(observatoire_recherche_fts, 4.0, 1.0) "  # noqa: S608 - placeholders
-                "FROM observatoire_recherche_fts WHERE observatoire_recherche_fts MATCH %s "
-                f"AND rowid IN ({marks})",
-                [query.fts5(), *ids],
-            )
-        return {int(pk): float(rang) for pk, rang in cursor.fetchall()}
+            return {int(pk): float(rang) for pk, rang in cursor.fetchall()}
+        # FTS5 runs the whole MATCH again for each rowid of a `rowid IN (…)`: rank every match
+        # once instead, and keep the ones asked for.
+        cursor.execute(
+            "SELECT rowid, -bm25(observatoire_recherche_fts, 4.0, 1.0) "
+            "FROM observatoire_recherche_fts WHERE observatoire_recherche_fts MATCH %s",
+            [query.fts5()],
+        )
+        wanted = set(ids)
+        return {int(pk): float(rang) for pk, rang in cursor.fetchall() if pk in wanted}
 
 
 @dataclass(frozen=True)
@@ -889,11 +900,13 @@ def _ordered(
     rows = col.newest[selected[col.newest]]  # the results, newest first
     if not query:
         return [(int(col.ids[row]), None) for row in rows[offset : offset + limit]]
-    if rows.size <= RANK_CANDIDATES:
-        candidates = rows
-    else:
-        title_mask = col.mask_of(correspondances_titre(query))
-        candidates = rows[title_mask[rows]][:RANK_CANDIDATES]
+    candidates = rows
+    if rows.size > RANK_CANDIDATES:
+        # The projects whose title may hold every word first (their signature has the words'
+        # bits; a last word matching only as a prefix is not looked for), then the others.
+        bits = titre_signature(query.mots)
+        in_title = (col.titre_signature[rows] & bits) == bits
+        candidates = np.concatenate([rows[in_title], rows[~in_title]])[:RANK_CANDIDATES]
     page: list[tuple[int, float | None]] = []
     if offset < candidates.size:
         ranks = _rangs(query, [int(pk) for pk in col.ids[candidates]])

@@ -3,6 +3,7 @@ titles weigh more than descriptions."""
 
 import pytest
 
+from socle.observatoire import recherche
 from socle.observatoire.recherche import recherche_projets
 from tests.observatoire.fixtures_search import lieux, publier  # noqa: F401
 
@@ -110,3 +111,12 @@ def test_it_lists_the_newest_first_without_words(projets):
     assert resultat.total == len(projets)
     assert titres(resultat)[0] == projets["voirie_cyber"].titre  # published last
     assert all(projet.pertinence is None for projet in resultat.projets)
+
+
+def test_it_still_puts_title_matches_first_when_too_many_to_rank(projets, monkeypatch):
+    # Past RANK_CANDIDATES results, only that many are ranked: the titles holding every word
+    # first (a signature of each title's words tells them), then the newest others.
+    monkeypatch.setattr(recherche, "RANK_CANDIDATES", 2)
+    found = titres(recherche_projets(q="voirie"))
+    assert set(found[:2]) == {projets["dkcl"].titre, projets["voirie_cyber"].titre}
+    assert len(found) == 4

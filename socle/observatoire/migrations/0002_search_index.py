@@ -2,15 +2,14 @@
 
 Both databases get `observatoire_recherche`, one row per *published* project: what search
 filters and counts (status, themes as a bit mask, département, région, population band,
-software ids, carrier's position and population, publication date), which each process reads
-into its columnar cache, and `observatoire_recherche_version`, a counter bumped whenever that
+software ids, carrier's position and population, publication date, a 64-bit signature of the
+title's words), which each process reads into its columnar cache, and `observatoire_recherche_version`, a counter bumped whenever that
 table changes, so that every process knows when to read it again. Then the full-text part:
 
-- PostgreSQL: two `tsvector` columns ('simple' configuration over the already stemmed,
-  accent-folded words of `socle.observatoire.text`): `recherche`, the whole document (the
-  title's words weighted A), with a GIN index, stored out of the row (TOAST) so that reading the
-  rows that match never reads the documents (see `remplissage` below); `titre`, the title's
-  alone, kept in the row, with its own GIN index (broad queries rank the title matches).
+- PostgreSQL: a `recherche tsvector` column ('simple' configuration over the already stemmed,
+  accent-folded words of `socle.observatoire.text`; the title's words weighted A) with a GIN
+  index, stored out of the row (TOAST) so that reading the rows that match never reads the
+  documents (see `remplissage` below).
   `observatoire_recherche_mot` keeps each word's number of documents (similar projects weigh
   words with it). Triggers keep everything right when a project row is deleted or the project
   table truncated (Django's flush in tests).
@@ -39,22 +38,20 @@ PG_CREATE = [
         latitude double precision NULL,
         longitude double precision NULL,
         logiciels bigint[] NOT NULL,
-        titre tsvector NOT NULL,
+        titre_signature bigint NOT NULL,
         recherche tsvector NOT NULL,
         remplissage text NULL
     ) WITH (toast_tuple_target = 128)
     """,
-    # The document's vector lives out of the row (TOAST, uncompressed), the title's stays in
-    # it: reading the rows that match a word never reads the documents (a row is ~170 bytes
-    # instead of ~1.3 kB: 15 MB to read instead of 120 MB for 100,000 projects). PostgreSQL
+    # The document's vector lives out of the row (TOAST, uncompressed): reading the rows that
+    # match a word never reads the documents (a row is ~150 bytes instead of ~1.3 kB: 15 MB to
+    # read instead of 120 MB for 100,000 projects). PostgreSQL
     # moves values out only from rows over ~2 kB (TOAST_TUPLE_THRESHOLD, whatever
     # toast_tuple_target says), so each row is written with `remplissage`, 2,100 spaces that
     # make it that long and compress to ~30 bytes; toast_tuple_target = 128 then has the
     # vector moved out.
     "ALTER TABLE observatoire_recherche ALTER COLUMN recherche SET STORAGE EXTERNAL",
-    "ALTER TABLE observatoire_recherche ALTER COLUMN titre SET STORAGE MAIN",
     "CREATE INDEX observatoire_recherche_gin ON observatoire_recherche USING gin (recherche)",
-    "CREATE INDEX observatoire_recherche_titre_gin ON observatoire_recherche USING gin (titre)",
     """
     CREATE TABLE observatoire_recherche_mot (
         mot varchar(200) PRIMARY KEY,
@@ -132,7 +129,8 @@ SQLITE_CREATE = [
         population integer NULL,
         latitude real NULL,
         longitude real NULL,
-        logiciels text NOT NULL
+        logiciels text NOT NULL,
+        titre_signature bigint NOT NULL
     )
     """,
     "CREATE VIRTUAL TABLE observatoire_recherche_fts USING fts5(titre, corps, "
