@@ -400,9 +400,12 @@ def explain() -> None:
                 continue
             print(f"--- {query['time']} s: {sql[:400]}")
             with connection.cursor() as cursor:
+                # As recherche.py runs its matching queries: through the GIN index.
+                cursor.execute("SET enable_seqscan = off" if "@@" in sql else "SELECT 1")
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
                 for (plan_line,) in cursor.fetchall():
                     print(f"    {plan_line}")
+                cursor.execute("RESET enable_seqscan")
 
 
 def child(options: argparse.Namespace) -> int:
@@ -431,7 +434,13 @@ def child(options: argparse.Namespace) -> int:
     published = Projet.objects.filter(etat=Projet.Etat.PUBLIE).count()
     print(f"  [{vendor}] measuring ({published} published)…", flush=True)
     figures = measure(options.rounds, options.similar, options.seed, options.detail)
-    figures.update(vendor=vendor, published=published, timings=timings)
+    figures.update(
+        vendor=vendor,
+        published=published,
+        timings=timings,
+        load=os.getloadavg()[0],
+        cpus=os.cpu_count(),
+    )
     print("RESULT " + json.dumps(figures))
     return 0
 
@@ -447,6 +456,10 @@ def report(figures: dict) -> list[str]:
         else ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
     )
     lines.append(f"{name}: {figures['published']} published projects; load: {load_text}")
+    lines.append(
+        f"  (measured in-process, load average {figures['load']:.1f} on {figures['cpus']} CPUs "
+        "at the end)"
+    )
     for label, ours_key, plain_key in (
         ("search (with facets, page of 20)", "search", "search_plain"),
         ("similar projects (6)", "similar", "similar_plain"),

@@ -426,48 +426,29 @@ class Colonnes:
         self.marker = _transaction_marker()
         if self.marker is not None:
             transaction.on_commit(self._committed)
-        guard = ""
-        if connection.vendor != "postgresql":
-            # SQLite: its trigger disappears if a later migration rebuilds the project table,
-            # and its flush (tests) may keep rows of deleted projects: drafts must never show.
-            guard = " JOIN observatoire_projet p ON p.id = r.projet_id AND p.etat = 'publie'"
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT r.projet_id, r.publie_le, r.statut, r.themes, r.departement_code, "  # noqa: S608 - constant
-                "r.region_code, r.tranche, r.population, r.latitude, r.longitude, r.logiciels, "
-                "r.titre_signature "
-                f"FROM observatoire_recherche r{guard} ORDER BY r.projet_id"
-            )
-            rows = cursor.fetchall()
-        self.n = len(rows)
-        columns = list(zip(*rows, strict=True)) if rows else [()] * 12
-        ids, publie, statut, themes, dep, reg, tranche, population, lat, lon, logiciels, sig = (
-            columns
-        )
-        self.ids = np.array(ids, dtype=np.int64)
-        self.publie_le = np.array(publie, dtype=np.float64)
+        raw = _read_columns_postgresql() if connection.vendor == "postgresql" else _read_rows()
+        self.n = len(raw["ids"])
+        self.ids = np.asarray(raw["ids"], dtype=np.int64)
+        self.publie_le = np.asarray(raw["publie_le"], dtype=np.float64)
+        self.themes = np.asarray(raw["themes"], dtype=np.int64)
+        self.population = np.asarray(raw["population"], dtype=np.float64)
+        self.latitude = np.asarray(raw["latitude"], dtype=np.float64)
+        self.longitude = np.asarray(raw["longitude"], dtype=np.float64)
+        self.titre_signature = np.asarray(raw["titre_signature"], dtype=np.int64)
         statut_index = {code: number for number, code in enumerate(STATUTS)}
-        self.statut = np.array([statut_index.get(s, 0) for s in statut], dtype=np.int16)
-        self.themes = np.array(themes, dtype=np.int64)
-        self.departements, departement = np.unique(np.array(dep, dtype=str), return_inverse=True)
-        self.departement = departement.astype(np.int32)
-        self.regions, region = np.unique(np.array(reg, dtype=str), return_inverse=True)
-        self.region = region.astype(np.int32)
+        self.statut = np.array([statut_index.get(s, 0) for s in raw["statut"]], dtype=np.int16)
         tranche_index = {code: number for number, code in enumerate(TRANCHE_CODES)}
         unknown = len(TRANCHE_CODES)
-        self.tranche = np.array([tranche_index.get(t, unknown) for t in tranche], dtype=np.int16)
-        self.population = np.array(
-            [np.nan if p is None else p for p in population], dtype=np.float64
+        self.tranche = np.array(
+            [tranche_index.get(t, unknown) for t in raw["tranche"]], dtype=np.int16
         )
-        self.latitude = np.array([np.nan if v is None else v for v in lat], dtype=np.float64)
-        self.longitude = np.array([np.nan if v is None else v for v in lon], dtype=np.float64)
-        lists = [json.loads(v) if isinstance(v, str) else list(v) for v in logiciels]
-        sizes = np.array([len(used) for used in lists], dtype=np.int64)
-        self.logiciel_ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        self.logiciels = np.array([pk for used in lists for pk in used], dtype=np.int64)
-        self.logiciel_row = np.repeat(np.arange(self.n, dtype=np.int64), sizes)
+        self.departements, self.departement = _factorize(raw["departement_code"])
+        self.regions, self.region = _factorize(raw["region_code"])
+        sizes = np.asarray(raw["logiciel_count"], dtype=np.int64)
         self.logiciel_count = sizes
-        self.titre_signature = np.array(sig, dtype=np.int64)
+        self.logiciel_ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self.logiciels = np.asarray(raw["logiciels"], dtype=np.int64)
+        self.logiciel_row = np.repeat(np.arange(self.n, dtype=np.int64), sizes)
         self.newest = np.lexsort((-self.ids, -self.publie_le))
         self.newest_rank = np.empty(self.n, dtype=np.int64)
         self.newest_rank[self.newest] = np.arange(self.n)
@@ -503,6 +484,125 @@ class Colonnes:
         mask = np.zeros(self.n, dtype=bool)
         mask[self.logiciel_row[self.logiciels == logiciel_id]] = True
         return mask
+
+
+def _factorize(values: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Return the sorted distinct values and each value's index among them."""
+    codes = sorted(set(values))
+    index = {code: number for number, code in enumerate(codes)}
+    return np.array(codes, dtype=str), np.array([index[v] for v in values], dtype=np.int32)
+
+
+def _read_rows() -> dict[str, Any]:
+    """The index's columns, row by row (SQLite), joined to the published projects: SQLite's
+    trigger disappears if a later migration rebuilds the project table, and its flush (tests)
+    may keep rows of deleted projects: drafts must never show."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT r.projet_id, r.publie_le, r.statut, r.themes, r.departement_code, "
+            "r.region_code, r.tranche, r.population, r.latitude, r.longitude, r.logiciels, "
+            "r.titre_signature FROM observatoire_recherche r "
+            "JOIN observatoire_projet p ON p.id = r.projet_id AND p.etat = 'publie' "
+            "ORDER BY r.projet_id"
+        )
+        rows = cursor.fetchall()
+    names = [
+        "ids",
+        "publie_le",
+        "statut",
+        "themes",
+        "departement_code",
+        "region_code",
+        "tranche",
+        "population",
+        "latitude",
+        "longitude",
+        "logiciels",
+        "titre_signature",
+    ]
+    columns = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
+    raw: dict[str, Any] = {name: list(columns.get(name, ())) for name in names}
+    for name in ("population", "latitude", "longitude"):
+        raw[name] = [np.nan if value is None else value for value in raw[name]]
+    lists = [json.loads(value) for value in raw["logiciels"]]
+    raw["logiciel_count"] = [len(used) for used in lists]
+    raw["logiciels"] = [pk for used in lists for pk in used]
+    return raw
+
+
+def _read_columns_postgresql() -> dict[str, Any]:
+    """The index's columns, each as one bytea of fixed-width binary values (PostgreSQL): all
+    aggregates of one query see the rows in the same order, sorted by id here afterwards (an
+    ORDER BY in each aggregate would sort the table once per column). ~60 ms for 90,000 rows,
+    where reading them row by row takes a second."""
+
+    def numbers(column: str, send: str) -> str:
+        return f"string_agg({send}({column}), ''::bytea)"
+
+    def code(column: str) -> str:  # département and région codes: 3 characters at most
+        return f"string_agg(convert_to(rpad({column}, 3), 'UTF8'), ''::bytea)"
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT "  # noqa: S608 - our own column names
+            + ", ".join(
+                [
+                    numbers("projet_id", "int8send"),
+                    numbers("publie_le", "float8send"),
+                    numbers("themes", "int4send"),
+                    numbers("COALESCE(population::float8, 'NaN')", "float8send"),
+                    numbers("COALESCE(latitude, 'NaN')", "float8send"),
+                    numbers("COALESCE(longitude, 'NaN')", "float8send"),
+                    numbers("titre_signature", "int8send"),
+                    numbers("COALESCE(array_position(%s::text[], statut::text), 1)", "int4send"),
+                    numbers("COALESCE(array_position(%s::text[], tranche::text), 0)", "int4send"),
+                    code("departement_code"),
+                    code("region_code"),
+                ]
+            )
+            + " FROM observatoire_recherche",
+            [STATUTS, TRANCHE_CODES],
+        )
+        row = cursor.fetchone()
+        cursor.execute(
+            "SELECT string_agg(int8send(r.projet_id), ''::bytea), "
+            "string_agg(int8send(u.id), ''::bytea) "
+            "FROM observatoire_recherche r, unnest(r.logiciels) AS u(id)"
+        )
+        pairs = cursor.fetchone()
+
+    def array(value: Any, dtype: str) -> np.ndarray:
+        return np.frombuffer(bytes(value or b""), dtype=dtype)
+
+    ids = array(row[0], ">i8").astype(np.int64)
+    order = np.argsort(ids, kind="stable")
+    ids = ids[order]
+    # Software: (project, software) pairs, sorted by project then in each project's order.
+    owners, used = array(pairs[0], ">i8").astype(np.int64), array(pairs[1], ">i8")
+    by_owner = np.argsort(owners, kind="stable")
+    owners, used = owners[by_owner], used[by_owner].astype(np.int64)
+    sizes = np.searchsorted(owners, ids, side="right") - np.searchsorted(owners, ids)
+
+    def codes(value: Any) -> list[str]:
+        return [c.decode().rstrip() for c in array(value, "S3")[order].tolist()]
+
+    statut_index = array(row[7], ">i4")[order] - 1
+    tranche_index = array(row[8], ">i4")[order] - 1
+    return {
+        "ids": ids,
+        "publie_le": array(row[1], ">f8")[order],
+        "themes": array(row[2], ">i4")[order],
+        "population": array(row[3], ">f8")[order],
+        "latitude": array(row[4], ">f8")[order],
+        "longitude": array(row[5], ">f8")[order],
+        "titre_signature": array(row[6], ">i8")[order],
+        "statut": [STATUTS[i] for i in statut_index.tolist()],
+        "tranche": [TRANCHE_CODES[i] if i >= 0 else "" for i in tranche_index.tolist()],
+        "departement_code": codes(row[9]),
+        "region_code": codes(row[10]),
+        "logiciel_count": sizes,
+        "logiciels": used,
+    }
 
 
 _colonnes: Colonnes | None = None

@@ -51,6 +51,10 @@ PG_CREATE = [
     # make it that long and compress to ~30 bytes; toast_tuple_target = 128 then has the
     # vector moved out.
     "ALTER TABLE observatoire_recherche ALTER COLUMN recherche SET STORAGE EXTERNAL",
+    # …and only the vector: the software ids and the filler stay in the row (compressed at most),
+    # or every read of the columns would fetch them back from TOAST one row at a time.
+    "ALTER TABLE observatoire_recherche ALTER COLUMN logiciels SET STORAGE MAIN",
+    "ALTER TABLE observatoire_recherche ALTER COLUMN remplissage SET STORAGE MAIN",
     "CREATE INDEX observatoire_recherche_gin ON observatoire_recherche USING gin (recherche)",
     """
     CREATE TABLE observatoire_recherche_mot (
