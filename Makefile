@@ -84,6 +84,7 @@ bench: venv system-deps
 	$(BIN)/python bench/journal.py
 	$(BIN)/python bench/signalements.py
 	$(BIN)/python bench/opendata.py
+	$(BIN)/python bench/observatoire.py
 
 clean:
 	rm -rf $(VENV) var/pg-test var/pg-production

@@ -271,7 +271,7 @@ def remove_default_grid(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("observatoire", "0001_observatory"),
+        ("observatoire", "0002_search_index"),
     ]
 
     operations = [
