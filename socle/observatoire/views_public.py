@@ -582,7 +582,11 @@ def pres(request: HttpRequest) -> HttpResponse:
         # Logged in for a member: start from its collectivité.
         mine = _membre_collectivite(request)
         if mine is not None:
-            data = {"commune": mine.nom, "lieu": f"{mine.kind}:{mine.code}"}
+            data = {
+                "commune": mine.nom,
+                "lieu": f"{mine.kind}:{mine.code}",
+                "rayon": RAYON_DEFAUT,  # the bound form shows the distance it searched
+            }
     form = PresForm(data or None)
     lieu: Collectivite | None = None
     choix: list[Collectivite] = []

@@ -91,6 +91,8 @@ def test_it_starts_from_the_members_collectivite(client, observatoire, agent_bor
     page = _page(client)
     assert 'value="Bordeaux"' in page
     assert "à moins de 100 km de Bordeaux" in page
+    # The distance list says the distance searched.
+    assert re.search(r'<option value="100" selected>', page)
 
 
 def test_it_lets_the_tiles_host_serve_images(client, observatoire, settings):
