@@ -138,6 +138,14 @@ def membre_roles(*, membre: Membre) -> QuerySet[Role]:
     )
 
 
+def operateur_emails() -> list[str]:
+    """Return the addresses of the structure's current opérateurs, to write to."""
+    emails = Role.objects.filter(
+        kind=Role.Kind.OPERATEUR, ended_at__isnull=True, user__is_active=True
+    ).values_list("user__email", flat=True)
+    return sorted(set(emails) - {""})
+
+
 def administrator_emails(*, membres) -> list[str]:
     """Return the addresses of the current administrators of these members, to write to."""
     emails = Role.objects.filter(

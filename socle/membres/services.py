@@ -41,6 +41,11 @@ HOSTNAME_RE = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a
 # --- The audit trail ---------------------------------------------------------------------------
 
 
+def acting_person(acting_user):
+    """Return the person behind a change, or None for the platform itself or an anonymous one."""
+    return acting_user if getattr(acting_user, "is_authenticated", False) else None
+
+
 def audit_record(
     *,
     acting_user,
@@ -51,7 +56,7 @@ def audit_record(
 ) -> AuditEvent:
     """Record who changed what, on what, for which member, in the change's transaction."""
     return AuditEvent.objects.create(
-        actor=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        actor=acting_person(acting_user),
         membre=membre,
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
@@ -364,7 +369,7 @@ def invitation_create(
     if service is not None and service.membre_id != getattr(membre, "pk", None):
         raise ValidationError(_("Ce service n'appartient pas à cette collectivité."))
     token = secrets.token_urlsafe(32)
-    inviter = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    inviter = acting_person(acting_user)
     invitation = Invitation.objects.create(
         email=email,
         kind=kind,
@@ -578,7 +583,7 @@ def role_end(*, acting_user, role: Role, request: HttpRequest | None = None) -> 
     role.ended_at = timezone.now()
     role.save(update_fields=["ended_at"])
     grants_forget(role.user)
-    actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    actor = acting_person(acting_user)
     security_event_record(
         kind=SecurityEvent.Kind.ROLE_ENDED,
         user=role.user,

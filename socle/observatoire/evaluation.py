@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from socle.membres.permissions import permission_check
-from socle.membres.services import audit_record
+from socle.membres.services import acting_person, audit_record
 from socle.observatoire.models import (
     EvalAxe,
     EvalChoix,
@@ -502,7 +502,7 @@ def evaluation_save(
     taux = reglages.taux_actualisation
     resultat = resultat_compute(axes=axes, reponses=clean_reponses, flux=clean_flux, taux=taux)
     now = timezone.now()
-    author = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    author = acting_person(acting_user)
     evaluation, created = Evaluation.objects.update_or_create(
         projet=projet,
         kind=kind,

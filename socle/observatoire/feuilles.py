@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from socle.membres.models import Membre
 from socle.membres.permissions import permission_check
-from socle.membres.services import audit_record
+from socle.membres.services import acting_person, audit_record
 from socle.observatoire import services, text
 from socle.observatoire.models import (
     Contact,
@@ -74,7 +74,7 @@ def feuille_ensure(membre: Membre) -> FeuilleDeRoute:
 def _touch(feuille: FeuilleDeRoute, acting_user, details: dict, *fields: str) -> None:
     """Save the roadmap's changed fields with who changed it and when, and audit the change."""
     feuille.modifie_le = timezone.now()
-    feuille.modifie_par = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    feuille.modifie_par = acting_person(acting_user)
     feuille.save(update_fields=[*fields, "modifie_le", "modifie_par"])
     audit_record(
         acting_user=acting_user,
@@ -405,7 +405,7 @@ def feuille_adopt(*, acting_user, membre: Membre, instance: str) -> FeuilleVersi
                 "d’en adopter une version."
             )
         )
-    adopter = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    adopter = acting_person(acting_user)
     for attempt in range(3):
         numero = (feuille.versions.aggregate(last=Max("numero"))["last"] or 0) + 1
         try:

@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from socle.membres.models import Membre
 from socle.membres.permissions import grants_for, permission_check
-from socle.membres.services import audit_record
+from socle.membres.services import acting_person, audit_record
 from socle.observatoire.models import Diagnostic, MaturiteEnonce
 from socle.observatoire.themes import THEMES, tranche_of
 
@@ -175,7 +175,7 @@ def diagnostic_create(*, acting_user, membre: Membre, reponses: dict) -> Diagnos
         niveaux=niveaux_of(clean, enonces),
         type_collectivite=collectivite.kind,
         tranche=tranche_of(_population(membre)),
-        cree_par=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        cree_par=acting_person(acting_user),
     )
     audit_record(
         acting_user=acting_user,

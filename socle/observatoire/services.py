@@ -30,8 +30,8 @@ from stdnum.fr import siret as stdnum_siret
 from socle.core.outbox import outbox_enqueue_email
 from socle.membres.models import Membre
 from socle.membres.permissions import grants_for, permission_check
-from socle.membres.selectors import audit_events_count
-from socle.membres.services import audit_record
+from socle.membres.selectors import audit_events_count, operateur_emails
+from socle.membres.services import acting_person, audit_record
 from socle.observatoire import documents, recherche
 from socle.observatoire.models import (
     Acteur,
@@ -436,7 +436,7 @@ def contact_create(
         fonction=fonction.strip(),
         email=email.strip(),
         telephone=telephone.strip(),
-        cree_par=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        cree_par=acting_person(acting_user),
         consentement_demande_le=now,
         consentement_le=now if consent_now else None,
         consentement_texte=str(CONSENT_TEXT) if consent_now else "",
@@ -636,7 +636,7 @@ def projet_create(
         membre=membre,
         porteur=porteur,
         slug=slug or _unique_slug(Projet, clean["titre"], max_length=90),
-        cree_par=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        cree_par=acting_person(acting_user),
         **clean,
     )
     _denormalise(projet)
@@ -672,7 +672,7 @@ def projet_update(*, acting_user, projet: Projet, **fields: Any) -> Revision | N
         return None
     reviewer = acting_user is None or grants_for(acting_user).has("observatoire.relire")
     needs_review = projet.publie and not reviewer and not set(changes) <= FOLLOW_UP_FIELDS
-    author = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    author = acting_person(acting_user)
     if needs_review:
         direct = {k: v for k, v in changes.items() if k in FOLLOW_UP_FIELDS}
         pending = {k: v for k, v in changes.items() if k not in FOLLOW_UP_FIELDS}
@@ -721,10 +721,6 @@ def _held_for_review(acting_user, projet: Projet) -> bool:
     )
 
 
-def _author(acting_user):
-    return acting_user if getattr(acting_user, "is_authenticated", False) else None
-
-
 def _relations_now(projet: Projet) -> dict[str, dict[str, Any]]:
     """The project's carrier, participations and software, as ids (to apply and compare) and
     as names (to show), the way a Revision records them."""
@@ -765,7 +761,7 @@ def _relation_change(projet: Projet, acting_user, name: str, after: dict[str, An
     if _held_for_review(acting_user, projet):
         Revision.objects.create(
             projet=projet,
-            auteur=_author(acting_user),
+            auteur=acting_person(acting_user),
             action=name,
             etat=Revision.Etat.EN_ATTENTE,
             changements=change,
@@ -774,7 +770,7 @@ def _relation_change(projet: Projet, acting_user, name: str, after: dict[str, An
         return
     _relation_apply(projet, name, after["ids"])
     Revision.objects.create(
-        projet=projet, auteur=_author(acting_user), action=name, changements=change
+        projet=projet, auteur=acting_person(acting_user), action=name, changements=change
     )
 
 
@@ -872,20 +868,8 @@ def projet_contact_remove(*, acting_user, projet: Projet, contact: Contact) -> N
 # --- Review before publication -----------------------------------------------------------------
 
 
-def _reviewer_emails() -> list[str]:
-    from socle.membres.models import Role
-
-    return sorted(
-        set(
-            Role.objects.filter(
-                kind=Role.Kind.OPERATEUR, ended_at__isnull=True, user__is_active=True
-            ).values_list("user__email", flat=True)
-        )
-    )
-
-
 def _notify_reviewers(projet: Projet, subject_template: str) -> None:
-    to = _reviewer_emails()
+    to = operateur_emails()
     if not to:
         return
     url = settings.SITE_URL + reverse("observatoire-site:relecture")
@@ -911,7 +895,7 @@ def _transition(projet: Projet, acting_user, action: str, etat: str, **fields: A
     projet.save(update_fields=["etat", *fields])
     Revision.objects.create(
         projet=projet,
-        auteur=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        auteur=acting_person(acting_user),
         action=action,
         changements={"etat": {"avant": before, "apres": etat}},
         commentaire=fields.get("commentaire_relecture", ""),
@@ -973,7 +957,7 @@ def projet_publish(*, acting_user, projet: Projet, version_vue: str = "") -> Non
         "publication",
         Projet.Etat.PUBLIE,
         publie_le=projet.publie_le or timezone.now(),
-        relu_par=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        relu_par=acting_person(acting_user),
         commentaire_relecture="",
     )
     url = settings.SITE_URL + reverse("observatoire-site:projet", kwargs={"slug": projet.slug})
@@ -999,7 +983,7 @@ def projet_send_back(*, acting_user, projet: Projet, commentaire: str) -> None:
         acting_user,
         "a_corriger",
         Projet.Etat.A_CORRIGER,
-        relu_par=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        relu_par=acting_person(acting_user),
         commentaire_relecture=commentaire,
     )
     _notify_author(
@@ -1067,7 +1051,7 @@ def revision_review(
             elif name == "documents" and change.get("id"):
                 Document.objects.filter(pk=change["id"], projet=projet).update(public=True)
     revision.etat = Revision.Etat.APPLIQUEE if accept else Revision.Etat.REFUSEE
-    revision.relue_par = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    revision.relue_par = acting_person(acting_user)
     revision.relue_le = timezone.now()
     revision.commentaire = (commentaire or "").strip()
     revision.save(update_fields=["etat", "relue_par", "relue_le", "commentaire"])
@@ -1104,7 +1088,7 @@ def document_add(*, acting_user, projet: Projet, upload, public: bool = True) ->
         checked = documents.document_check(upload)
     except documents.DocumentRefused as refused:
         raise ValidationError({"fichier": refused.message}) from None
-    author = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    author = acting_person(acting_user)
     # A contributor's public document on a published page is shown once the structure agrees.
     held = bool(public) and _held_for_review(acting_user, projet)
     document = Document(
@@ -1157,7 +1141,7 @@ def document_delete(*, acting_user, document: Document) -> None:
         transaction.on_commit(lambda: storage.delete(name))
     Revision.objects.create(
         projet=projet,
-        auteur=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        auteur=acting_person(acting_user),
         action="document",
         changements={"documents": {"avant": nom, "apres": None}},
     )
@@ -1297,7 +1281,7 @@ def mise_en_relation_request(*, acting_user, projet: Projet, message: str):
     origine = ", ".join(str(m) for m in membres.select_related("collectivite")) or _("la structure")
     url = settings.SITE_URL + reverse("observatoire-site:projet", kwargs={"slug": projet.slug})
     demandeur = acting_user.get_full_name() or acting_user.email
-    to = _reviewer_emails()
+    to = operateur_emails()
     if to:
         outbox_enqueue_email(
             to=to,

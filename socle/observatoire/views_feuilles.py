@@ -25,6 +25,7 @@ from socle.core.forms import add_service_errors
 from socle.membres.decorators import membre_view, structure_view
 from socle.membres.models import Membre
 from socle.membres.permissions import grants_for
+from socle.membres.selectors import membres_with_permission
 from socle.membres.views import membre_crumbs, membre_render
 from socle.observatoire import feuilles as sel
 from socle.observatoire.forms_feuilles import (
@@ -37,6 +38,7 @@ from socle.observatoire.forms_feuilles import (
     ZoneForm,
 )
 from socle.observatoire.models import Projet
+from socle.observatoire.selectors import projets_of_membre
 from socle.observatoire.themes import theme_label
 
 STATUTS = dict(Projet.Statut.choices)
@@ -255,7 +257,9 @@ def _post(request, membre: Membre):  # noqa: C901 - one branch per action of the
     if action == "projet_detacher":
         number = _int(request.POST.get("projet"))
         projet = (
-            Projet.objects.filter(membre=membre, pk=number).first() if number is not None else None
+            projets_of_membre(membre=membre).filter(pk=number).first()
+            if number is not None
+            else None
         )
         if projet is None:
             raise Http404
@@ -365,9 +369,7 @@ def _zones_for(user, zones: dict) -> dict:
     if held is None:
         return zones
     regions = set()
-    for membre in Membre.objects.filter(pk__in=held).select_related(
-        "collectivite", "collectivite__departement", "collectivite__region"
-    ):
+    for membre in membres_with_permission(user=user, permission="observatoire.coherence"):
         _departement, region = sel.membre_zone_codes(membre)
         if region:
             regions.add(region)
@@ -384,8 +386,8 @@ def _default_zone(user, zones: dict) -> str:
     held = grants_for(user).membre_ids("observatoire.coherence")
     if held:
         membre = (
-            Membre.objects.filter(pk__in=held, active=True)
-            .select_related("collectivite__departement", "collectivite__region")
+            membres_with_permission(user=user, permission="observatoire.coherence")
+            .filter(active=True)
             .order_by("slug")
             .first()
         )
