@@ -131,6 +131,8 @@ INSTALLED_APPS = [
     "socle.journal",
     "socle.api",
     "socle.signalements",
+    "socle.citoyen",
+    "socle.demarches",
     "socle.opendata",
     "socle.observatoire",
     "socle.portail",
@@ -386,8 +388,19 @@ OPENDATA_DEPOT_LEASE_SECONDS = int(env("OPENDATA_DEPOT_LEASE_SECONDS", "1800"))
 
 # ---- Observatoire ------------------------------------------------------------------------------
 # The largest document (PDF, office file, image, CSV) a contributor may attach to a project, in
-# bytes (default 10 MB); its type is told from its content (socle/observatoire/documents.py).
+# bytes (default 10 MB); its type is told from its content (socle/core/fichiers.py).
 OBSERVATOIRE_DOCUMENT_MAX_BYTES = int(env("OBSERVATOIRE_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+
+# ---- Dossier citoyen and démarches -------------------------------------------------------------
+# Encrypted files (citizens' documents, dossiers' attachments, issued PDFs): one data key each,
+# wrapped by SOCLE_ENCRYPTION_KEY (socle/citoyen/chiffrement.py).
+CITOYEN_FILES_DIR = Path(env("CITOYEN_FILES_DIR", str(DATA_DIR / "chiffres")))
+# The largest document a citizen may upload (to the file or a dossier), in bytes (10 MB).
+CITOYEN_DOCUMENT_MAX_BYTES = int(env("CITOYEN_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# The key and certificate (PEM files) that sign receipts and attestations (PAdES). Without them
+# the platform makes a self-signed pair under DATA_DIR/signature/ at first use.
+DEMARCHES_SIGNING_KEY_FILE = env("DEMARCHES_SIGNING_KEY_FILE")
+DEMARCHES_SIGNING_CERT_FILE = env("DEMARCHES_SIGNING_CERT_FILE")
 
 # ---- Logging ----------------------------------------------------------------------------------
 LOGGING = {

@@ -17,8 +17,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from socle.core import fichiers as documents
 from socle.core.forms import add_service_errors
-from socle.observatoire import documents, services
+from socle.observatoire import services
 from socle.observatoire.models import Acteur, Projet, ProjetActeur
 from socle.observatoire.services import TEXT_MAX
 from socle.observatoire.themes import THEME_CHOICES

@@ -27,12 +27,13 @@ from django.utils.translation import gettext_lazy
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
+from socle.core import fichiers as documents
 from socle.core.outbox import outbox_enqueue_email
 from socle.membres.models import Membre
 from socle.membres.permissions import grants_for, permission_check
 from socle.membres.selectors import audit_events_count, operateur_emails
 from socle.membres.services import acting_person, audit_record
-from socle.observatoire import documents, recherche
+from socle.observatoire import recherche
 from socle.observatoire.models import (
     Acteur,
     Contact,
@@ -1081,7 +1082,7 @@ def document_add(*, acting_user, projet: Projet, upload, public: bool = True) ->
     """Attach a document to a project, once its content says it is an accepted type and size.
 
     The stored file gets a random name; the name shown is the sanitised one, with the
-    extension of the type found (socle.observatoire.documents).
+    extension of the type found (socle.core.fichiers).
     """
     _project_permission(acting_user, projet)
     try:

@@ -32,13 +32,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from socle.core import fichiers as documents
 from socle.core.forms import add_service_errors
 from socle.core.markdown import markdown_to_html
 from socle.core.templatetags.socle_kit import badge
 from socle.membres.decorators import membre_view, structure_view
 from socle.membres.permissions import grants_for
 from socle.membres.views import membre_crumbs, membre_menu
-from socle.observatoire import documents, selectors, services
+from socle.observatoire import selectors, services
 from socle.observatoire.forms import (
     ActeurForm,
     BaseFinancementFormSet,

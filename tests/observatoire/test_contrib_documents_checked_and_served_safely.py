@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from socle.observatoire.documents import DocumentRefused, document_check, document_name
+from socle.core.fichiers import DocumentRefused, document_check, document_name
 from socle.observatoire.models import Document, Revision
 from socle.observatoire.services import revision_review
 from tests.helpers.a11y import assert_accessible

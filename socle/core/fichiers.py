@@ -1,5 +1,5 @@
-"""Documents of the observatory's projects: what an upload may be, told by its content, and how a
-stored document is served.
+"""Uploaded documents (observatory, citizen's file, procedures): what an upload may be, told by its
+content, and how a stored document is served.
 
 The name a browser sends and the type it claims are never trusted. The first bytes tell the
 format (`filetype`, a pure-Python reader of file signatures: no libmagic to install); a ZIP-based
@@ -18,6 +18,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
@@ -52,7 +53,7 @@ CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 @dataclass(frozen=True)
 class DocumentType:
-    """A kind of document the observatory accepts."""
+    """A kind of document Socle accepts."""
 
     code: str
     mime: str
@@ -141,7 +142,7 @@ KNOWN_REFUSED = {
 
 
 class DocumentRefused(Exception):
-    """Raised when an upload is not a document the observatory accepts; `message` says why."""
+    """Raised when an upload is not a document Socle accepts; `message` says why."""
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -172,14 +173,20 @@ def size_label(size: int) -> str:
     return _("%(n)d octets") % {"n": size}
 
 
-def accepted_labels() -> str:
-    """The accepted formats, for help texts."""
-    return "PDF, ODT, ODS, ODP, DOCX, XLSX, PPTX, PNG, JPEG, CSV, TXT"
+def accepted_labels(accepted: Iterable[str] | None = None) -> str:
+    """The accepted formats (codes of TYPES, all by default), for help texts and messages."""
+    codes = list(TYPES) if accepted is None else [c for c in TYPES if c in set(accepted)]
+    return ", ".join(TYPES[code].extension.upper() for code in codes)
 
 
-def document_check(upload, *, limit: int | None = None) -> CheckedDocument:
+def document_check(
+    upload, *, limit: int | None = None, accepted: Iterable[str] | None = None
+) -> CheckedDocument:
     """Read an upload (a Django UploadedFile, or any file with a name) and tell what it is;
-    raise DocumentRefused, with a French message, when it is not accepted."""
+    raise DocumentRefused, with a French message, when it is not accepted.
+
+    ``accepted`` narrows the formats to some codes of TYPES (a procedure's file field).
+    """
     limit = max_bytes() if limit is None else limit
     declared = getattr(upload, "size", None)
     if declared is not None and declared > limit:
@@ -193,6 +200,14 @@ def document_check(upload, *, limit: int | None = None) -> CheckedDocument:
         raise DocumentRefused(_("Ce fichier est vide."))
     name = str(getattr(upload, "name", "") or "")
     kind, mime = _kind_of(content, name)
+    if accepted is not None and kind.code not in set(accepted):
+        raise DocumentRefused(
+            _(
+                "Ce fichier est au format %(format)s : "
+                "seuls les formats %(formats)s sont acceptés ici."
+            )
+            % {"format": kind.extension.upper(), "formats": accepted_labels(accepted)}
+        )
     return CheckedDocument(
         content=content, type=kind, mime=mime, name=document_name(name, kind.extension)
     )

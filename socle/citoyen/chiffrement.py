@@ -1,0 +1,130 @@
+"""Files encrypted at rest: each file has its own data key (AES-256-GCM); the data key is stored
+wrapped by the platform's key (Fernet, `SOCLE_ENCRYPTION_KEY`: the first key wraps, every key
+unwraps; without it, a key derived from SECRET_KEY and its fallbacks, as for second factors).
+
+Rotating the platform key: put the new key first in SOCLE_ENCRYPTION_KEY, keep the old one after
+it, run `socle citoyen cles --rotation` (re-wraps every data key with the new key; the files
+themselves are not rewritten), then drop the old key.
+
+On disk a file is ``SOCLE-AEAD-1`` + 12-byte nonce + ciphertext (with GCM's tag); the nonce is
+random and the file's id (its path) is the associated data, so a ciphertext moved to another
+file's place does not decrypt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from socle.citoyen.models import FichierChiffre
+from socle.comptes.totp import fernet
+
+MAGIC = b"SOCLE-AEAD-1"
+NONCE_BYTES = 12
+
+
+class FichierIllisible(Exception):
+    """A stored file that no configured key opens, or whose content was altered."""
+
+
+def files_dir() -> Path:
+    """Return the folder of the encrypted files (settings.CITOYEN_FILES_DIR)."""
+    return Path(settings.CITOYEN_FILES_DIR)
+
+
+def _path(chemin: str) -> Path:
+    return files_dir() / chemin
+
+
+def fichier_store(*, content: bytes, nom: str, type_mime: str, proprietaire) -> FichierChiffre:
+    """Encrypt and store content under a fresh data key; return its row (in the caller's
+    transaction; the ciphertext is removed again if that transaction rolls back)."""
+    data_key = AESGCM.generate_key(bit_length=256)
+    now = timezone.now()
+    chemin = f"{now:%Y/%m}/{secrets.token_hex(16)}"
+    nonce = os.urandom(NONCE_BYTES)
+    ciphertext = AESGCM(data_key).encrypt(nonce, content, chemin.encode())
+    path = _path(chemin)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "xb") as handle:
+        handle.write(MAGIC + nonce + ciphertext)
+        handle.flush()
+        os.fsync(handle.fileno())
+    # A rollback leaves the ciphertext without a row: `socle citoyen orphelins` removes such
+    # files once they are a day old.
+    return FichierChiffre.objects.create(
+        proprietaire=proprietaire,
+        nom=nom[:200],
+        type_mime=type_mime[:120],
+        taille=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        chemin=chemin,
+        cle_chiffree=fernet().encrypt(data_key).decode(),
+        cree_le=now,
+    )
+
+
+def fichier_read(fichier: FichierChiffre) -> bytes:
+    """Return a stored file's clear content; raise FichierIllisible when it cannot be opened."""
+    try:
+        data_key = fernet().decrypt(fichier.cle_chiffree.encode())
+    except Exception as error:  # InvalidToken: no configured key wraps it
+        raise FichierIllisible("no configured key unwraps this file's data key") from error
+    try:
+        raw = _path(fichier.chemin).read_bytes()
+    except FileNotFoundError as error:
+        raise FichierIllisible("the encrypted file is missing") from error
+    if not raw.startswith(MAGIC):
+        raise FichierIllisible("not an encrypted file")
+    nonce = raw[len(MAGIC) : len(MAGIC) + NONCE_BYTES]
+    try:
+        return AESGCM(data_key).decrypt(
+            nonce, raw[len(MAGIC) + NONCE_BYTES :], fichier.chemin.encode()
+        )
+    except Exception as error:  # InvalidTag: altered ciphertext
+        raise FichierIllisible("the encrypted file was altered") from error
+
+
+def fichier_copy(fichier: FichierChiffre, *, proprietaire=None) -> FichierChiffre:
+    """Store a copy under a new data key (a document of the citizen's file attached to a
+    dossier: deleting one leaves the other whole)."""
+    return fichier_store(
+        content=fichier_read(fichier),
+        nom=fichier.nom,
+        type_mime=fichier.type_mime,
+        proprietaire=proprietaire if proprietaire is not None else fichier.proprietaire,
+    )
+
+
+def fichier_delete(fichier: FichierChiffre) -> None:
+    """Delete a stored file's row and, once the transaction commits, its ciphertext."""
+    path = _path(fichier.chemin)
+    fichier.delete()
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
+
+
+def keys_rotate(*, batch: int = 500) -> int:
+    """Re-wrap every data key with the platform's first key; return how many were re-wrapped."""
+    changed = 0
+    multi = fernet()
+    last = 0
+    while True:
+        rows = list(
+            FichierChiffre.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .only("pk", "cle_chiffree")[:batch]
+        )
+        if not rows:
+            return changed
+        for row in rows:
+            rotated = multi.rotate(row.cle_chiffree.encode()).decode()
+            FichierChiffre.objects.filter(pk=row.pk).update(cle_chiffree=rotated)
+            changed += 1
+        last = rows[-1].pk

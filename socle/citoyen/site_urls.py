@@ -1,0 +1,3 @@
+"""« Mon espace » pages of the citizen's file (URL names `citoyen-site:…`; views.py)."""
+
+urlpatterns: list = []

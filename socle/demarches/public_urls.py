@@ -1,0 +1,10 @@
+"""A member's public pages of procedures: /<member>/demarches/… (owner: the filing brief)."""
+
+from django.urls import path
+
+from socle.demarches import views_usager
+
+urlpatterns = [
+    path("", views_usager.catalogue, name="catalogue"),
+    path("<slug:code>/", views_usager.demarche, name="demarche"),
+]

@@ -1,0 +1,321 @@
+"""Writes of the démarches module shared by every part: references, history, mail, routing of a
+dossier, and the effects of a workflow move. The citizen's filing (``depot.py``), the agents'
+instruction (``instruction.py``), the procedures and templates (``configuration.py``), documents
+(``documents.py``) and webhooks (``webhooks.py``) build on these.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from socle.comptes.models import User
+from socle.core.outbox import outbox_enqueue_email
+from socle.demarches import workflow as wf
+from socle.demarches.models import (
+    BROUILLON,
+    Demarche,
+    Dossier,
+    Envoi,
+    Evenement,
+)
+from socle.membres.models import Membre, Service
+from socle.membres.permissions import grants_for, permission_check
+from socle.membres.selectors import active_roles, membre_by_slug
+from socle.membres.services import audit_record
+from socle.routage.routing import RoutingError, resolve_holder, route
+from socle.territoires.selectors import collectivite_by_key
+
+# Unambiguous letters and digits (no 0/O, 1/I/L): references are read aloud on the phone.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def reference_new() -> str:
+    """Return a fresh dossier reference, « D-7K3M-Q9TZ » (unicity is the caller's retry)."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"D-{chars[:4]}-{chars[4:]}"
+
+
+def absolute_url(url_name: str, **kwargs: Any) -> str:
+    """Return an absolute address of the site (for mail and PDFs)."""
+    return settings.SITE_URL + reverse(url_name, kwargs=kwargs)
+
+
+def dossier_url(dossier: Dossier) -> str:
+    """Return the citizen's page of a dossier (absolute)."""
+    return absolute_url("demarches-site:dossier", reference=dossier.reference)
+
+
+def event_add(
+    dossier: Dossier,
+    kind: str,
+    *,
+    acteur: User | None = None,
+    visible_usager: bool = False,
+    statut_avant: str = "",
+    statut_apres: str = "",
+    texte: str = "",
+    details: dict | None = None,
+) -> Evenement:
+    """Add a line to a dossier's history (in the caller's transaction)."""
+    return Evenement.objects.create(
+        dossier=dossier,
+        kind=kind,
+        acteur=acteur,
+        visible_usager=visible_usager,
+        statut_avant=statut_avant,
+        statut_apres=statut_apres,
+        texte=texte,
+        details=details or {},
+    )
+
+
+def mail_send(
+    dossier: Dossier,
+    *,
+    to: list[str],
+    destinataire: str,
+    subject: str,
+    template: str = "",
+    body: str = "",
+    context: dict | None = None,
+) -> Envoi | None:
+    """Queue a mail about a dossier through the outbox (in the caller's transaction) and keep
+    its trace; ``template`` (under demarches/email/) or a ready ``body``. No address, no mail."""
+    to = [address for address in to if address and not address.endswith(".invalid")]
+    if not to:
+        return None
+    if template:
+        body = render_to_string(
+            f"demarches/email/{template}",
+            {
+                "SITE_NAME": settings.SITE_NAME,
+                "SITE_URL": settings.SITE_URL,
+                "dossier": dossier,
+                "dossier_url": dossier_url(dossier),
+                **(context or {}),
+            },
+        )
+    message = outbox_enqueue_email(to=to, subject=subject[:200], body=body)
+    return Envoi.objects.create(
+        dossier=dossier, message=message, destinataire=destinataire, objet=subject[:200]
+    )
+
+
+def audit(acting_user, dossier: Dossier, action: str, **details: Any) -> None:
+    """Record an agent's change of a dossier in the member's audit trail."""
+    audit_record(
+        acting_user=acting_user,
+        membre=dossier.membre,
+        action=action,
+        target=dossier,
+        details={"reference": dossier.reference, **details},
+    )
+
+
+# --- Routing -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Who instructs a dossier: the member holding the competence and its service."""
+
+    membre: Membre
+    service: Service | None
+
+
+def _holder_membre(slug: str | None) -> Membre | None:
+    membre = membre_by_slug(slug) if slug else None
+    if membre is None or not membre.active or "demarches" not in membre.modules:
+        return None
+    return membre
+
+
+def placement_for(
+    demarche: Demarche,
+    *,
+    commune_code: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+) -> Placement:
+    """Route a dossier: the member holding the procedure's competence where the citizen lives
+    (the EPCI for an intercommunal competence, when a member), else the procedure's member;
+    then the procedure's chosen service, else the holder's service for the competence (by
+    sector when the point is known)."""
+    competence = demarche.competence
+    membre: Membre | None = None
+    service_id: int | None = None
+    if lat is not None and lon is not None:
+        try:
+            result = route(lat, lon, competence.code)
+        except RoutingError:
+            result = None
+        if result is not None and result.answer is not None:
+            holder = result.answer.holder
+            membre = _holder_membre(holder.slug) if holder.member else None
+            if membre is not None and result.service is not None:
+                service_id = result.service.id
+    elif commune_code:
+        commune = collectivite_by_key(commune_code)
+        if commune is not None and commune.kind == "COM":
+            holder = resolve_holder(commune, competence)
+            membre = _holder_membre(holder.slug) if holder.member else None
+    if membre is None:
+        membre = demarche.membre
+    service = None
+    if demarche.service_id and (membre.pk == demarche.membre_id):
+        service = demarche.service
+    elif service_id is not None:
+        service = Service.objects.filter(pk=service_id, membre=membre).first()
+    if service is None:
+        service = (
+            Service.objects.filter(membre=membre, competences=competence).order_by("pk").first()
+        )
+    return Placement(membre=membre, service=service)
+
+
+# --- Workflow moves ----------------------------------------------------------------------------
+
+
+def role_kinds_for(user, dossier: Dossier) -> set[str]:
+    """Return the role kinds (agent, administrateur) the user holds for the dossier's member;
+    an opérateur counts as administrateur."""
+    if user is None or not user.is_authenticated:
+        return set()
+    grants = grants_for(user)
+    kinds: set[str] = set()
+    kinds.update(active_roles(user).filter(membre=dossier.membre).values_list("kind", flat=True))
+    if grants.has("demarches.modeles"):
+        kinds.add("administrateur")
+    return kinds
+
+
+def retention_until(dossier: Dossier, closed_on: date) -> date:
+    """Return the day a closed dossier's personal data is to be erased."""
+    months = dossier.demarche.retention_mois
+    return closed_on + timedelta(days=round(months * 30.44))
+
+
+def _mail_text(text: str, dossier: Dossier, *, statut: str, motif: str) -> str:
+    values = {
+        "reference": dossier.reference,
+        "demarche": dossier.version.titre,
+        "statut": statut,
+        "motif": (_("Motif : %(motif)s") % {"motif": motif}) if motif else "",
+        "collectivite": dossier.membre.collectivite.nom,
+        "lien": dossier_url(dossier),
+    }
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        # An administrator's typo in a placeholder must not stop a decision: send it as typed.
+        return text
+
+
+def transition_apply(
+    *, dossier: Dossier, vers: str, acting_user, motif: str = "", by_platform: bool = False
+) -> Evenement:
+    """Move a locked dossier to another status of its workflow and do what the move does:
+    history, mail to the citizen, document, webhooks, retention. Checks the role unless the
+    platform itself moves it (filing). Call inside a transaction, the dossier locked."""
+    from socle.demarches.documents import document_request
+    from socle.demarches.webhooks import webhooks_notify
+
+    workflow = dossier.version.workflow
+    avant = dossier.statut
+    transition = wf.transition_find(workflow, avant, vers)
+    if not by_platform:
+        if transition is None:
+            raise ValidationError(
+                {
+                    "statut": _("Ce dossier ne peut pas passer de « %(de)s » à « %(vers)s ».")
+                    % {
+                        "de": wf.status_label(workflow, avant),
+                        "vers": wf.status_label(workflow, vers),
+                    }
+                }
+            )
+        permission_check(acting_user, "demarches.instruire", dossier.membre)
+        if not set(transition.roles) & role_kinds_for(acting_user, dossier):
+            raise PermissionDenied
+        motif = (motif or "").strip()
+        if transition.motif == "obligatoire" and not motif:
+            raise ValidationError(
+                {"motif": _("Motivez cette décision : le motif est envoyé à l’usager.")}
+            )
+        if transition.motif == "non":
+            motif = ""
+    now = timezone.now()
+    fields = ["statut", "modifie_le"]
+    dossier.statut = vers
+    dossier.modifie_le = now
+    if motif:
+        dossier.motif = motif[:5000]
+        fields.append("motif")
+    if wf.is_final(workflow, vers):
+        dossier.decide_le = now
+        dossier.conserver_jusqu_au = retention_until(dossier, timezone.localdate())
+        fields += ["decide_le", "conserver_jusqu_au"]
+    dossier.save(update_fields=fields)
+    label = wf.status_label(workflow, vers)
+    event = event_add(
+        dossier,
+        Evenement.Kind.STATUT,
+        acteur=None if by_platform else acting_user,
+        visible_usager=True,
+        statut_avant=avant,
+        statut_apres=vers,
+        texte=motif,
+    )
+    if transition is not None and transition.courriel_objet and dossier.usager is not None:
+        mail_send(
+            dossier,
+            to=[dossier.usager.email],
+            destinataire=Envoi.Destinataire.USAGER,
+            subject=_mail_text(transition.courriel_objet, dossier, statut=label, motif=motif),
+            body=_mail_text(transition.courriel_texte, dossier, statut=label, motif=motif),
+        )
+    if transition is not None and transition.document:
+        document_request(dossier=dossier, kind=transition.document)
+    if not by_platform:
+        audit(acting_user, dossier, "dossier.statut", de=avant, vers=vers)
+    webhooks_notify(dossier=dossier, evenement="dossier.statut")
+    return event
+
+
+def dossier_locked(dossier: Dossier) -> Dossier:
+    """Return the dossier re-read under a row lock (call inside a transaction)."""
+    return (
+        Dossier.objects.select_for_update().select_related("version", "membre").get(pk=dossier.pk)
+    )
+
+
+def is_draft(dossier: Dossier) -> bool:
+    """Say whether a dossier is still the citizen's draft."""
+    return dossier.statut == BROUILLON
+
+
+# --- The citizen's rights (RGPD): called by « Mon espace » (socle.portail) -----------------------
+
+
+def usager_export(user: User) -> dict[str, Any]:
+    """Return everything the démarches module holds about a citizen, ready for JSON (and the
+    files to add to the archive as {"path": bytes})."""
+    raise NotImplementedError  # instruction.py's owner implements it (brief: RGPD)
+
+
+@transaction.atomic
+def usager_forget(user: User) -> dict[str, int]:
+    """Before an account is deleted: delete its drafts, anonymise its filed dossiers (kept for
+    the collectivités until their retention ends); return counts."""
+    raise NotImplementedError  # instruction.py's owner implements it (brief: RGPD)

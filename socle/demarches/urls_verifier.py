@@ -1,0 +1,3 @@
+"""Stub: its brief fills it."""
+
+urlpatterns: list = []
