@@ -19,15 +19,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from socle.citoyen.chiffrement import fichier_store
 from socle.comptes.models import User
 from socle.core.outbox import outbox_enqueue_email
 from socle.demarches import workflow as wf
 from socle.demarches.models import (
     BROUILLON,
+    DemandePiece,
     Demarche,
     Dossier,
     Envoi,
     Evenement,
+    Message,
+    PieceJointe,
 )
 from socle.membres.models import Membre, Service
 from socle.membres.permissions import grants_for, permission_check
@@ -120,6 +124,32 @@ def audit(acting_user, dossier: Dossier, action: str, **details: Any) -> None:
         action=action,
         target=dossier,
         details={"reference": dossier.reference, **details},
+    )
+
+
+def piece_jointe_add(
+    *,
+    dossier: Dossier,
+    content: bytes,
+    nom: str,
+    type_mime: str,
+    champ: str = "",
+    message: Message | None = None,
+    demande: DemandePiece | None = None,
+    depuis_dossier_citoyen: bool = False,
+) -> PieceJointe:
+    """Store a checked file encrypted and attach it to a dossier (a field's answer, a message's
+    attachment or a requested document); the citizen owns it, the collectivité keeps it."""
+    fichier = fichier_store(
+        content=content, nom=nom, type_mime=type_mime, proprietaire=dossier.usager
+    )
+    return PieceJointe.objects.create(
+        dossier=dossier,
+        fichier=fichier,
+        champ=champ,
+        message=message,
+        demande=demande,
+        depuis_dossier_citoyen=depuis_dossier_citoyen,
     )
 
 
