@@ -196,8 +196,8 @@ def placement_for(
             if membre is not None and result.service is not None:
                 service_id = result.service.id
     elif commune_code:
-        commune = collectivite_by_key(commune_code)
-        if commune is not None and commune.kind == "COM":
+        commune = collectivite_by_key(f"commune:{commune_code}")
+        if commune is not None:
             holder = resolve_holder(commune, competence)
             membre = _holder_membre(holder.slug) if holder.member else None
     if membre is None:

@@ -1,0 +1,98 @@
+"""Refuse an upload that is too large while it arrives, not after it is all on disk.
+
+Django reads a multipart body through its upload handlers the first time a view touches
+``request.POST`` or ``request.FILES``; by default a 200 MB file is written whole to a temporary
+file before any view can look at its size. ``upload_limited(max_bytes)`` puts a handler first
+that stops reading as soon as the body (its declared ``Content-Length``, then what really
+arrives) passes the limit; the view then answers 413 with a French page.
+
+Use it on a view that accepts files::
+
+    @upload_limited(max_bytes=25 * 1024 * 1024)
+    def my_upload_view(request, ...):
+        ...  # request.POST / request.FILES as usual
+
+The handlers must be set before anything reads the body, and Django's CSRF middleware reads
+``request.POST`` for a POST: so the decorator marks the view ``csrf_exempt`` and runs
+``csrf_protect`` itself once the handlers are set (the pattern Django's documentation gives for
+changing upload handlers). CSRF protection is unchanged. A view given a too-large body sees
+``request.upload_too_large`` true and an empty POST; the decorator answers for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from socle.core.fichiers import size_label
+
+
+class BodyTooLarge(Exception):
+    """Raised (as StopUpload's reason) when a request body passes its limit."""
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """Count what arrives and stop the upload past ``max_bytes`` (the whole body)."""
+
+    def __init__(self, request: HttpRequest, max_bytes: int):
+        super().__init__(request)
+        self.max_bytes = max_bytes
+        self.received = 0
+
+    def _too_large(self) -> None:
+        if self.request is not None:
+            self.request.upload_too_large = True  # type: ignore[attr-defined]
+        # connection_reset=True: Django stops parsing and does not read the rest of the body.
+        raise StopUpload(connection_reset=True)
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.max_bytes:
+            self._too_large()
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def too_large_response(request: HttpRequest, max_bytes: int) -> HttpResponse:
+    """The French 413 page."""
+    return render(
+        request,
+        "core/trop_volumineux.html",
+        {"limite": size_label(max_bytes)},
+        status=413,
+    )
+
+
+def upload_limited(max_bytes: int) -> Callable:
+    """Decorate a view so that a body larger than ``max_bytes`` is refused as it arrives (413)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def limited(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            request.upload_too_large = False  # type: ignore[attr-defined]
+            if request.method == "POST":
+                if int(request.META.get("CONTENT_LENGTH") or 0) > max_bytes:
+                    return too_large_response(request, max_bytes)
+                request.upload_handlers.insert(0, LimitedUploadHandler(request, max_bytes))
+
+            def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+                if request.method == "POST":
+                    # Reading the body here runs the handlers before the view sees anything.
+                    request.FILES  # noqa: B018
+                    if request.upload_too_large:  # type: ignore[attr-defined]
+                        return too_large_response(request, max_bytes)
+                return view(request, *args, **kwargs)
+
+            return csrf_protect(checked)(request, *args, **kwargs)
+
+        return csrf_exempt(limited)
+
+    return decorator

@@ -1,0 +1,680 @@
+"""The citizen's writes: start a draft (pre-filled from the citizen's file), save it page by page,
+attach a document of the file, file it (once, whatever the clicks), delete a draft; then, on a
+filed dossier, write to the service and provide a requested document.
+
+The citizen acts only on his or her own dossiers: every function checks it (a 404 otherwise,
+as the views' ``get_dossier_for_usager``). Every write is one transaction; mail goes through
+the outbox and documents through a task, so a filed dossier is never lost to a failing mail
+server or a restart.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from socle.citoyen.chiffrement import fichier_delete, fichier_read
+from socle.citoyen.models import Piece
+from socle.citoyen.selectors import adresses_of, franceconnect_identity, prefill_sources
+from socle.comptes.models import User
+from socle.core.fichiers import DocumentRefused, document_check
+from socle.demarches import saisie
+from socle.demarches.documents import document_request
+from socle.demarches.formulaire import DEFAULT_FORMATS, Champ, fields, pages
+from socle.demarches.models import (
+    BROUILLON,
+    DEPOSE,
+    DemandePiece,
+    Demarche,
+    DemarcheVersion,
+    Dossier,
+    Envoi,
+    Evenement,
+    Message,
+    PieceJointe,
+)
+from socle.demarches.services import (
+    dossier_locked,
+    event_add,
+    mail_send,
+    piece_jointe_add,
+    placement_for,
+    reference_new,
+    transition_apply,
+)
+from socle.demarches.webhooks import webhooks_notify
+
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_\-]{32,43}$")
+MESSAGE_MAX = 5000
+MESSAGE_FILES_MAX = 5
+# What a message's attachment or a requested document may be.
+ATTACHMENT_FORMATS = ("pdf", "jpeg", "png", "odt", "docx")
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def token_new() -> str:
+    """Return a one-time filing token for the summary page's form."""
+    return secrets.token_urlsafe(32)
+
+
+def _own(usager: User, dossier: Dossier) -> None:
+    if usager is None or not usager.is_authenticated or dossier.usager_id != usager.pk:
+        raise Http404
+
+
+def _locked_own(usager: User, dossier: Dossier) -> Dossier:
+    _own(usager, dossier)
+    locked = dossier_locked(dossier)
+    _own(usager, locked)
+    return locked
+
+
+def _draft_locked(usager: User, dossier: Dossier) -> Dossier:
+    locked = _locked_own(usager, dossier)
+    if locked.statut != BROUILLON:
+        raise ValidationError(_("Ce dossier est déjà déposé : il ne peut plus être modifié."))
+    return locked
+
+
+# --- Pre-filling -------------------------------------------------------------------------------
+
+
+def _prefill_value(champ: Champ, value: Any) -> Any:
+    """Fit a source's value to a field; None when it does not fit."""
+    if value in (None, "", []):
+        return None
+    try:
+        if champ.type == "telephone":
+            return saisie.phone_clean(str(value))
+        if champ.type == "date":
+            return saisie.date_parse(str(value)).isoformat()
+    except saisie.Invalid:
+        return None
+    if champ.type == "adresse" and not isinstance(value, dict):
+        return None
+    if champ.type == "commune" and not isinstance(value, dict):
+        return None
+    if champ.type in ("texte", "texte_long", "email") and not isinstance(value, str):
+        return None
+    return value
+
+
+def prefill_answers(
+    schema: dict[str, Any], values: dict[str, Any], verified: set[str]
+) -> tuple[dict[str, Any], dict[str, bool]]:
+    """Return the answers pre-filled from the citizen's file and {path: verified}."""
+    donnees: dict[str, Any] = {}
+    marks: dict[str, bool] = {}
+    for champ in fields(schema):
+        source = champ.prerempli
+        if not source or source not in values or not champ.a_reponse:
+            continue
+        if champ.type == "bloc":
+            items = values[source] if isinstance(values[source], list) else []
+            rows = []
+            limit = int(champ.raw.get("max_repetitions") or 10)
+            for index, item in enumerate(items[:limit]):
+                row: dict[str, Any] = {}
+                for sub in champ.enfants:
+                    value = _prefill_value(sub, item.get(sub.prerempli)) if sub.prerempli else None
+                    if value is not None:
+                        row[sub.cle] = value
+                        marks[f"{champ.cle}.{index}.{sub.cle}"] = source in verified
+                rows.append(row)
+            if rows:
+                donnees[champ.cle] = rows
+            continue
+        value = _prefill_value(champ, values[source])
+        if value is not None:
+            donnees[champ.cle] = value
+            marks[champ.cle] = source in verified
+    return donnees, marks
+
+
+def _value_at(donnees: dict[str, Any], path: str) -> Any:
+    parts = path.split(".")
+    if len(parts) == 3:
+        rows = donnees.get(parts[0])
+        index = int(parts[1]) if parts[1].isdigit() else -1
+        if not isinstance(rows, list) or not 0 <= index < len(rows):
+            return None
+        return (rows[index] or {}).get(parts[2])
+    return donnees.get(path)
+
+
+def prefill_marks(dossier: Dossier) -> dict[str, bool]:
+    """Return the dossier's pre-filled paths still holding what the file gave: {path: verified}
+    (verified: FranceConnect gave it, as recorded when the draft started)."""
+    start = (
+        Evenement.objects.filter(dossier=dossier, kind=Evenement.Kind.CREE).order_by("pk").first()
+    )
+    verified = set((start.details or {}).get("verifies") or []) if start is not None else set()
+    return {path: path in verified for path in dossier.preremplis or []}
+
+
+# --- Starting, saving, attaching ------------------------------------------------------------------
+
+
+def published_version(demarche: Demarche) -> DemarcheVersion:
+    """Return the procedure's published version; ValidationError when it is not open."""
+    version = (
+        DemarcheVersion.objects.filter(demarche=demarche, numero=demarche.version).first()
+        if demarche.etat == Demarche.Etat.PUBLIEE and demarche.version
+        else None
+    )
+    if version is None or "demarches" not in demarche.membre.modules:
+        raise ValidationError(_("Cette démarche n’est pas ouverte en ligne."))
+    return version
+
+
+def _applicant_name(usager: User) -> str:
+    identity = franceconnect_identity(usager)
+    if identity is not None and (identity.given_name or identity.family_name):
+        return f"{identity.given_name} {identity.family_name}".strip()[:200]
+    return (usager.get_full_name() or usager.email or "").strip()[:200]
+
+
+@transaction.atomic
+def dossier_start(*, usager: User, demarche: Demarche) -> Dossier:
+    """Start a draft on the procedure's published version, pre-filled from the citizen's file
+    (the citizen's draft of that procedure when there is one already)."""
+    if usager is None or not usager.is_authenticated:
+        raise Http404
+    version = published_version(demarche)
+    existing = (
+        Dossier.objects.filter(usager=usager, demarche=demarche, statut=BROUILLON)
+        .order_by("-modifie_le", "-pk")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    values, verified = prefill_sources(usager)
+    donnees, marks = prefill_answers(version.formulaire, values, verified)
+    now = timezone.now()
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                dossier = Dossier.objects.create(
+                    reference=_reference_new(),
+                    demarche=demarche,
+                    version=version,
+                    membre=demarche.membre,
+                    usager=usager,
+                    usager_nom=_applicant_name(usager),
+                    statut=BROUILLON,
+                    donnees=donnees,
+                    preremplis=list(marks),
+                    cree_le=now,
+                    modifie_le=now,
+                )
+            break
+        except IntegrityError:
+            continue
+    else:  # pragma: no cover - ten colliding references out of 31^8
+        raise RuntimeError("no free dossier reference")
+    event_add(
+        dossier,
+        Evenement.Kind.CREE,
+        acteur=usager,
+        visible_usager=True,
+        details={"preremplis": list(marks), "verifies": [p for p, v in marks.items() if v]},
+    )
+    return dossier
+
+
+def _reference_new() -> str:
+    return reference_new()
+
+
+@dataclass(frozen=True)
+class Enregistrement:
+    """A saved page: the dossier and the errors of what was typed (path → message)."""
+
+    dossier: Dossier
+    errors: dict[str, str]
+
+
+def _store_new_files(dossier: Dossier, schema: dict[str, Any], value: Any, prefix: str = "") -> Any:
+    """Store the new uploads among answers and put their file answers in their place."""
+    if isinstance(value, saisie.NouveauFichier):
+        document = value.document
+        piece = piece_jointe_add(
+            dossier=dossier,
+            content=document.content,
+            nom=document.name,
+            type_mime=document.mime,
+            champ=prefix,
+        )
+        return {"piece_jointe": piece.pk, "nom": document.name, "taille": len(document.content)}
+    if isinstance(value, dict):
+        return {
+            k: _store_new_files(dossier, schema, v, f"{prefix}.{k}" if prefix else k)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_store_new_files(dossier, schema, v, f"{prefix}.{i}") for i, v in enumerate(value)]
+    return value
+
+
+def _pieces_answered(donnees: dict[str, Any]) -> set[int]:
+    found: dict[int, dict] = {}
+    saisie._pieces_in({k: v for k, v in donnees.items() if not k.startswith("_")}, found)
+    return set(found)
+
+
+def _drop_unanswered_files(dossier: Dossier) -> None:
+    """Delete the field files of a draft no answer names any more (replaced or removed)."""
+    kept = _pieces_answered(dossier.donnees)
+    stale = (
+        PieceJointe.objects.filter(dossier=dossier, message=None, demande=None)
+        .exclude(champ="")
+        .exclude(pk__in=kept)
+        .select_related("fichier")
+    )
+    for piece in stale:
+        fichier = piece.fichier
+        piece.delete()
+        fichier_delete(fichier)
+
+
+def _page_keys(schema: dict[str, Any], page: int | None) -> set[str]:
+    return {c.cle for p in pages(schema) if page is None or p.numero == page for c in p.champs}
+
+
+def _prefill_still(dossier: Dossier, donnees: dict[str, Any]) -> list[str]:
+    """The pre-filled paths whose answer is still what the citizen's file gave."""
+    if not dossier.preremplis:
+        return []
+    assert dossier.usager is not None
+    values, verified = prefill_sources(dossier.usager)
+    expected, _marks = prefill_answers(dossier.version.formulaire, values, verified)
+    return [
+        path
+        for path in dossier.preremplis
+        if _value_at(donnees, path) is not None
+        and _value_at(donnees, path) == _value_at(expected, path)
+    ]
+
+
+@transaction.atomic
+def dossier_draft_save(
+    *, usager: User, dossier: Dossier, page: int, data, files=None
+) -> Enregistrement:
+    """Save a page of a draft as typed: valid answers as answers, invalid ones as their raw
+    text (nothing typed is lost), new files stored; remember the page."""
+    dossier = _draft_locked(usager, dossier)
+    schema = dossier.version.formulaire
+    count = len(pages(schema))
+    page = min(max(int(page), 0), max(count - 1, 0))
+    donnees, errors = saisie.answers_clean(
+        schema, data, files=files, page=page, existing=dossier.donnees
+    )
+    donnees = _store_new_files(dossier, schema, donnees)
+    keys = _page_keys(schema, page)
+    raw = {
+        path: text
+        for path, text in (dossier.donnees.get(saisie.RAW_KEY) or {}).items()
+        if path.split(".")[0] not in keys
+    }
+    raw.update(saisie.raw_texts(schema, data, errors))
+    if raw:
+        donnees[saisie.RAW_KEY] = raw
+    else:
+        donnees.pop(saisie.RAW_KEY, None)
+    dossier.donnees = donnees
+    dossier.preremplis = _prefill_still(dossier, donnees)
+    dossier.page = page
+    dossier.modifie_le = timezone.now()
+    dossier.save(update_fields=["donnees", "preremplis", "page", "modifie_le"])
+    _drop_unanswered_files(dossier)
+    return Enregistrement(dossier=dossier, errors=errors)
+
+
+def _file_field(schema: dict[str, Any], chemin: str, donnees: dict[str, Any]) -> Champ:
+    parts = chemin.split(".")
+    champ = next((c for c in fields(schema) if c.cle == parts[0]), None)
+    if champ is not None and len(parts) == 3 and champ.type == "bloc":
+        rows = donnees.get(champ.cle)
+        index = int(parts[1]) if parts[1].isdigit() else -1
+        if isinstance(rows, list) and 0 <= index < len(rows):
+            champ = next((c for c in champ.enfants if c.cle == parts[2]), None)
+        else:
+            champ = None
+    elif len(parts) != 1:
+        champ = None
+    if champ is None or champ.type != "fichier":
+        raise ValidationError(_("Ce champ n’attend pas de document."))
+    return champ
+
+
+def _set_at(donnees: dict[str, Any], chemin: str, value: Any) -> None:
+    parts = chemin.split(".")
+    if len(parts) == 3:
+        donnees[parts[0]][int(parts[1])][parts[2]] = value
+    else:
+        donnees[chemin] = value
+
+
+def _piece_content(piece: Piece, *, limit: int, accepted) -> tuple[bytes, str, str]:
+    """Read a document of the citizen's file and check it as an upload; (content, name, mime)."""
+    content = fichier_read(piece.fichier)
+    upload = SimpleUploadedFile(piece.fichier.nom, content)
+    try:
+        checked = document_check(upload, limit=limit, accepted=accepted)
+    except DocumentRefused as refused:
+        raise ValidationError(refused.message) from None
+    return checked.content, checked.name, checked.mime
+
+
+@transaction.atomic
+def dossier_attach_from_file(
+    *, usager: User, dossier: Dossier, chemin: str, piece: Piece
+) -> PieceJointe:
+    """Answer a file field with a copy of a document of the citizen's own file."""
+    dossier = _draft_locked(usager, dossier)
+    if piece.usager_id != usager.pk:
+        raise Http404
+    donnees = {k: v for k, v in dossier.donnees.items()}
+    champ = _file_field(dossier.version.formulaire, chemin, donnees)
+    limit = int(float(champ.raw.get("taille_max_mo") or saisie.DEFAULT_FILE_MAX_MO) * 1024 * 1024)
+    content, nom, mime = _piece_content(
+        piece, limit=limit, accepted=champ.raw.get("formats") or DEFAULT_FORMATS
+    )
+    jointe = piece_jointe_add(
+        dossier=dossier,
+        content=content,
+        nom=nom,
+        type_mime=mime,
+        champ=chemin,
+        depuis_dossier_citoyen=True,
+    )
+    _set_at(donnees, chemin, {"piece_jointe": jointe.pk, "nom": nom, "taille": len(content)})
+    raw = dict(donnees.get(saisie.RAW_KEY) or {})
+    raw.pop(chemin, None)
+    if raw:
+        donnees[saisie.RAW_KEY] = raw
+    else:
+        donnees.pop(saisie.RAW_KEY, None)
+    dossier.donnees = donnees
+    dossier.modifie_le = timezone.now()
+    dossier.save(update_fields=["donnees", "modifie_le"])
+    _drop_unanswered_files(dossier)
+    return jointe
+
+
+@transaction.atomic
+def dossier_draft_delete(*, usager: User, dossier: Dossier) -> None:
+    """Delete a draft and its files."""
+    dossier = _draft_locked(usager, dossier)
+    pieces = list(PieceJointe.objects.filter(dossier=dossier).select_related("fichier"))
+    fichiers = [piece.fichier for piece in pieces]
+    for piece in pieces:
+        piece.delete()
+    for fichier in fichiers:
+        fichier_delete(fichier)
+    dossier.delete()
+
+
+# --- Filing ---------------------------------------------------------------------------------------
+
+
+def _placement_point(dossier: Dossier, donnees: dict[str, Any], usager: User) -> dict[str, Any]:
+    """Where the applicant lives: the form's first address answer, else the file's home."""
+    for champ in fields(dossier.version.formulaire):
+        if champ.type == "adresse" and isinstance(donnees.get(champ.cle), dict):
+            answer = donnees[champ.cle]
+            break
+    else:
+        home = adresses_of(usager).first()
+        answer = (
+            {"lat": home.lat, "lon": home.lon, "commune_code": home.commune_code}
+            if home is not None
+            else {}
+        )
+    lat, lon = answer.get("lat"), answer.get("lon")
+    if isinstance(lat, (int, float)) and isinstance(lon, (int, float)):
+        return {"lat": float(lat), "lon": float(lon)}
+    return {"commune_code": str(answer.get("commune_code") or "")}
+
+
+def answers_check(dossier: Dossier) -> tuple[dict[str, Any], dict[str, str]]:
+    """Re-validate every page of a draft's saved answers (and what was kept as typed)."""
+    schema = dossier.version.formulaire
+    data = saisie.FormData(saisie.answers_as_data(schema, dossier.donnees))
+    return saisie.answers_clean(schema, data, files=None, page=None, existing=dossier.donnees)
+
+
+@transaction.atomic
+def dossier_file(*, usager: User, dossier: Dossier, jeton: str) -> Dossier:
+    """File a draft, once: a second call (same token, a double click, another tab) returns the
+    dossier filed the first time. Every page is validated again; the dossier is routed, dated,
+    moved to « déposé », its receipt queued, the citizen and the service told, webhooks fired."""
+    if not TOKEN_RE.match(jeton or ""):
+        raise ValidationError(_("Ce formulaire a expiré : rechargez le récapitulatif."))
+    dossier = _locked_own(usager, dossier)
+    if dossier.statut != BROUILLON:
+        return dossier
+    other = Dossier.objects.filter(jeton_depot=jeton).exclude(pk=dossier.pk).first()
+    if other is not None:
+        raise ValidationError(_("Ce formulaire a expiré : rechargez le récapitulatif."))
+    version = dossier.version
+    if dossier.demarche.etat != Demarche.Etat.PUBLIEE:
+        raise ValidationError(_("Cette démarche est fermée : le dossier ne peut plus être déposé."))
+    donnees, errors = answers_check(dossier)
+    if errors:
+        raise ValidationError(errors)
+    placement = placement_for(dossier.demarche, **_placement_point(dossier, donnees, usager))
+    now = timezone.now()
+    dossier.donnees = donnees
+    dossier.membre = placement.membre
+    dossier.service = placement.service
+    dossier.usager_nom = _applicant_name(usager) or dossier.usager_nom
+    dossier.depose_le = now
+    dossier.jeton_depot = jeton
+    dossier.modifie_le = now
+    dossier.save(
+        update_fields=[
+            "donnees",
+            "membre",
+            "service",
+            "usager_nom",
+            "depose_le",
+            "jeton_depot",
+            "modifie_le",
+        ]
+    )
+    event_add(
+        dossier,
+        Evenement.Kind.DEPOSE,
+        acteur=usager,
+        visible_usager=True,
+        details={
+            "membre": placement.membre.slug,
+            "service": placement.service.pk if placement.service else None,
+        },
+    )
+    transition_apply(dossier=dossier, vers=DEPOSE, acting_user=None, by_platform=True)
+    document_request(dossier=dossier, kind="recepisse")
+    mail_send(
+        dossier,
+        to=[usager.email],
+        destinataire=Envoi.Destinataire.USAGER,
+        subject=_("Votre dossier %(reference)s est déposé") % {"reference": dossier.reference},
+        template="depose.txt",
+        context={"version": version, "collectivite": placement.membre.collectivite.nom},
+    )
+    if placement.service is not None and placement.service.email:
+        mail_send(
+            dossier,
+            to=[placement.service.email],
+            destinataire=Envoi.Destinataire.SERVICE,
+            subject=_("Nouveau dossier %(reference)s : %(demarche)s")
+            % {"reference": dossier.reference, "demarche": version.titre},
+            template="depose_service.txt",
+            context={"version": version},
+        )
+    webhooks_notify(dossier=dossier, evenement="dossier.depose")
+    return dossier
+
+
+# --- After filing: messages and requested documents -----------------------------------------------
+
+
+def _service_mail(dossier: Dossier, *, subject: str, template: str, context: dict) -> None:
+    service = dossier.service
+    if service is not None and service.email:
+        mail_send(
+            dossier,
+            to=[service.email],
+            destinataire=Envoi.Destinataire.SERVICE,
+            subject=subject,
+            template=template,
+            context=context,
+        )
+
+
+def _filed_locked(usager: User, dossier: Dossier) -> Dossier:
+    dossier = _locked_own(usager, dossier)
+    if dossier.statut == BROUILLON:
+        raise ValidationError(_("Déposez d’abord ce dossier."))
+    if dossier.anonymise_le is not None:
+        raise Http404
+    return dossier
+
+
+def attachment_check(upload, *, accepted=ATTACHMENT_FORMATS):
+    """Check an attachment of a message or a requested document; ValidationError in French."""
+    try:
+        return document_check(upload, limit=ATTACHMENT_MAX_BYTES, accepted=accepted)
+    except DocumentRefused as refused:
+        raise ValidationError(
+            _("« %(nom)s » : %(raison)s")
+            % {"nom": str(getattr(upload, "name", ""))[:100], "raison": refused.message}
+        ) from None
+
+
+@transaction.atomic
+def dossier_message_from_usager(*, usager: User, dossier: Dossier, texte: str, files=()) -> Message:
+    """Write to the service instructing the dossier, with attachments."""
+    dossier = _filed_locked(usager, dossier)
+    texte = (texte or "").replace("\x00", "").strip()
+    errors: dict[str, list[str]] = {}
+    if not texte:
+        errors["texte"] = [_("Écrivez votre message.")]
+    elif len(texte) > MESSAGE_MAX:
+        errors["texte"] = [
+            _("%(n)d caractères au plus : vous en avez écrit %(m)d.")
+            % {"n": MESSAGE_MAX, "m": len(texte)}
+        ]
+    files = list(files or [])
+    checked = []
+    if len(files) > MESSAGE_FILES_MAX:
+        errors["fichiers"] = [_("%(n)d fichiers au plus.") % {"n": MESSAGE_FILES_MAX}]
+    else:
+        for upload in files:
+            try:
+                checked.append(attachment_check(upload))
+            except ValidationError as error:
+                errors.setdefault("fichiers", []).extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    message = Message.objects.create(dossier=dossier, auteur=usager, de_usager=True, texte=texte)
+    for document in checked:
+        piece_jointe_add(
+            dossier=dossier,
+            content=document.content,
+            nom=document.name,
+            type_mime=document.mime,
+            message=message,
+        )
+    event_add(
+        dossier,
+        Evenement.Kind.MESSAGE,
+        acteur=usager,
+        visible_usager=True,
+        details={"message": message.pk, "de_usager": True},
+    )
+    dossier.modifie_le = timezone.now()
+    dossier.save(update_fields=["modifie_le"])
+    _service_mail(
+        dossier,
+        subject=_("Message de l’usager sur le dossier %(reference)s")
+        % {"reference": dossier.reference},
+        template="depose_message_service.txt",
+        context={"message": message, "pieces": len(checked)},
+    )
+    return message
+
+
+@transaction.atomic
+def demande_piece_fulfil(
+    *,
+    usager: User,
+    dossier: Dossier,
+    demande: DemandePiece,
+    upload=None,
+    piece: Piece | None = None,
+) -> PieceJointe:
+    """Provide a document the service asked for: an upload, or a copy from the citizen's file."""
+    dossier = _filed_locked(usager, dossier)
+    demande = (
+        DemandePiece.objects.select_for_update().filter(pk=demande.pk, dossier=dossier).first()
+    )
+    if demande is None:
+        raise Http404
+    if not demande.en_attente:
+        raise ValidationError(_("Cette pièce n’est plus demandée."))
+    if piece is not None:
+        if piece.usager_id != usager.pk:
+            raise Http404
+        try:
+            content, nom, mime = _piece_content(
+                piece, limit=ATTACHMENT_MAX_BYTES, accepted=ATTACHMENT_FORMATS
+            )
+        except ValidationError as error:
+            raise ValidationError({"fichier": error.messages}) from None
+    elif upload is not None:
+        try:
+            checked = attachment_check(upload)
+        except ValidationError as error:
+            raise ValidationError({"fichier": error.messages}) from None
+        content, nom, mime = checked.content, checked.name, checked.mime
+    else:
+        raise ValidationError({"fichier": [_("Joignez le document demandé.")]})
+    jointe = piece_jointe_add(
+        dossier=dossier,
+        content=content,
+        nom=nom,
+        type_mime=mime,
+        demande=demande,
+        depuis_dossier_citoyen=piece is not None,
+    )
+    now = timezone.now()
+    demande.fournie_le = now
+    demande.save(update_fields=["fournie_le"])
+    event_add(
+        dossier,
+        Evenement.Kind.PIECE_FOURNIE,
+        acteur=usager,
+        visible_usager=True,
+        texte=demande.libelle,
+        details={"demande": demande.pk, "piece_jointe": jointe.pk},
+    )
+    dossier.modifie_le = now
+    dossier.save(update_fields=["modifie_le"])
+    _service_mail(
+        dossier,
+        subject=_("Pièce fournie pour le dossier %(reference)s") % {"reference": dossier.reference},
+        template="depose_piece_service.txt",
+        context={"demande": demande},
+    )
+    return jointe
