@@ -1,4 +1,4 @@
-"""A member's public pages of procedures: /<member>/demarches/… (owner: the filing brief)."""
+"""A member's public pages of procedures: /<member>/demarches/… (views_usager.py)."""
 
 from django.urls import path
 

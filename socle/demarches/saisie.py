@@ -506,6 +506,12 @@ def _clean_fields(
         scope[champ.cle] = value
 
 
+def block_rows_raw(data, path: str) -> int:
+    """Return the row count a block's ``-lignes`` field says (unbounded)."""
+    text = _get(data, field_name(path, "lignes"))
+    return min(int(text), MAX_REPETITIONS) if text.isdigit() else 0
+
+
 def block_rows(champ: Champ, path: str, data) -> int:
     """Return how many rows of a block the POST holds."""
     text = _get(data, field_name(path, "lignes"))
@@ -612,6 +618,9 @@ def _value_as_data(champ: Champ, path: str, value: Any, out: dict[str, list[str]
         out[field_name(path, "garder")] = [str(value.get("piece_jointe", ""))]
     elif kind == "oui_non":
         out[name] = ["oui" if value is True else "non" if value is False else str(value)]
+    elif kind == "date" and DATE_RE.match(str(value)):
+        year, month, day = str(value).split("-")
+        out[name] = [f"{day}/{month}/{year}"]
     elif kind == "nombre" and isinstance(value, (int, float)):
         out[name] = [_number_text(Decimal(str(value)))]
     else:
