@@ -3,6 +3,8 @@
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
 
+from socle.core.uploads import upload_limit_apply
+
 
 class RejectNulCharactersMiddleware:
     """A NUL character in the URL, the query string or a form is never a person's input: refuse
@@ -12,14 +14,22 @@ class RejectNulCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._has_nul(request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
             return HttpResponseBadRequest(render_to_string("400.html"))
         return self.get_response(request)
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # The view known, a size-limited upload view gets its limit before the body is read
+        # (core/uploads.py).
+        refused = upload_limit_apply(request, view_func)
+        if refused is not None:
+            return refused
+        if self._has_nul(request):
+            return HttpResponseBadRequest(render_to_string("400.html"))
+        return None
+
     @staticmethod
     def _has_nul(request) -> bool:
-        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
-            return True
         if request.method == "POST" and request.content_type in {
             "application/x-www-form-urlencoded",
             "multipart/form-data",

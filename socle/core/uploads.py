@@ -17,6 +17,10 @@ The handlers must be set before anything reads the body, and Django's CSRF middl
 ``csrf_protect`` itself once the handlers are set (the pattern Django's documentation gives for
 changing upload handlers). CSRF protection is unchanged. A view given a too-large body sees
 ``request.upload_too_large`` true and an empty POST; the decorator answers for it.
+
+A middleware that reads the body of every form (core.middleware's NUL check) calls
+``upload_limit_apply(request, view)`` in its ``process_view`` first: the decorated view carries
+its limit (``upload_max_bytes``), so the handler is in place before the first read.
 """
 
 from __future__ import annotations
@@ -27,7 +31,6 @@ from functools import wraps
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from socle.core.fichiers import size_label
@@ -71,28 +74,43 @@ def too_large_response(request: HttpRequest, max_bytes: int) -> HttpResponse:
     )
 
 
+def upload_limit_apply(request: HttpRequest, view: Callable) -> HttpResponse | None:
+    """Before anything reads the body of a POST to a limited view: answer 413 when its declared
+    length is over the limit, else put the counting handler first. Called by the first
+    middleware that reads bodies (core.middleware) and by the decorator; once per request."""
+    limit = getattr(view, "upload_max_bytes", None)
+    if limit is None or request.method != "POST" or getattr(request, "_upload_limit_set", False):
+        return None
+    request._upload_limit_set = True  # type: ignore[attr-defined]
+    request.upload_too_large = False  # type: ignore[attr-defined]
+    if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
+        request.upload_too_large = True  # type: ignore[attr-defined]
+        return too_large_response(request, limit)
+    request.upload_handlers.insert(0, LimitedUploadHandler(request, limit))
+    return None
+
+
 def upload_limited(max_bytes: int) -> Callable:
     """Decorate a view so that a body larger than ``max_bytes`` is refused as it arrives (413)."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def limited(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            request.upload_too_large = False  # type: ignore[attr-defined]
-            if request.method == "POST":
-                if int(request.META.get("CONTENT_LENGTH") or 0) > max_bytes:
-                    return too_large_response(request, max_bytes)
-                request.upload_handlers.insert(0, LimitedUploadHandler(request, max_bytes))
+            refused = upload_limit_apply(request, limited)
+            if refused is not None:
+                return refused
 
             def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
                 if request.method == "POST":
                     # Reading the body here runs the handlers before the view sees anything.
                     request.FILES  # noqa: B018
-                    if request.upload_too_large:  # type: ignore[attr-defined]
+                    if getattr(request, "upload_too_large", False):
                         return too_large_response(request, max_bytes)
                 return view(request, *args, **kwargs)
 
             return csrf_protect(checked)(request, *args, **kwargs)
 
+        limited.upload_max_bytes = max_bytes  # type: ignore[attr-defined]
         return csrf_exempt(limited)
 
     return decorator

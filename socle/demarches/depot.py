@@ -10,6 +10,7 @@ server or a restart.
 
 from __future__ import annotations
 
+import copy
 import re
 import secrets
 from dataclasses import dataclass
@@ -383,7 +384,7 @@ def dossier_attach_from_file(
     dossier = _draft_locked(usager, dossier)
     if piece.usager_id != usager.pk:
         raise Http404
-    donnees = {k: v for k, v in dossier.donnees.items()}
+    donnees = copy.deepcopy(dossier.donnees)
     champ = _file_field(dossier.version.formulaire, chemin, donnees)
     limit = int(float(champ.raw.get("taille_max_mo") or saisie.DEFAULT_FILE_MAX_MO) * 1024 * 1024)
     content, nom, mime = _piece_content(
@@ -626,11 +627,10 @@ def demande_piece_fulfil(
 ) -> PieceJointe:
     """Provide a document the service asked for: an upload, or a copy from the citizen's file."""
     dossier = _filed_locked(usager, dossier)
-    demande = (
-        DemandePiece.objects.select_for_update().filter(pk=demande.pk, dossier=dossier).first()
-    )
-    if demande is None:
+    locked = DemandePiece.objects.select_for_update().filter(pk=demande.pk, dossier=dossier).first()
+    if locked is None:
         raise Http404
+    demande = locked
     if not demande.en_attente:
         raise ValidationError(_("Cette pièce n’est plus demandée."))
     if piece is not None:

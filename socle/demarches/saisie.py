@@ -203,7 +203,7 @@ def phone_clean(text: str) -> str:
             if phonenumbers.is_valid_number(overseas):
                 number = overseas
                 break
-    region = phonenumbers.region_code_for_number(number)
+    region = phonenumbers.region_code_for_number(number) or ""
     if region not in FRENCH_REGIONS:
         raise Invalid(_("Donnez un numéro de téléphone français (métropole ou outre-mer)."))
     if not phonenumbers.is_valid_number(number):
@@ -372,7 +372,7 @@ def _clean_fichier(
     champ: Champ, path: str, data, files, kept: dict[int, dict]
 ) -> dict | NouveauFichier | None:
     upload = files.get(field_name(path)) if files is not None else None
-    if upload is not None and getattr(upload, "size", 1):
+    if upload is not None and getattr(upload, "size", True):
         limit_mo = float(champ.raw.get("taille_max_mo") or DEFAULT_FILE_MAX_MO)
         try:
             checked = document_check(

@@ -39,7 +39,6 @@ from socle.demarches.formulaire import (
     Champ,
     Page,
     answers_display,
-    is_shown,
     pages,
 )
 from socle.demarches.models import BROUILLON, DemandePiece, Demarche, Document, Dossier
@@ -66,7 +65,9 @@ ACTION_RE = re.compile(r"^(ajouter|retirer|joindre):([a-z0-9_.]+)(?::(\d+))?$")
 def _module_membre(slug: str) -> Membre:
     membre = membre_public(slug)
     if membre is None or "demarches" not in membre.modules:
-        raise Http404(_("Cette collectivité ne propose pas de démarches en ligne sur la plateforme."))
+        raise Http404(
+            _("Cette collectivité ne propose pas de démarches en ligne sur la plateforme.")
+        )
     return membre
 
 
@@ -126,9 +127,7 @@ def demarche(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         return redirect("demarches-site:page", reference=dossier.reference, numero=dossier.page + 1)
     brouillon = None
     if request.user.is_authenticated:
-        brouillon = (
-            dossiers_of_user(request.user).filter(demarche=found, statut=BROUILLON).first()
-        )
+        brouillon = dossiers_of_user(request.user).filter(demarche=found, statut=BROUILLON).first()
     return render(
         request,
         "demarches/usager/demarche.html",
@@ -282,7 +281,9 @@ def _widget(champ: Champ, path: str, build: _Build, siblings: list[str], row_pre
         }
     if champ.type == "fichier":
         garder = str(data.get(saisie.field_name(path, "garder")) or "")
-        widget.fichier = build.top.get("_fichiers", {}).get(int(garder)) if garder.isdigit() else None
+        widget.fichier = (
+            build.top.get("_fichiers", {}).get(int(garder)) if garder.isdigit() else None
+        )
         wanted = str(champ.raw.get("piece_type") or "")
         widget.pieces = sorted(build.pieces, key=lambda p: (p.type != wanted, p.expiree))
         widget.limite = saisie.file_limit_label(champ)
@@ -319,9 +320,7 @@ def _page_context(
     all_pages = pages(schema)
     page = all_pages[numero]
     kept: dict[int, dict] = {}
-    saisie._pieces_in(
-        {k: v for k, v in dossier.donnees.items() if not k.startswith("_")}, kept
-    )
+    saisie._pieces_in({k: v for k, v in dossier.donnees.items() if not k.startswith("_")}, kept)
     build = _Build(
         data=data,
         errors=errors,
@@ -404,8 +403,8 @@ def page(request: HttpRequest, reference: str, numero: int) -> HttpResponse:
     if not 0 <= index < max(count, 1) or count == 0:
         raise Http404
     if request.method != "POST":
-        data = saisie.FormData(saisie.answers_as_data(schema, dossier.donnees))
-        context = _page_context(request, dossier, index, data, {})
+        shown = saisie.FormData(saisie.answers_as_data(schema, dossier.donnees))
+        context = _page_context(request, dossier, index, shown, {})
         return _with_tiles(render(request, "demarches/usager/page.html", context))
     action = request.POST.get("action", "suivant")
     data: Any = request.POST
@@ -571,7 +570,10 @@ def recapitulatif(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Votre dossier %(reference)s est déposé. Vous recevez un courriel de confirmation.")
+                _(
+                    "Votre dossier %(reference)s est déposé. "
+                    "Vous recevez un courriel de confirmation."
+                )
                 % {"reference": filed.reference},
             )
             return redirect("demarches-site:dossier", reference=filed.reference)
@@ -683,12 +685,12 @@ def message(request: HttpRequest, reference: str) -> HttpResponse:
         )
     except ValidationError as error:
         errs = error.message_dict if hasattr(error, "error_dict") else {"texte": error.messages}
-        context = _dossier_context(
-            request, found, message_texte=texte, message_erreurs=errs
-        )
+        context = _dossier_context(request, found, message_texte=texte, message_erreurs=errs)
         return render(request, "demarches/usager/dossier.html", context, status=400)
     messages.success(request, _("Votre message est envoyé au service."))
-    return redirect(f"{reverse('demarches-site:dossier', kwargs={'reference': reference})}#messages")
+    return redirect(
+        f"{reverse('demarches-site:dossier', kwargs={'reference': reference})}#messages"
+    )
 
 
 @login_required

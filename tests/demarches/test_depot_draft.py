@@ -20,22 +20,51 @@ from tests.observatoire.fixtures_contrib import pdf_bytes
 
 SCHEMA = {
     "pages": [
-        {"titre": "Vous", "champs": [
-            {"cle": "prenom", "type": "texte", "libelle": "Prénom", "prerempli": "usager.prenom"},
-            {"cle": "nom", "type": "texte", "libelle": "Nom", "prerempli": "usager.nom"},
-            {"cle": "naissance", "type": "date", "libelle": "Naissance"},
-            {"cle": "justificatif", "type": "fichier", "libelle": "Justificatif de domicile",
-             "piece_type": "justificatif_domicile"},
-        ]},
-        {"titre": "Enfants", "champs": [
-            {"cle": "enfants", "type": "bloc", "libelle": "Enfants", "prerempli": "foyer.enfants",
-             "champs": [
-                 {"cle": "prenom", "type": "texte", "libelle": "Prénom", "prerempli": "proche.prenom"},
-                 {"cle": "naissance", "type": "date", "libelle": "Naissance",
-                  "prerempli": "proche.date_naissance"},
-                 {"cle": "classe", "type": "texte", "libelle": "Classe"},
-             ]},
-        ]},
+        {
+            "titre": "Vous",
+            "champs": [
+                {
+                    "cle": "prenom",
+                    "type": "texte",
+                    "libelle": "Prénom",
+                    "prerempli": "usager.prenom",
+                },
+                {"cle": "nom", "type": "texte", "libelle": "Nom", "prerempli": "usager.nom"},
+                {"cle": "naissance", "type": "date", "libelle": "Naissance"},
+                {
+                    "cle": "justificatif",
+                    "type": "fichier",
+                    "libelle": "Justificatif de domicile",
+                    "piece_type": "justificatif_domicile",
+                },
+            ],
+        },
+        {
+            "titre": "Enfants",
+            "champs": [
+                {
+                    "cle": "enfants",
+                    "type": "bloc",
+                    "libelle": "Enfants",
+                    "prerempli": "foyer.enfants",
+                    "champs": [
+                        {
+                            "cle": "prenom",
+                            "type": "texte",
+                            "libelle": "Prénom",
+                            "prerempli": "proche.prenom",
+                        },
+                        {
+                            "cle": "naissance",
+                            "type": "date",
+                            "libelle": "Naissance",
+                            "prerempli": "proche.date_naissance",
+                        },
+                        {"cle": "classe", "type": "texte", "libelle": "Classe"},
+                    ],
+                },
+            ],
+        },
     ]
 }
 
@@ -47,41 +76,60 @@ def demarche(demo_members, demarche_factory):
 
 def _franceconnect(user):
     Identity.objects.create(
-        user=user, provider=Identity.Provider.FRANCECONNECT, sub="fc-1", given_name="Camille",
-        family_name="Dupont", verified_at=timezone.now(),
+        user=user,
+        provider=Identity.Provider.FRANCECONNECT,
+        sub="fc-1",
+        given_name="Camille",
+        family_name="Dupont",
+        verified_at=timezone.now(),
     )
 
 
 def test_it_prefills_from_the_file_and_marks_what_franceconnect_verified(demarche, citizen):
     _franceconnect(citizen)
-    Proche.objects.create(usager=citizen, lien=Proche.Lien.ENFANT, prenom="Léa", nom="Dupont",
-                          date_naissance=date(2016, 3, 1))
+    Proche.objects.create(
+        usager=citizen,
+        lien=Proche.Lien.ENFANT,
+        prenom="Léa",
+        nom="Dupont",
+        date_naissance=date(2016, 3, 1),
+    )
     Proche.objects.create(usager=citizen, lien=Proche.Lien.CONJOINT, prenom="Alex", nom="Dupont")
     dossier = depot.dossier_start(usager=citizen, demarche=demarche)
     assert dossier.donnees == {
-        "prenom": "Camille", "nom": "Dupont",
+        "prenom": "Camille",
+        "nom": "Dupont",
         "enfants": [{"prenom": "Léa", "naissance": "2016-03-01"}],
     }
     assert depot.prefill_marks(dossier) == {
-        "prenom": True, "nom": True, "enfants.0.prenom": False, "enfants.0.naissance": False,
+        "prenom": True,
+        "nom": True,
+        "enfants.0.prenom": False,
+        "enfants.0.naissance": False,
     }
     # Starting again resumes the same draft.
     assert depot.dossier_start(usager=citizen, demarche=demarche).pk == dossier.pk
     # An answer changed is no longer « repris de votre dossier citoyen ».
     depot.dossier_draft_save(
-        usager=citizen, dossier=dossier, page=0,
+        usager=citizen,
+        dossier=dossier,
+        page=0,
         data=FormData({"f-prenom": ["Camille"], "f-nom": ["Durand"]}),
     )
     dossier.refresh_from_db()
     assert depot.prefill_marks(dossier) == {
-        "prenom": True, "enfants.0.prenom": False, "enfants.0.naissance": False,
+        "prenom": True,
+        "enfants.0.prenom": False,
+        "enfants.0.naissance": False,
     }
 
 
 def test_it_keeps_what_was_typed_even_when_invalid(demarche, citizen):
     dossier = depot.dossier_start(usager=citizen, demarche=demarche)
     saved = depot.dossier_draft_save(
-        usager=citizen, dossier=dossier, page=0,
+        usager=citizen,
+        dossier=dossier,
+        page=0,
         data=FormData({"f-prenom": ["Camille"], "f-naissance": ["31/02/2016"]}),
     )
     assert list(saved.errors) == ["naissance"]
@@ -90,7 +138,9 @@ def test_it_keeps_what_was_typed_even_when_invalid(demarche, citizen):
     assert dossier.donnees["_brouillon"] == {"naissance": "31/02/2016"}
     # Corrected: the raw text goes.
     depot.dossier_draft_save(
-        usager=citizen, dossier=dossier, page=0,
+        usager=citizen,
+        dossier=dossier,
+        page=0,
         data=FormData({"f-prenom": ["Camille"], "f-naissance": ["28/02/2016"]}),
     )
     dossier.refresh_from_db()
@@ -103,11 +153,15 @@ def test_it_stores_an_upload_and_replaces_it(demarche, citizen):
     def upload(name):
         return MultiValueDict({"f-justificatif": [SimpleUploadedFile(name, pdf_bytes(name))]})
 
-    depot.dossier_draft_save(usager=citizen, dossier=dossier, page=0, data=FormData(), files=upload("a.pdf"))
+    depot.dossier_draft_save(
+        usager=citizen, dossier=dossier, page=0, data=FormData(), files=upload("a.pdf")
+    )
     dossier.refresh_from_db()
     first = dossier.donnees["justificatif"]
     assert first["nom"] == "a.pdf"
-    depot.dossier_draft_save(usager=citizen, dossier=dossier, page=0, data=FormData(), files=upload("b.pdf"))
+    depot.dossier_draft_save(
+        usager=citizen, dossier=dossier, page=0, data=FormData(), files=upload("b.pdf")
+    )
     dossier.refresh_from_db()
     assert dossier.donnees["justificatif"]["nom"] == "b.pdf"
     # The replaced file is gone: only the answer's remains.
@@ -116,16 +170,24 @@ def test_it_stores_an_upload_and_replaces_it(demarche, citizen):
     ]
     # Kept when the page comes back without a new one.
     depot.dossier_draft_save(
-        usager=citizen, dossier=dossier, page=0,
-        data=FormData({"f-justificatif-garder": [str(dossier.donnees["justificatif"]["piece_jointe"])]}),
+        usager=citizen,
+        dossier=dossier,
+        page=0,
+        data=FormData(
+            {"f-justificatif-garder": [str(dossier.donnees["justificatif"]["piece_jointe"])]}
+        ),
     )
     dossier.refresh_from_db()
     assert dossier.donnees["justificatif"]["nom"] == "b.pdf"
 
 
 def _piece(user, **extra):
-    fichier = fichier_store(content=pdf_bytes("EDF"), nom="facture-edf.pdf", type_mime="application/pdf",
-                            proprietaire=user)
+    fichier = fichier_store(
+        content=pdf_bytes("EDF"),
+        nom="facture-edf.pdf",
+        type_mime="application/pdf",
+        proprietaire=user,
+    )
     return Piece.objects.create(usager=user, type="justificatif_domicile", fichier=fichier, **extra)
 
 

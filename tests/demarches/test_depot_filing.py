@@ -13,16 +13,27 @@ from socle.demarches.models import DEPOSE, Document, Dossier, Envoi, Evenement
 
 SCHEMA = {
     "pages": [
-        {"titre": "Vous", "champs": [
-            {"cle": "nom", "type": "texte", "libelle": "Nom", "obligatoire": True},
-            {"cle": "naissance", "type": "date", "libelle": "Naissance", "max": "2030-01-01"},
-        ]},
-        {"titre": "Adresse", "champs": [{"cle": "adresse", "type": "adresse", "libelle": "Adresse"}]},
+        {
+            "titre": "Vous",
+            "champs": [
+                {"cle": "nom", "type": "texte", "libelle": "Nom", "obligatoire": True},
+                {"cle": "naissance", "type": "date", "libelle": "Naissance", "max": "2030-01-01"},
+            ],
+        },
+        {
+            "titre": "Adresse",
+            "champs": [{"cle": "adresse", "type": "adresse", "libelle": "Adresse"}],
+        },
     ]
 }
 PESSAC = {
-    "label": "1 Avenue Jean Jaurès, 33600 Pessac", "voie": "1 Avenue Jean Jaurès", "complement": "",
-    "code_postal": "33600", "commune": "Pessac", "commune_code": "33318", "lat": 44.8072,
+    "label": "1 Avenue Jean Jaurès, 33600 Pessac",
+    "voie": "1 Avenue Jean Jaurès",
+    "complement": "",
+    "code_postal": "33600",
+    "commune": "Pessac",
+    "commune_code": "33318",
+    "lat": 44.8072,
     "lon": -0.6295,
 }
 
@@ -93,8 +104,12 @@ def test_it_routes_an_intercommunal_competence_to_the_epci_member(
     second.save(update_fields=["donnees"])
     # No address in the form: the citizen's home, known by its commune only.
     Adresse.objects.create(
-        usager=citizen, voie="1 Avenue Jean Jaurès", code_postal="33600", commune_nom="Pessac",
-        commune_code="33318", principale=True,
+        usager=citizen,
+        voie="1 Avenue Jean Jaurès",
+        code_postal="33600",
+        commune_nom="Pessac",
+        commune_code="33318",
+        principale=True,
     )
     filed = depot.dossier_file(usager=citizen, dossier=second, jeton=depot.token_new())
     assert filed.membre == metropole
@@ -111,9 +126,7 @@ def test_it_acts_only_on_the_citizens_own_dossier(draft, other_citizen):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_files_one_dossier_for_two_concurrent_clicks(
-    gironde_transactional, demarche_factory
-):
+def test_it_files_one_dossier_for_two_concurrent_clicks(gironde_transactional, demarche_factory):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
     from socle.demo.setup import setup_members
