@@ -159,6 +159,9 @@ def test_it_files_from_the_summary_once(client, demarche, citizen):
     dossier.refresh_from_db()
     assert dossier.statut == DEPOSE
     page = client.get(first.url)
+    from tests.helpers.a11y import assert_accessible
+
+    assert_accessible(page)
     assert "Récépissé de dépôt" in page.text and "en préparation" in page.text
     assert "Dossier déposé" in page.text
 
@@ -179,3 +182,109 @@ def test_it_shows_my_dossier_to_me_only(client, demarche, citizen, other_citizen
         assert client.get(url).status_code == 404
     assert client.post(f"/demarches/dossiers/{ref}/brouillon/", {"page": "0"}).status_code == 404
     assert client.post(f"/demarches/dossiers/{ref}/supprimer/").status_code == 404
+
+
+EVERY_TYPE = {
+    "pages": [
+        {
+            "titre": "Tout",
+            "texte": "Lisez **bien**.",
+            "champs": [
+                {"cle": "section", "type": "titre_section", "libelle": "Section"},
+                {
+                    "cle": "info",
+                    "type": "texte_explicatif",
+                    "libelle": "À savoir",
+                    "texte": "Un *texte*.",
+                },
+                {"cle": "texte", "type": "texte", "libelle": "Texte", "aide": "Une aide."},
+                {"cle": "long", "type": "texte_long", "libelle": "Long"},
+                {"cle": "nombre", "type": "nombre", "libelle": "Nombre"},
+                {"cle": "date", "type": "date", "libelle": "Date"},
+                {
+                    "cle": "email",
+                    "type": "email",
+                    "libelle": "Courriel",
+                    "prerempli": "usager.email",
+                },
+                {"cle": "tel", "type": "telephone", "libelle": "Téléphone"},
+                {"cle": "oui", "type": "oui_non", "libelle": "Oui ou non"},
+                {
+                    "cle": "unique",
+                    "type": "choix_unique",
+                    "libelle": "Unique",
+                    "choix": [{"valeur": "a"}],
+                },
+                {
+                    "cle": "multiple",
+                    "type": "choix_multiple",
+                    "libelle": "Multiple",
+                    "choix": [{"valeur": "a"}],
+                    "condition": {"champ": "oui", "valeur": "oui"},
+                },
+                {"cle": "liste", "type": "liste", "libelle": "Liste", "choix": [{"valeur": "a"}]},
+                {"cle": "adresse", "type": "adresse", "libelle": "Adresse"},
+                {"cle": "commune", "type": "commune", "libelle": "Commune"},
+                {"cle": "fichier", "type": "fichier", "libelle": "Fichier", "piece_type": "rib"},
+                {
+                    "cle": "bloc",
+                    "type": "bloc",
+                    "libelle": "Bloc",
+                    "min_repetitions": 1,
+                    "champs": [
+                        {"cle": "x", "type": "texte", "libelle": "X"},
+                        {"cle": "y", "type": "fichier", "libelle": "Y"},
+                    ],
+                },
+                {"cle": "iban", "type": "iban", "libelle": "IBAN"},
+                {"cle": "siret", "type": "siret", "libelle": "SIRET"},
+            ],
+        }
+    ]
+}
+
+
+def test_it_renders_every_field_type_accessibly(client, demo_members, demarche_factory, citizen):
+    from socle.citoyen.chiffrement import fichier_store
+    from socle.citoyen.models import Piece
+    from tests.helpers.a11y import assert_accessible
+    from tests.observatoire.fixtures_contrib import pdf_bytes
+
+    fichier = fichier_store(
+        content=pdf_bytes(), nom="rib.pdf", type_mime="application/pdf", proprietaire=citizen
+    )
+    Piece.objects.create(usager=citizen, type="rib", fichier=fichier)
+    demarche = demarche_factory(demo_members.pessac, EVERY_TYPE)
+    client.force_login(citizen)
+    dossier = depot.dossier_start(usager=citizen, demarche=demarche)
+    url = f"/demarches/dossiers/{dossier.reference}/page/1/"
+    page = client.get(url)
+    assert_accessible(page)
+    assert "Joindre depuis mon dossier citoyen" in page.text
+    response = client.post(
+        url,
+        {
+            "page": "0",
+            "action": "joindre:fichier",
+            "f-fichier-piece": str(fichier.piece_citoyen.pk),
+            "f-bloc-lignes": "1",
+        },
+    )
+    assert response.status_code == 302
+    errors = client.post(
+        url,
+        {
+            "page": "0",
+            "action": "suivant",
+            "f-bloc-lignes": "1",
+            "f-iban": "FR00",
+            "f-fichier-garder": str(
+                Dossier.objects.get(pk=dossier.pk).donnees["fichier"]["piece_jointe"]
+            ),
+        },
+    )
+    assert errors.status_code == 400
+    assert_accessible(errors)
+    assert "rib.pdf" in errors.text
+    summary = client.get(f"/demarches/dossiers/{dossier.reference}/recapitulatif/")
+    assert_accessible(summary)
