@@ -74,9 +74,12 @@ test-postgres: venv system-deps
 test-production: venv system-deps
 	PYTHON=$(PYTHON) scripts/production_check.sh
 
-## make test: set everything up, lint, run the whole suite on SQLite then PostgreSQL, then check
-## the production start once.
-test: venv system-deps lint test-sqlite test-postgres test-production
+## make test: set everything up, lint, run the whole suite on SQLite and on PostgreSQL side by
+## side (one per core; each run's output is printed whole when it ends), then check the
+## production start once.
+test: venv system-deps lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory test-production
 
 bench: venv system-deps
 	$(BIN)/python bench/import_france.py

@@ -401,6 +401,10 @@ CITOYEN_DOCUMENT_MAX_BYTES = int(env("CITOYEN_DOCUMENT_MAX_BYTES", str(10 * 1024
 # the platform makes a self-signed pair under DATA_DIR/signature/ at first use.
 DEMARCHES_SIGNING_KEY_FILE = env("DEMARCHES_SIGNING_KEY_FILE")
 DEMARCHES_SIGNING_CERT_FILE = env("DEMARCHES_SIGNING_CERT_FILE")
+# Webhooks: http:// addresses (always allowed with DEBUG), and addresses of private or local
+# networks (refused by default: a webhook must not reach the platform's own network).
+DEMARCHES_WEBHOOK_ALLOW_HTTP = env_bool("DEMARCHES_WEBHOOK_ALLOW_HTTP", False)
+DEMARCHES_WEBHOOK_ALLOW_PRIVATE = env_bool("DEMARCHES_WEBHOOK_ALLOW_PRIVATE", False)
 
 # ---- Logging ----------------------------------------------------------------------------------
 LOGGING = {

@@ -2,6 +2,7 @@
 
 import email
 import email.policy
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -49,6 +50,9 @@ def _sqlite_test_database_files_removed():
     if name and database["ENGINE"] == "django.db.backends.sqlite3":
         for suffix in ("-wal", "-shm"):
             Path(f"{name}{suffix}").unlink(missing_ok=True)
+    # The run's own folder of encrypted files (tests/settings.py).
+    if Path(settings.CITOYEN_FILES_DIR).name.startswith("socle-test-chiffres-"):
+        shutil.rmtree(settings.CITOYEN_FILES_DIR, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -51,6 +51,15 @@ def api_error(
 
 def public_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serve a read-only endpoint to any origin; other methods get a JSON 405."""
+    return _endpoint(view, ALLOWED_METHODS)
+
+
+def _endpoint(
+    view: Callable[..., HttpResponse], methods: tuple[str, ...]
+) -> Callable[..., HttpResponse]:
+    """Serve an endpoint to any origin for these methods (plus OPTIONS); others get a 405."""
+    allowed = (*methods, "OPTIONS") if "OPTIONS" not in methods else methods
+    listed = ", ".join(m for m in allowed if m not in {"HEAD", "OPTIONS"})
 
     # An API has no session to protect, and a POST must get its 405, not a 403.
     @csrf_exempt
@@ -58,20 +67,22 @@ def public_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method == "OPTIONS":
             response = HttpResponse(status=204)
-            response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-            response["Access-Control-Allow-Headers"] = "Authorization, X-Api-Key"
+            response["Access-Control-Allow-Methods"] = ", ".join(allowed)
+            response["Access-Control-Allow-Headers"] = "Authorization, X-Api-Key" + (
+                ", Content-Type" if "POST" in allowed else ""
+            )
             response["Access-Control-Max-Age"] = "86400"
-        elif request.method not in ALLOWED_METHODS:
+        elif request.method not in allowed:
             response = api_error(
                 405,
                 METHODE_NON_AUTORISEE,
-                _("Méthode « %(method)s » non autorisée : cette API ne répond qu'à GET.")
-                % {"method": request.method},
-                {"methodes_autorisees": ["GET", "HEAD", "OPTIONS"]},
+                _("Méthode « %(method)s » non autorisée : cette API ne répond qu'à %(listed)s.")
+                % {"method": request.method, "listed": listed},
+                {"methodes_autorisees": list(allowed)},
             )
         else:
             response = view(request, *args, **kwargs)
-        response["Allow"] = ", ".join(ALLOWED_METHODS)
+        response["Allow"] = ", ".join(allowed)
         response["Access-Control-Allow-Origin"] = "*"
         return response
 
@@ -101,19 +112,19 @@ def _unauthorized(code: str, message: str) -> HttpResponse:
 
 
 def keyed_endpoint(
-    scope: str,
+    scope: str, *, methods: tuple[str, ...] = ALLOWED_METHODS
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Serve a read-only endpoint to the holders of an API key with this scope.
+    """Serve an endpoint to the holders of an API key with this scope (read-only unless
+    `methods` says otherwise, e.g. ("POST",) for a decision).
 
     In this order: no key is a 401 (cle_manquante); a malformed, unknown or revoked key a 401
     (cle_invalide, cle_revoquee); past the key's rate a 429 with Retry-After
     (trop_de_requetes); a key without the scope, or scoped to another member than the URL's
     `slug`, or of a suspended member, a 403 (portee_insuffisante, membre_non_autorise). The
-    view gets the key as `request.api_key`. Methods and CORS are those of `public_endpoint`.
+    view gets the key as `request.api_key`. CORS is that of `public_endpoint`.
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @public_endpoint
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             presented = _presented_key(request)
@@ -169,7 +180,8 @@ def keyed_endpoint(
             request.api_key = key  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
 
-        wrapper.api_scope = scope  # type: ignore[attr-defined]
-        return wrapper
+        endpoint = _endpoint(wrapper, methods)
+        endpoint.api_scope = scope  # type: ignore[attr-defined]
+        return endpoint
 
     return decorator

@@ -19,7 +19,7 @@ class CitoyenConfig(AppConfig):
             "Chaque habitant garde ses informations et ses justificatifs une fois pour toutes ; "
             "ses démarches les reprennent."
         ),
-        # « Mon espace » pages: /comptes/espace/foyer/, /comptes/espace/pieces/…
+        # « Mon espace » pages: /comptes/espace/profil/, …/foyer/, …/adresses/, …/documents/
         site_urls="socle.citoyen.site_urls",
         switchable=False,
         audit_actions={},

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from socle.citoyen.chiffrement import FichierIllisible, fichier_read
 from socle.citoyen.models import Adresse, FichierChiffre, Piece, Proche, Profil
 from socle.comptes.models import Identity
 
@@ -66,6 +69,22 @@ def get_piece_for_user(*, user, pk: int) -> Piece:
     if piece is None:
         raise Http404
     return piece
+
+
+def get_proche_for_user(*, user, pk: int) -> Proche:
+    """Return a person of the citizen's own household; 404 for anyone else's."""
+    found = proches_of(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_adresse_for_user(*, user, pk: int) -> Adresse:
+    """Return one of the citizen's own addresses; 404 for anyone else's."""
+    found = adresses_of(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def address_answer(adresse: Adresse) -> dict[str, Any]:
@@ -137,3 +156,98 @@ def fichier_owned_by(*, user, pk: int) -> FichierChiffre:
     if found is None:
         raise Http404
     return found
+
+
+@dataclass(frozen=True)
+class Resume:
+    """What « Mon espace » shows of the citizen's file."""
+
+    identity: Identity | None
+    profil: Profil | None
+    proches: int
+    adresses: list[Adresse]
+    pieces: int
+    pieces_expirees: int
+
+
+def citoyen_summary(user) -> Resume:
+    """Return the summary of the citizen's file for « Mon espace »."""
+    pieces = Piece.objects.filter(usager=user)
+    return Resume(
+        identity=franceconnect_identity(user),
+        profil=profil_of(user),
+        proches=proches_of(user).count(),
+        adresses=list(adresses_of(user)),
+        pieces=pieces.count(),
+        pieces_expirees=pieces.filter(valide_jusqu_au__lt=timezone.localdate()).count(),
+    )
+
+
+def _day(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def citoyen_export(user) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """Return the citizen's file ready for JSON (profile, household, addresses, documents'
+    metadata) and the documents' clear content by their path in the archive. A document that
+    can no longer be decrypted is listed with `"illisible": true` and no file."""
+    profil = profil_of(user)
+    data: dict[str, Any] = {
+        "profil": None
+        if profil is None
+        else {
+            "telephone": profil.telephone,
+            "date_naissance": _day(profil.date_naissance),
+            "modifie_le": profil.modifie_le.isoformat(),
+        },
+        "foyer": [
+            {
+                "lien": proche.lien,
+                "lien_libelle": str(proche.get_lien_display()),
+                "prenom": proche.prenom,
+                "nom": proche.nom,
+                "date_naissance": _day(proche.date_naissance),
+            }
+            for proche in proches_of(user)
+        ],
+        "adresses": [
+            {
+                "libelle": adresse.libelle,
+                "voie": adresse.voie,
+                "complement": adresse.complement,
+                "code_postal": adresse.code_postal,
+                "commune": adresse.commune_nom,
+                "commune_code": adresse.commune_code,
+                "lat": adresse.lat,
+                "lon": adresse.lon,
+                "principale": adresse.principale,
+            }
+            for adresse in adresses_of(user)
+        ],
+        "pieces": [],
+    }
+    files: dict[str, bytes] = {}
+    for piece in pieces_of(user):
+        fichier = piece.fichier
+        entry: dict[str, Any] = {
+            "type": piece.type,
+            "type_libelle": str(piece.get_type_display()),
+            "libelle": piece.libelle,
+            "nom": fichier.nom,
+            "type_mime": fichier.type_mime,
+            "taille": fichier.taille,
+            "sha256": fichier.sha256,
+            "valide_jusqu_au": _day(piece.valide_jusqu_au),
+            "expiree": piece.expiree,
+            "ajoutee_le": piece.cree_le.isoformat(),
+        }
+        try:
+            content = fichier_read(fichier)
+        except FichierIllisible:
+            entry["illisible"] = True
+        else:
+            path = f"pieces/{piece.pk}-{fichier.nom}"
+            files[path] = content
+            entry["fichier"] = path
+        data["pieces"].append(entry)
+    return data, files

@@ -20,12 +20,13 @@ import warnings
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from xml.etree import ElementTree
 
 import filetype
 from django.conf import settings
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image
@@ -199,7 +200,13 @@ def document_check(
     if not content:
         raise DocumentRefused(_("Ce fichier est vide."))
     name = str(getattr(upload, "name", "") or "")
-    kind, mime = _kind_of(content, name)
+    try:
+        kind, mime = _kind_of(content, name)
+    except _NotAccepted as refused:
+        # Name the formats accepted here, not every format Socle knows.
+        if accepted is None:
+            raise
+        raise _not_accepted(refused.what, accepted) from None
     if accepted is not None and kind.code not in set(accepted):
         raise DocumentRefused(
             _(
@@ -235,16 +242,25 @@ def _too_large(limit: int) -> DocumentRefused:
     )
 
 
-def _not_accepted(what: Any = None) -> DocumentRefused:
-    accepted = accepted_labels()
+class _NotAccepted(DocumentRefused):
+    """A format Socle does not take at all; `what` says what the file is, when known."""
+
+    def __init__(self, message: str, what: Any = None):
+        super().__init__(message)
+        self.what = what
+
+
+def _not_accepted(what: Any = None, accepted: Iterable[str] | None = None) -> _NotAccepted:
+    formats = accepted_labels(accepted)
     if what:
-        return DocumentRefused(
+        return _NotAccepted(
             _("Ce fichier est %(quoi)s : seuls les formats %(formats)s sont acceptés.")
-            % {"quoi": what, "formats": accepted}
+            % {"quoi": what, "formats": formats},
+            what,
         )
-    return DocumentRefused(
+    return _NotAccepted(
         _("Ce type de fichier n’est pas accepté : seuls les formats %(formats)s le sont.")
-        % {"formats": accepted}
+        % {"formats": formats}
     )
 
 
@@ -446,6 +462,31 @@ def document_type_of(type_mime: str) -> DocumentType | None:
     return TYPES_BY_MIME.get(type_mime.split(";")[0].strip())
 
 
+R = TypeVar("R", HttpResponse, FileResponse)
+
+
+def _safe_headers(response: R) -> R:
+    """Add the headers every served document carries."""
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    # Never kept by a shared cache: a document taken down must disappear at once.
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def bytes_response(content: bytes, *, name: str, type_mime: str) -> HttpResponse:
+    """Serve a document held in memory (a decrypted file) as ``document_response`` serves a
+    stored one: its checked type (else octet-stream), as an attachment, sniffing and scripts
+    off, never in a shared cache."""
+    kind = document_type_of(type_mime)
+    content_type = type_mime if kind is not None else "application/octet-stream"
+    response = HttpResponse(content, content_type=content_type)
+    # The RFC 6266 header, as FileResponse writes it (ASCII fallback and filename*).
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return _safe_headers(response)
+
+
 def document_response(document, *, public: bool) -> FileResponse:
     """Serve a stored document: its checked type, as an attachment, sniffing and scripts off."""
     kind = document_type_of(document.type_mime)
@@ -456,9 +497,4 @@ def document_response(document, *, public: bool) -> FileResponse:
         filename=document.nom,
         content_type=content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    # Never kept by a shared cache: a document taken down must disappear at once.
-    response["Cache-Control"] = "private, no-cache"
-    return response
+    return _safe_headers(response)

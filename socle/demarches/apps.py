@@ -34,6 +34,9 @@ class DemarchesConfig(AppConfig):
         menu=(
             MenuEntry(_("Dossiers à instruire"), "gestion:demarches:file", "demarches.instruire"),
             MenuEntry(_("Démarches en ligne"), "gestion:demarches:liste", "demarches.configurer"),
+            MenuEntry(
+                _("Webhooks des démarches"), "gestion:demarches:webhooks", "demarches.configurer"
+            ),
         ),
         permissions={
             "demarches.instruire": PermissionSpec(
@@ -62,5 +65,6 @@ class DemarchesConfig(AppConfig):
             "dossier.export": _("Dossiers exportés"),
             "webhook.creation": _("Webhook ajouté"),
             "webhook.suppression": _("Webhook supprimé"),
+            "webhook.relance": _("Livraison de webhook relancée"),
         },
     )

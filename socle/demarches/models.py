@@ -418,6 +418,8 @@ class Livraison(models.Model):
     prochain_essai = models.DateTimeField(default=timezone.now)
     derniere_reponse = models.PositiveSmallIntegerField(null=True, blank=True)
     derniere_erreur = models.CharField(max_length=300, blank=True)
+    # Every attempt: [{"le": ISO datetime, "reponse": HTTP status or null, "erreur": "…"}].
+    essais = models.JSONField(default=list, blank=True)
     cree_le = models.DateTimeField(default=timezone.now)
     livree_le = models.DateTimeField(null=True, blank=True)
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from socle.api.models import ApiKey
 from socle.citoyen.chiffrement import fichier_store
 from socle.comptes.models import User
 from socle.core.outbox import outbox_enqueue_email
@@ -253,11 +254,19 @@ def _mail_text(text: str, dossier: Dossier, *, statut: str, motif: str) -> str:
 
 
 def transition_apply(
-    *, dossier: Dossier, vers: str, acting_user, motif: str = "", by_platform: bool = False
+    *,
+    dossier: Dossier,
+    vers: str,
+    acting_user,
+    motif: str = "",
+    by_platform: bool = False,
+    api_key: ApiKey | None = None,
 ) -> Evenement:
     """Move a locked dossier to another status of its workflow and do what the move does:
     history, mail to the citizen, document, webhooks, retention. Checks the role unless the
-    platform itself moves it (filing). Call inside a transaction, the dossier locked."""
+    platform itself moves it (filing) or an API key does (its scope replaces the role: see
+    `dossier_transition_by_api`, which audits it). Call inside a transaction, the dossier
+    locked."""
     from socle.demarches.documents import document_request
     from socle.demarches.webhooks import webhooks_notify
 
@@ -275,9 +284,10 @@ def transition_apply(
                     }
                 }
             )
-        permission_check(acting_user, "demarches.instruire", dossier.membre)
-        if not set(transition.roles) & role_kinds_for(acting_user, dossier):
-            raise PermissionDenied
+        if api_key is None:
+            permission_check(acting_user, "demarches.instruire", dossier.membre)
+            if not set(transition.roles) & role_kinds_for(acting_user, dossier):
+                raise PermissionDenied
         motif = (motif or "").strip()
         if transition.motif == "obligatoire" and not motif:
             raise ValidationError(
@@ -301,11 +311,12 @@ def transition_apply(
     event = event_add(
         dossier,
         Evenement.Kind.STATUT,
-        acteur=None if by_platform else acting_user,
+        acteur=None if by_platform or api_key is not None else acting_user,
         visible_usager=True,
         statut_avant=avant,
         statut_apres=vers,
         texte=motif,
+        details={"cle_api": api_key.prefix} if api_key is not None else None,
     )
     if transition is not None and transition.courriel_objet and dossier.usager is not None:
         mail_send(
@@ -317,9 +328,11 @@ def transition_apply(
         )
     if transition is not None and transition.document:
         document_request(dossier=dossier, kind=transition.document)
-    if not by_platform:
+    if not by_platform and api_key is None:
         audit(acting_user, dossier, "dossier.statut", de=avant, vers=vers)
-    webhooks_notify(dossier=dossier, evenement="dossier.statut")
+    if avant != BROUILLON:
+        # Filing sends its own event (dossier.depose), not a second one.
+        webhooks_notify(dossier=dossier, evenement="dossier.statut")
     return event
 
 
@@ -349,3 +362,45 @@ def usager_forget(user: User) -> dict[str, int]:
     """Before an account is deleted: delete its drafts, anonymise its filed dossiers (kept for
     the collectivités until their retention ends); return counts."""
     raise NotImplementedError  # instruction.py's owner implements it (brief: RGPD)
+
+
+# --- API: a business application's decisions (socle/demarches/api.py) --------------------------
+
+API_SCOPE_DECIDER = "demarches.decider"
+
+
+@transaction.atomic
+def dossier_transition_by_api(
+    *, api_key: ApiKey, dossier: Dossier, vers: str, motif: str = ""
+) -> Evenement:
+    """Apply a workflow move asked through the API: the key's scope (demarches.decider) stands
+    for the agent's role; the move must exist from the current status and follow its motif
+    rule (ValidationError on « statut » or « motif », in French). Audited in the member's
+    history, naming the key."""
+    if (
+        not api_key.is_active
+        or API_SCOPE_DECIDER not in api_key.scopes
+        or (api_key.membre_id is not None and api_key.membre_id != dossier.membre_id)
+    ):
+        raise PermissionDenied
+    dossier = dossier_locked(dossier)
+    if is_draft(dossier):
+        raise PermissionDenied  # a draft is the citizen's, and the API never shows it
+    avant = dossier.statut
+    event = transition_apply(
+        dossier=dossier, vers=vers, acting_user=None, motif=motif, api_key=api_key
+    )
+    audit_record(
+        acting_user=None,
+        membre=dossier.membre,
+        action="dossier.statut",
+        target=dossier,
+        details={
+            "reference": dossier.reference,
+            "de": avant,
+            "vers": vers,
+            "cle_api": api_key.prefix,
+            "cle_api_nom": api_key.name,
+        },
+    )
+    return event

@@ -47,7 +47,7 @@ MEMBERS: list[
         Collectivite.Kind.EPCI,
         "243300316",
         "#7a1f3d",
-        ["signalements", "opendata"],
+        ["signalements", "opendata", "demarches"],
         [
             ("Direction de la voirie", ["voirie", "signalisation"], "", None),
             ("Pôle territorial Sud — voirie", ["voirie"], "Pôle territorial Sud", SECTEUR_SUD),
@@ -101,6 +101,14 @@ ACCOUNTS: list[tuple[str, str, str, Role.Kind | None, str | None, str | None]] =
         Role.Kind.AGENT,
         "pessac",
         "Propreté et espaces verts",
+    ),
+    (
+        "scolaire@pessac.socle.localhost",
+        "Sophie",
+        "Scolaire",
+        Role.Kind.AGENT,
+        "pessac",
+        "Éducation",
     ),
     ("elu@pessac.socle.localhost", "Émile", "Élu", Role.Kind.ELU, "pessac", None),
     ("dpo@pessac.socle.localhost", "Denise", "Déléguée", Role.Kind.DPO, "pessac", None),

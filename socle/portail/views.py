@@ -12,6 +12,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from socle.citoyen.selectors import citoyen_summary
 from socle.comptes.forms import CodeForm
 from socle.comptes.security import (
     second_factor_device,
@@ -21,6 +22,8 @@ from socle.comptes.security import (
 from socle.core.forms import add_service_errors
 from socle.core.markdown import markdown_to_html
 from socle.core.modules import registered_modules
+from socle.demarches.selectors import dossiers_of_user
+from socle.demarches.workflow import status_label
 from socle.membres.models import Membre
 from socle.membres.permissions import grants_for
 from socle.membres.selectors import (
@@ -153,8 +156,24 @@ def espace(request):
             "security_events": user_security_events(user=request.user, limit=10),
             "code_form": CodeForm(auto_id="desactiver_%s"),
             "mes_signalements": list(signalements_of_user(request.user)[:50]),
+            "dossier_citoyen": citoyen_summary(request.user),
+            "mes_demarches": _mes_demarches(request.user),
         },
     )
+
+
+def _mes_demarches(user) -> list[dict]:
+    """The citizen's dossiers for « Mon espace »: reference, procedure, status as its workflow
+    names it."""
+    return [
+        {
+            "reference": dossier.reference,
+            "titre": dossier.version.titre,
+            "statut": status_label(dossier.version.workflow, dossier.statut),
+            "modifie_le": dossier.modifie_le,
+        }
+        for dossier in dossiers_of_user(user)[:50]
+    ]
 
 
 @login_required

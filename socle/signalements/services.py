@@ -1535,3 +1535,29 @@ def modele_reponse_delete(*, acting_user, membre: Membre, modele: ModeleReponse)
     titre = modele.titre
     modele.delete()
     _reglages_audit(acting_user, membre, modele_supprime=titre)
+
+
+@transaction.atomic
+def signalements_forget_user(user: User) -> dict[str, int]:
+    """Before an account is deleted: erase its reporter's personal data from the reports it
+    filed (they stay, as retention would leave them: the collectivités' work, the public
+    map), and end its subscriptions to any report; return counts."""
+    now = timezone.now()
+    erased = 0
+    for signalement in Signalement.objects.select_for_update().filter(auteur=user):
+        signalement.auteur = None
+        signalement.auteur_email = ""
+        signalement.auteur_nom = ""
+        signalement.auteur_telephone = ""
+        signalement.description_originale = ""
+        fields = ["auteur", "auteur_email", "auteur_nom", "auteur_telephone"]
+        fields.append("description_originale")
+        if signalement.anonymise_le is None:
+            signalement.anonymise_le = now
+            fields.append("anonymise_le")
+            _event(signalement, Evenement.Kind.ANONYMISE)
+        signalement.save(update_fields=fields)
+        _messages_forget(signalement)
+        erased += 1
+    followed = Abonnement.objects.filter(Q(user=user) | Q(email__iexact=user.email)).delete()[0]
+    return {"signalements": erased, "abonnements": followed}
