@@ -95,6 +95,8 @@ def test_it_routes_an_intercommunal_competence_to_the_epci_member(
     dossier.donnees = {"nom": "Martin", "adresse": PESSAC}
     dossier.save(update_fields=["donnees"])
     # The metropole has not switched the module on: Pessac instructs it.
+    metropole.modules = [code for code in metropole.modules if code != "demarches"]
+    metropole.save(update_fields=["modules"])
     filed = depot.dossier_file(usager=citizen, dossier=dossier, jeton=depot.token_new())
     assert filed.membre == demo_members.pessac
     metropole.modules = [*metropole.modules, "demarches"]
