@@ -5,6 +5,6 @@ from django.urls import path
 from socle.demarches import views_usager
 
 urlpatterns = [
-    path("", views_usager.catalogue, name="catalogue"),
+    path("", views_usager.catalogue, name="accueil"),
     path("<slug:code>/", views_usager.demarche, name="demarche"),
 ]
