@@ -9,6 +9,7 @@ the form, in French, with a 400. Every page or file that shows a citizen's data 
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
@@ -154,23 +155,25 @@ def _queue_rows(membre, dossiers, labels) -> list[list]:
     return rows
 
 
-def _tabs(request, membre, form, labels, counts: dict[str, int]) -> list[dict[str, Any]]:
-    """The status tabs: « à traiter », « tous », then each status met; the other filters kept."""
-    finals = sel.final_statuses(membre=membre)
+def _tabs(request, form, labels, counts: dict[str, int], finals) -> list[dict[str, Any]]:
+    """The status tabs: « à traiter », « tous », then each status met; the other filters kept.
+    A count that reached the cap reads « 10 000+ »."""
     current = form.cleaned_data.get("statut", sel.A_TRAITER) if form.is_valid() else sel.A_TRAITER
     params = request.GET.copy()
     params.pop("page", None)
-    tabs = []
+    capped = {code for code, n in counts.items() if n >= sel.COUNT_CAP}
     entries = [
-        (sel.A_TRAITER, _("À traiter"), sum(n for s, n in counts.items() if s not in finals)),
-        ("", _("Tous"), sum(counts.values())),
-    ] + [(code, label, counts.get(code, 0)) for code, label in labels.items() if code in counts]
-    for code, label, count in entries:
+        (sel.A_TRAITER, _("À traiter"), [s for s in counts if s not in finals]),
+        ("", _("Tous"), list(counts)),
+    ] + [(code, label, [code]) for code, label in labels.items() if code in counts]
+    tabs = []
+    for code, label, codes in entries:
         params["statut"] = code
         tabs.append(
             {
                 "label": label,
-                "count": count,
+                "count": sum(counts[c] for c in codes),
+                "plus": bool(capped & set(codes)),
                 "url": "?" + params.urlencode(),
                 "current": code == current,
             }
@@ -183,10 +186,25 @@ def file(request, membre):
     """The dossiers to instruct, newest filed first: tabs by status, filters, bulk actions."""
     _module_on(membre)
     form, labels, filters, qs = _queue(request, membre)
-    counts = sel.queue_counts(
-        user=request.user, membre=membre, **{k: v for k, v in filters.items() if k != "statut"}
+    # The tabs' counts, the other filters applied (each up to COUNT_CAP): the tab's count
+    # is the list's.
+    others = {k: v for k, v in filters.items() if k != "statut"}
+    finals = sel.final_statuses(membre=membre)
+    matches = None
+    if sel.is_name_search(filters.get("q", "")):
+        # A name search reads the member's rows anyway: once, for the tabs and the page.
+        matches = sel.queue_matches(sel.dossiers_queue(user=request.user, membre=membre, **others))
+        counts = dict(Counter(statut for statut, _d, _pk in matches))
+    else:
+        counts = sel.queue_counts(user=request.user, membre=membre, statuts=list(labels), **others)
+    statuts = sel.queue_statuses(filters["statut"], counts, finals)
+    paginator = sel.QueuePaginator(
+        qs,
+        PAGE_SIZE,
+        statuts=statuts,
+        known_count=sum(counts.get(s, 0) for s in statuts),
+        matches=matches,
     )
-    paginator = sel.QueuePaginator(qs.defer("version__formulaire", "donnees"), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     agents = sel.instructeurs_of(membre=membre)
     bulk = f.BulkForm(agents=agents, statuts=list(labels.items()), auto_id="id_lot_%s")
@@ -201,7 +219,7 @@ def file(request, membre):
             "capped": paginator.capped,
             "columns": QUEUE_COLUMNS,
             "rows": _queue_rows(membre, list(page.object_list), labels),
-            "tabs": _tabs(request, membre, form, labels, counts),
+            "tabs": _tabs(request, form, labels, counts, finals),
             "query": request.GET.urlencode(),
         },
         title=_("Dossiers à instruire"),
