@@ -3,11 +3,35 @@ the user, explicitly."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from django.http import Http404
+import re
+from datetime import date, datetime, time, timedelta
+from typing import cast
 
-from socle.demarches.models import Demarche, Dossier
-from socle.membres.models import Membre
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from socle.comptes.models import User
+from socle.demarches import workflow as wf
+from socle.demarches.models import (
+    BROUILLON,
+    DemandePiece,
+    Demarche,
+    Document,
+    Dossier,
+    Evenement,
+    Message,
+    PieceJointe,
+)
+from socle.membres.models import Membre, Role, Service
+from socle.membres.permissions import grants_for
+from socle.membres.selectors import service_ids_for_user
+
+# The characters of a dossier's reference (socle.demarches.services.REFERENCE_ALPHABET).
+REFERENCE_CHARS = frozenset("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
 
 # --- Public and the citizen's reads --------------------------------------------------------------
 
@@ -42,3 +66,385 @@ def get_dossier_for_usager(*, user, reference: str) -> Dossier:
     if found is None:
         raise Http404
     return found
+
+
+# --- The agents' reads (instruction) -------------------------------------------------------------
+
+# The queue's tab of dossiers still to handle (every filed status that does not close them).
+A_TRAITER = "a_traiter"
+# Counts above this are shown as « plus de … »: an exact COUNT(*) of a large queue costs more
+# than the page itself.
+COUNT_CAP = 1_000
+# What the queue's rows show besides the dossier.
+QUEUE_RELATED = ("demarche", "version", "service", "assigne_a")
+
+
+def _instruction_scope(*, user, membre: Membre) -> QuerySet[Dossier]:
+    """Return the member's filed dossiers the user may instruct: its services' ones for an agent
+    attached to services, all of them for administrators and agents without a service."""
+    if not grants_for(user).has("demarches.instruire", membre):
+        raise PermissionDenied
+    qs = Dossier.objects.filter(membre=membre).exclude(statut=BROUILLON)
+    services = service_ids_for_user(user=user, membre=membre)
+    if services is not None:
+        qs = qs.filter(service_id__in=services)
+    return qs
+
+
+def queue_demarches(*, membre: Membre) -> QuerySet[Demarche]:
+    """Return the procedures whose dossiers the member may instruct: its own, and other
+    members' whose competence one of its services handles (dossiers routed to it: an EPCI's
+    competence). Read without scanning the dossiers."""
+    handled = Service.objects.filter(membre=membre).values("competences")
+    return (
+        Demarche.objects.filter(Q(membre=membre) | Q(competence__in=handled))
+        .exclude(version=0)
+        .distinct()
+        .order_by("titre", "pk")
+    )
+
+
+def _workflows(membre: Membre) -> list[dict]:
+    return [wf.default_workflow()] + [
+        workflow or {}
+        for workflow in queue_demarches(membre=membre).order_by().values_list("workflow", flat=True)
+    ]
+
+
+def status_labels(*, membre: Membre) -> dict[str, str]:
+    """Return {status code: label} for the member's queue: the built-in statuses, then those
+    its procedures add (drafts left out)."""
+    labels: dict[str, str] = {}
+    for workflow in _workflows(membre):
+        for status in wf.statuses(workflow):
+            code = str(status.get("code") or "")
+            if code and code != BROUILLON:
+                labels.setdefault(code, str(status.get("libelle") or code))
+    return labels
+
+
+def final_statuses(*, membre: Membre) -> set[str]:
+    """Return the status codes that close a dossier in any of the member's workflows."""
+    return {
+        str(status.get("code"))
+        for workflow in _workflows(membre)
+        for status in wf.statuses(workflow)
+        if status.get("final")
+    }
+
+
+def _reference_like(text: str) -> str | None:
+    """Return the reference a search text stands for (« d-7k3m-q9tz », « 7K3MQ9TZ »), if any."""
+    compact = re.sub(r"[\s-]", "", text).upper()
+    if compact.startswith("D") and len(compact) == 9:
+        compact = compact[1:]
+    if len(compact) == 8 and all(c in REFERENCE_CHARS for c in compact):
+        return f"D-{compact[:4]}-{compact[4:]}"
+    return None
+
+
+def dossiers_queue(
+    *,
+    user,
+    membre: Membre,
+    statut: str | list[str] = "",
+    demarche: Demarche | int | None = None,
+    service: Service | int | None = None,
+    assigne: str | int | None = None,
+    q: str = "",
+    depose_du: date | None = None,
+    depose_au: date | None = None,
+) -> QuerySet[Dossier]:
+    """Return the filed dossiers (never drafts) the user instructs in this member, filtered,
+    newest filed first, with what the queue shows.
+
+    ``statut``: a code, a list of codes, ``A_TRAITER`` (every status that does not close the
+    dossier) or "" for all; ``assigne``: "moi", "personne" or a user's id; ``q``: a reference
+    or part of the applicant's name.
+    """
+    qs = _instruction_scope(user=user, membre=membre)
+    if statut == A_TRAITER:
+        qs = qs.exclude(statut__in=final_statuses(membre=membre))
+    elif isinstance(statut, list | tuple | set):
+        qs = qs.filter(statut__in=list(statut))
+    elif statut:
+        qs = qs.filter(statut=statut)
+    if demarche:
+        qs = qs.filter(demarche_id=getattr(demarche, "pk", demarche))
+    if service:
+        qs = qs.filter(service_id=getattr(service, "pk", service))
+    if assigne == "moi":
+        qs = qs.filter(assigne_a=user)
+    elif assigne == "personne":
+        qs = qs.filter(assigne_a__isnull=True)
+    elif assigne:
+        qs = qs.filter(assigne_a_id=int(assigne))
+    q = (q or "").strip()
+    if q:
+        reference = _reference_like(q)
+        if reference is not None:
+            qs = qs.filter(reference=reference)
+        else:
+            qs = qs.filter(usager_nom__icontains=q)
+    if depose_du:
+        qs = qs.filter(depose_le__gte=_day_start(depose_du))
+    if depose_au:
+        qs = qs.filter(depose_le__lt=_day_start(depose_au + timedelta(days=1)))
+    return qs.select_related(*QUEUE_RELATED).order_by("-depose_le", "-pk")
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def queue_counts(
+    *, user, membre: Membre, statuts: list[str] | None = None, cap: int = COUNT_CAP, **filters
+) -> dict[str, int]:
+    """Return the number of dossiers of each status (the queue's tabs), the other filters
+    applied, each counted up to ``cap``: one bounded count per status, each walking the
+    (member or service, status, -filed) index. Statuses without dossiers are left out."""
+    filters.pop("statut", None)
+    qs = dossiers_queue(user=user, membre=membre, **filters).order_by().select_related(None)
+    codes = statuts if statuts is not None else list(status_labels(membre=membre))
+    counts = {code: capped_count(qs.filter(statut=code), cap) for code in codes}
+    return {code: n for code, n in counts.items() if n}
+
+
+def is_name_search(q: str) -> bool:
+    """Say whether a search text looks for an applicant's name (not a reference)."""
+    return bool((q or "").strip()) and _reference_like(q) is None
+
+
+def queue_matches(qs: QuerySet[Dossier], cap: int = COUNT_CAP) -> list[tuple]:
+    """Return (statut, depose_le, pk) of a name search's dossiers, newest first, up to ``cap``:
+    the search reads the member's rows once, and its tabs and page come from this list."""
+    return list(qs.order_by("-depose_le", "-pk").values_list("statut", "depose_le", "pk")[:cap])
+
+
+def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> int:
+    """Count a queryset's rows up to ``cap`` (a bounded subquery, never the whole table)."""
+    return qs.order_by()[:cap].count()
+
+
+def queue_statuses(statut: str | list[str], counts: dict[str, int], finals: set[str]) -> list[str]:
+    """Return the status codes a queue's tab stands for, among those its dossiers have."""
+    if statut == A_TRAITER:
+        return [code for code in counts if code not in finals]
+    if isinstance(statut, list | tuple | set):
+        return [code for code in statut if code in counts]
+    if statut:
+        return [statut] if statut in counts else []
+    return list(counts)
+
+
+class QueuePaginator(Paginator):
+    """The queue's pages, fast at 100,000 dossiers.
+
+    A page is read in two steps: the ids of its dossiers (one narrow query per status, each
+    walking the (member or service, status, -filed) index for just ``offset + page size``
+    entries, merged here), then those rows with what the list shows. The count stops at
+    COUNT_CAP (pages past it are not offered; the page says « plus de … ») unless the caller
+    knows it (the tabs' counts, when no other filter narrows the queue).
+    """
+
+    cap = COUNT_CAP
+
+    def __init__(
+        self,
+        object_list: QuerySet[Dossier],
+        per_page: int,
+        *,
+        statuts: list[str] | None = None,
+        known_count: int | None = None,
+        matches: list[tuple] | None = None,
+    ):
+        super().__init__(object_list, per_page)
+        self.statuts = statuts
+        self.known_count = known_count
+        self.matches = matches
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]
+        if self.known_count is not None:
+            return min(self.known_count, self.cap)
+        return capped_count(cast(QuerySet, self.object_list), self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self.count >= self.cap
+
+    def _ids(self, bottom: int, top: int) -> list[int]:
+        if self.matches is not None:
+            wanted = set(self.statuts or ())
+            ids = [pk for code, _d, pk in self.matches if self.statuts is None or code in wanted]
+            return ids[bottom:top]
+        qs = cast(QuerySet, self.object_list).order_by().select_related(None)
+        if self.statuts is None:
+            ordered = qs.order_by("-depose_le", "-pk").values_list("pk", flat=True)
+            return list(ordered[bottom:top])
+        found: list[tuple] = []
+        for statut in self.statuts:
+            found += list(
+                qs.filter(statut=statut)
+                .order_by("-depose_le", "-pk")
+                .values_list("depose_le", "pk")[:top]
+            )
+        found.sort(reverse=True)
+        return [pk for _depose, pk in found[bottom:top]]
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count) if self.count else bottom
+        if self.count and top + self.orphans >= self.count:
+            top = self.count
+        ids = self._ids(bottom, top)
+        rows = Dossier.objects.filter(pk__in=ids).select_related(*QUEUE_RELATED)
+        rows = rows.defer("version__formulaire", "donnees")
+        by_pk = {d.pk: d for d in rows}
+        return Page([by_pk[pk] for pk in ids if pk in by_pk], number, self)
+
+
+def get_dossier_for_agent(*, user, membre: Membre, reference: str) -> Dossier:
+    """Return one filed dossier the user instructs in this member; 404 for another member's,
+    another service's, a draft, or an unknown reference (PermissionDenied without the
+    permission)."""
+    found = (
+        _instruction_scope(user=user, membre=membre)
+        .select_related(
+            "demarche",
+            "version",
+            "membre__collectivite",
+            "service",
+            "assigne_a",
+            "usager",
+        )
+        .filter(reference=str(reference or "").strip().upper())
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def dossier_evenements(dossier: Dossier) -> QuerySet[Evenement]:
+    """Return a dossier's whole history (the agents see every line)."""
+    return dossier.evenements.select_related("acteur").order_by("cree_le", "pk")
+
+
+def dossier_messages(dossier: Dossier) -> QuerySet[Message]:
+    """Return a dossier's messages, oldest first, with their attachments."""
+    return (
+        dossier.messages.select_related("auteur")
+        .prefetch_related(
+            Prefetch(
+                "pieces_jointes",
+                queryset=PieceJointe.objects.select_related("fichier").order_by("pk"),
+            )
+        )
+        .order_by("cree_le", "pk")
+    )
+
+
+def dossier_demandes(dossier: Dossier) -> QuerySet[DemandePiece]:
+    """Return a dossier's requests for missing documents, with what the citizen provided."""
+    return (
+        dossier.demandes.select_related("demande_par")
+        .prefetch_related(
+            Prefetch(
+                "pieces_jointes",
+                queryset=PieceJointe.objects.select_related("fichier").order_by("pk"),
+            )
+        )
+        .order_by("cree_le", "pk")
+    )
+
+
+def dossier_documents(dossier: Dossier) -> QuerySet[Document]:
+    """Return the documents issued for a dossier (receipt, attestation)."""
+    return dossier.documents.select_related("fichier").order_by("cree_le", "pk")
+
+
+def get_demande_for_agent(*, dossier: Dossier, pk) -> DemandePiece:
+    """Return one request of this dossier; 404 otherwise."""
+    try:
+        found = dossier.demandes.filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_piece_jointe_for_agent(*, user, membre: Membre, reference: str, pk) -> PieceJointe:
+    """Return one file of a dossier the user instructs; 404 otherwise."""
+    dossier = get_dossier_for_agent(user=user, membre=membre, reference=reference)
+    try:
+        found = (
+            PieceJointe.objects.select_related("fichier", "dossier")
+            .filter(dossier=dossier, pk=int(pk))
+            .first()
+        )
+    except (TypeError, ValueError):
+        found = None
+    if found is None or found.fichier_id is None:
+        raise Http404
+    found.dossier = dossier
+    return found
+
+
+def get_document_for_agent(*, user, membre: Membre, reference: str, pk) -> Document:
+    """Return one generated document of a dossier the user instructs; 404 otherwise."""
+    dossier = get_dossier_for_agent(user=user, membre=membre, reference=reference)
+    try:
+        found = (
+            Document.objects.select_related("fichier")
+            .filter(dossier=dossier, pk=int(pk), fichier__isnull=False)
+            .first()
+        )
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise Http404
+    found.dossier = dossier
+    return found
+
+
+def instructeurs_of(*, membre: Membre) -> list[User]:
+    """Return the people who may be given a dossier of the member (agents, administrators),
+    by name."""
+    users = User.objects.filter(
+        roles__membre=membre,
+        roles__ended_at__isnull=True,
+        roles__kind__in=[Role.Kind.AGENT, Role.Kind.ADMINISTRATEUR],
+    ).distinct()
+    return sorted(users, key=lambda u: ((u.get_full_name() or u.email).lower(), u.pk))
+
+
+def instructeur_of(*, membre: Membre, pk) -> User | None:
+    """Return one of the people who may be given the member's dossiers, by id."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return next((u for u in instructeurs_of(membre=membre) if u.pk == pk), None)
+
+
+def queue_services(*, user, membre: Membre) -> QuerySet[Service]:
+    """Return the member's services whose dossiers the user sees (the queue's filter)."""
+    services = Service.objects.filter(membre=membre).order_by("nom")
+    allowed = service_ids_for_user(user=user, membre=membre)
+    if allowed is not None:
+        services = services.filter(pk__in=allowed)
+    return services
+
+
+def dossiers_by_references(*, user, membre: Membre, references: list[str]) -> dict[str, Dossier]:
+    """Return {reference: dossier} for the references the user instructs (others left out)."""
+    wanted = {str(r).strip().upper() for r in references if r}
+    found = (
+        _instruction_scope(user=user, membre=membre)
+        .select_related("demarche", "version", "membre", "service", "assigne_a", "usager")
+        .filter(reference__in=wanted)
+    )
+    return {d.reference: d for d in found}

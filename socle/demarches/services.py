@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -352,16 +353,123 @@ def is_draft(dossier: Dossier) -> bool:
 
 
 def usager_export(user: User) -> dict[str, Any]:
-    """Return everything the démarches module holds about a citizen, ready for JSON (and the
-    files to add to the archive as {"path": bytes})."""
-    raise NotImplementedError  # instruction.py's owner implements it (brief: RGPD)
+    """Return everything the démarches module holds about a citizen: ``{"dossiers": [...]}``
+    ready for JSON (answers as read, the history shown to them, messages, requests,
+    documents), and ``{"fichiers": {"demarches/<reference>/<name>": bytes}}`` for the archive
+    (attachments and generated documents, decrypted)."""
+    from socle.citoyen.chiffrement import FichierIllisible, fichier_read
+    from socle.demarches import formulaire
+
+    found: list[dict[str, Any]] = []
+    files: dict[str, bytes] = {}
+    dossiers = (
+        Dossier.objects.filter(usager=user)
+        .select_related("version", "membre__collectivite")
+        .prefetch_related("pieces_jointes__fichier", "documents__fichier")
+        .order_by("cree_le", "pk")
+    )
+
+    def stamp(value) -> str | None:
+        return value.isoformat() if value else None
+
+    def add_file(dossier: Dossier, fichier, prefix: str) -> str | None:
+        if fichier is None:
+            return None
+        path = f"demarches/{dossier.reference}/{prefix}-{fichier.pk}-{fichier.nom}"
+        try:
+            files[path] = fichier_read(fichier)
+        except FichierIllisible:
+            return None
+        return path
+
+    for dossier in dossiers:
+        workflow = dossier.version.workflow
+        pieces = {p.pk: p for p in dossier.pieces_jointes.all()}
+        paths = {pk: add_file(dossier, p.fichier, "piece") for pk, p in pieces.items()}
+        found.append(
+            {
+                "reference": dossier.reference,
+                "demarche": dossier.version.titre,
+                "collectivite": dossier.membre.collectivite.nom,
+                "statut": wf.status_label(workflow, dossier.statut),
+                "cree_le": stamp(dossier.cree_le),
+                "depose_le": stamp(dossier.depose_le),
+                "decide_le": stamp(dossier.decide_le),
+                "motif": dossier.motif,
+                "reponses": formulaire.answers_flat(dossier.version.formulaire, dossier.donnees),
+                "donnees": dossier.donnees,
+                "historique": [
+                    {
+                        "date": stamp(e.cree_le),
+                        "evenement": e.get_kind_display(),
+                        "statut": wf.status_label(workflow, e.statut_apres)
+                        if e.statut_apres
+                        else "",
+                        "texte": e.texte,
+                    }
+                    for e in dossier.evenements.filter(visible_usager=True).order_by(
+                        "cree_le", "pk"
+                    )
+                ],
+                "messages": [
+                    {
+                        "date": stamp(m.cree_le),
+                        "de": "usager" if m.de_usager else "service",
+                        "texte": m.texte,
+                        "pieces_jointes": [
+                            paths.get(p.pk) for p in pieces.values() if p.message_id == m.pk
+                        ],
+                    }
+                    for m in dossier.messages.order_by("cree_le", "pk")
+                ],
+                "pieces_demandees": [
+                    {
+                        "libelle": d.libelle,
+                        "explication": d.explication,
+                        "demandee_le": stamp(d.cree_le),
+                        "fournie_le": stamp(d.fournie_le),
+                        "annulee_le": stamp(d.annulee_le),
+                        "pieces_jointes": [
+                            paths.get(p.pk) for p in pieces.values() if p.demande_id == d.pk
+                        ],
+                    }
+                    for d in dossier.demandes.order_by("cree_le", "pk")
+                ],
+                "pieces_jointes": [path for path in paths.values() if path],
+                "documents": [
+                    {
+                        "type": doc.get_kind_display(),
+                        "code": doc.code,
+                        "fichier": add_file(dossier, doc.fichier, doc.kind),
+                    }
+                    for doc in dossier.documents.all()
+                ],
+            }
+        )
+    return {"dossiers": found, "fichiers": files}
 
 
 @transaction.atomic
 def usager_forget(user: User) -> dict[str, int]:
-    """Before an account is deleted: delete its drafts, anonymise its filed dossiers (kept for
-    the collectivités until their retention ends); return counts."""
-    raise NotImplementedError  # instruction.py's owner implements it (brief: RGPD)
+    """Before an account is deleted: delete its drafts with their files; unlink its filed
+    dossiers from the account — the collectivités keep them, with the applicant's name as
+    filed, until their retention ends (``socle demarches retention`` then erases the rest);
+    return counts."""
+    from socle.demarches.instruction import draft_delete
+
+    drafts = list(Dossier.objects.filter(usager=user, statut=BROUILLON))
+    for draft in drafts:
+        draft_delete(draft)
+    filed = Dossier.objects.filter(usager=user).exclude(statut=BROUILLON)
+    unlinked = filed.update(usager=None)
+    # The files stay (the dossiers need them) but are no longer the account's: deleting the
+    # citizen's own files leaves the dossiers' copies whole.
+    from socle.citoyen.models import FichierChiffre
+
+    FichierChiffre.objects.filter(proprietaire=user).filter(
+        Q(piece_jointe__isnull=False) | Q(document_demarche__isnull=False)
+    ).update(proprietaire=None)
+    return {"brouillons_supprimes": len(drafts), "dossiers_detaches": unlinked}
 
 
 # --- API: a business application's decisions (socle/demarches/api.py) --------------------------

@@ -211,3 +211,23 @@ def membres_privacy_contacts(*, membre_ids) -> list[dict]:
 def audit_events_count(*, actor, action: str, since) -> int:
     """Count the audit events of one action a person made since a moment (rate limits)."""
     return AuditEvent.objects.filter(actor=actor, action=action, created_at__gte=since).count()
+
+
+def service_ids_for_user(*, user, membre: Membre) -> set[int] | None:
+    """Return the services whose work (reports, dossiers…) the user handles in this member;
+    None means all.
+
+    An agent attached to services handles theirs; administrators, élus, opérateurs and agents
+    without a service see the member's whole queue.
+    """
+    grants = grants_for(user)
+    if grants.structure or grants.members.get(membre.pk, set()) - {Role.Kind.AGENT}:
+        return None
+    services = set(
+        Role.objects.filter(
+            user=user, membre=membre, kind=Role.Kind.AGENT, ended_at__isnull=True
+        ).values_list("service_id", flat=True)
+    )
+    if None in services:
+        return None
+    return services

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,28 +17,11 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
+from socle.core.tableur import csv_safe
 from socle.observatoire.models import Acteur, Projet, ProjetActeur
 from socle.observatoire.themes import theme_label
 
 ROWS_PER_CHUNK = 200
-
-# --- Spreadsheet formulas ---------------------------------------------------------------------
-# The same rule as socle.opendata.reading.csv_safe (the observatory sits below open data and may
-# not import it; eight lines are not worth a move to core).
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
-
-
-def csv_safe(value: Any) -> str:
-    """Return a cell's text safe for a spreadsheet: text that a spreadsheet would run as a
-    formula (starting with =, +, -, @, tab or carriage return) gets a leading `'`; plain
-    numbers (-12.5) are left alone."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_STARTS) and not _NUMBER.match(text):
-        return "'" + text
-    return text
-
 
 # --- Records ----------------------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 import zipfile
 from collections import Counter
 from collections.abc import Iterable
@@ -28,14 +27,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from socle.core.tableur import csv_safe  # noqa: F401 (re-exported: views_public imports it here)
+
 # How many row numbers a message names before « et N autres ».
 ROWS_NAMED = 10
 # A workbook whose parts would inflate past this many times the size limit is refused unread.
 XLSX_INFLATION_MAX = 10
 SEPARATORS = (";", ",", "\t")
-# A plain number (-12.5, +33, 1e-3): a spreadsheet reads it as a number, never as a formula.
-NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -61,18 +59,6 @@ def taille_lisible(nombre: int) -> str:
     if nombre >= 1024:
         return _("%(n)s ko") % {"n": f"{nombre / 1024:.0f}"}
     return _("%(n)d octets") % {"n": nombre}
-
-
-def csv_safe(value: Any) -> str:
-    """Return a cell's text safe for a spreadsheet: a value that a spreadsheet would run as a
-    formula (starting with =, +, -, @, tab or carriage return) gets a leading `'`.
-
-    Plain numbers (-12.5, +33) are left alone: a spreadsheet reads them as numbers.
-    """
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS) and not NUMBER.match(text):
-        return "'" + text
-    return text
 
 
 def table_read(contenu: bytes, *, nom: str = "", feuille: str = "") -> Table:

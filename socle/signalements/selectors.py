@@ -16,6 +16,7 @@ from socle.core.models import OutboxMessage
 from socle.core.outbox import MAX_ATTEMPTS
 from socle.membres.models import Membre, Role, Service
 from socle.membres.permissions import grants_for
+from socle.membres.selectors import service_ids_for_user
 from socle.routage.routing import OK, Holder, route
 from socle.signalements.models import (
     OPEN_STATUSES,
@@ -198,25 +199,6 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 # --- What agents see ---------------------------------------------------------------------------
-
-
-def service_ids_for_user(*, user, membre: Membre) -> set[int] | None:
-    """Return the services whose reports the user handles in this member; None means all.
-
-    An agent attached to services handles theirs; administrators, élus, opérateurs and agents
-    without a service see the member's whole queue.
-    """
-    grants = grants_for(user)
-    if grants.structure or grants.members.get(membre.pk, set()) - {Role.Kind.AGENT}:
-        return None
-    services = set(
-        Role.objects.filter(
-            user=user, membre=membre, kind=Role.Kind.AGENT, ended_at__isnull=True
-        ).values_list("service_id", flat=True)
-    )
-    if None in services:
-        return None
-    return services
 
 
 def signalements_for_user(*, user, membre: Membre) -> QuerySet[Signalement]:

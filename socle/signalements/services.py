@@ -39,7 +39,7 @@ from socle.core.outbox import MAX_ATTEMPTS, outbox_enqueue_email, outbox_retry
 from socle.journal.services import journal_record
 from socle.membres.models import Membre, Role, Service
 from socle.membres.permissions import grants_for, permission_check
-from socle.membres.selectors import membre_by_slug
+from socle.membres.selectors import membre_by_slug, service_ids_for_user
 from socle.membres.services import audit_record
 from socle.routage.routing import OK, RoutingError, route
 from socle.signalements.models import (
@@ -62,7 +62,6 @@ from socle.signalements.selectors import (
     OfferedCategory,
     category_at,
     reglages_for,
-    service_ids_for_user,
 )
 from socle.signalements.taxonomy import taxonomy_sync
 from socle.territoires.holdings import competences_held_by

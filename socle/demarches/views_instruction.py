@@ -1,0 +1,536 @@
+"""The instruction back office: a member's queue of filed dossiers (tabs, filters, bulk actions,
+export), a dossier's page and its actions, and the downloads of its files.
+
+Views stay thin: `membre_view("demarches.instruire")` resolves the member and checks the
+permission; reads go through the selectors (a dossier always through
+`get_dossier_for_agent`), writes through `instruction.py`, whose ValidationError comes back on
+the form, in French, with a 400. Every page or file that shows a citizen's data is journaled.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from socle.citoyen.chiffrement import FichierIllisible, fichier_read
+from socle.citoyen.selectors import franceconnect_identity
+from socle.core.fichiers import document_type_of
+from socle.core.forms import add_service_errors
+from socle.core.templatetags.socle_kit import badge
+from socle.demarches import forms_instruction as f
+from socle.demarches import formulaire, instruction
+from socle.demarches import selectors as sel
+from socle.demarches import workflow as wf
+from socle.demarches.models import Dossier
+from socle.demarches.services import role_kinds_for
+from socle.journal.services import journal_record
+from socle.membres.decorators import membre_view
+from socle.membres.views import membre_render
+
+PAGE_SIZE = 25
+PERMISSION = "demarches.instruire"
+FINAL_TONES = {"accepte": "succes", "refuse": "erreur", "sans_suite": "neutre"}
+
+
+def _module_on(membre) -> None:
+    if "demarches" not in (membre.modules or []):
+        raise Http404
+
+
+def status_badge(dossier: Dossier, labels: dict[str, str] | None = None):
+    """The badge of a dossier's status, in its own workflow's words."""
+    workflow = dossier.version.workflow
+    label = wf.status_label(workflow, dossier.statut)
+    if labels and label == dossier.statut:
+        label = labels.get(dossier.statut, label)
+    tone = FINAL_TONES.get(
+        dossier.statut, "neutre" if wf.is_final(workflow, dossier.statut) else "info"
+    )
+    return badge(label, tone)
+
+
+def _journal(request, membre, dossier: Dossier, *, data: str, channel: str) -> None:
+    """Journal an agent's sight of a citizen's data (nothing once the dossier is unlinked)."""
+    if dossier.usager is None:
+        return
+    journal_record(
+        agent=request.user,
+        citizen=dossier.usager,
+        membre=membre,
+        data=data,
+        channel=channel,
+        purpose=f"dossier {dossier.reference}",
+        request=request,
+    )
+
+
+def _bytes_response(content: bytes, *, name: str, type_mime: str) -> HttpResponse:
+    """Serve decrypted bytes as a download, sniffing and scripts off, never cached by a shared
+    cache. TODO(merge): use socle.core.fichiers.bytes_response (the citoyen part adds it)."""
+    kind = document_type_of(type_mime)
+    response = HttpResponse(
+        content, content_type=type_mime if kind is not None else "application/octet-stream"
+    )
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# --- The queue ---------------------------------------------------------------------------------
+
+
+def _filter_form(request, membre):
+    data = request.GET.copy()
+    data.setdefault("statut", sel.A_TRAITER)
+    labels = sel.status_labels(membre=membre)
+    form = f.QueueFilterForm(
+        data,
+        statuts=list(labels.items()),
+        demarches=sel.queue_demarches(membre=membre),
+        services=sel.queue_services(user=request.user, membre=membre),
+        agents=sel.instructeurs_of(membre=membre),
+    )
+    return form, labels
+
+
+def _queue(request, membre):
+    form, labels = _filter_form(request, membre)
+    filters = form.filters()
+    qs = sel.dossiers_queue(user=request.user, membre=membre, **filters)
+    return form, labels, filters, qs
+
+
+QUEUE_COLUMNS = (
+    _lazy("Sélection"),
+    _lazy("Référence"),
+    _lazy("Démarche"),
+    _lazy("Demandeur"),
+    _lazy("Déposé le"),
+    _lazy("Statut"),
+    _lazy("Service"),
+    _lazy("Attribué à"),
+)
+
+
+def _queue_rows(membre, dossiers, labels) -> list[list]:
+    rows = []
+    for dossier in dossiers:
+        url = reverse("gestion:demarches:dossier", args=[membre.slug, dossier.reference])
+        rows.append(
+            [
+                format_html(
+                    '<input type="checkbox" name="dossiers" value="{0}" id="choix-{0}">'
+                    '<label for="choix-{0}" class="visually-hidden">{1}</label>',
+                    dossier.reference,
+                    _("Choisir le dossier %(ref)s") % {"ref": dossier.reference},
+                ),
+                format_html('<a href="{}">{}</a>', url, dossier.reference),
+                dossier.version.titre,
+                dossier.usager_nom or "—",
+                date_format(timezone.localtime(dossier.depose_le), "SHORT_DATETIME_FORMAT")
+                if dossier.depose_le
+                else "—",
+                status_badge(dossier, labels),
+                dossier.service.nom if dossier.service else "—",
+                (dossier.assigne_a.get_full_name() or dossier.assigne_a.email)
+                if dossier.assigne_a
+                else "—",
+            ]
+        )
+    return rows
+
+
+def _tabs(request, form, labels, counts: dict[str, int], finals) -> list[dict[str, Any]]:
+    """The status tabs: « à traiter », « tous », then each status met; the other filters kept.
+    A count that reached the cap reads « 10 000+ »."""
+    current = form.cleaned_data.get("statut", sel.A_TRAITER) if form.is_valid() else sel.A_TRAITER
+    params = request.GET.copy()
+    params.pop("page", None)
+    capped = {code for code, n in counts.items() if n >= sel.COUNT_CAP}
+    entries = [
+        (sel.A_TRAITER, _("À traiter"), [s for s in counts if s not in finals]),
+        ("", _("Tous"), list(counts)),
+    ] + [(code, label, [code]) for code, label in labels.items() if code in counts]
+    tabs = []
+    for code, label, codes in entries:
+        params["statut"] = code
+        tabs.append(
+            {
+                "label": label,
+                "count": sum(counts[c] for c in codes),
+                "plus": bool(capped & set(codes)),
+                "url": "?" + params.urlencode(),
+                "current": code == current,
+            }
+        )
+    return tabs
+
+
+@membre_view(PERMISSION, methods=["GET", "HEAD"])
+def file(request, membre):
+    """The dossiers to instruct, newest filed first: tabs by status, filters, bulk actions."""
+    _module_on(membre)
+    form, labels, filters, qs = _queue(request, membre)
+    # The tabs' counts, the other filters applied (each up to COUNT_CAP): the tab's count
+    # is the list's.
+    others = {k: v for k, v in filters.items() if k != "statut"}
+    finals = sel.final_statuses(membre=membre)
+    matches = None
+    if sel.is_name_search(filters.get("q", "")):
+        # A name search reads the member's rows anyway: once, for the tabs and the page.
+        matches = sel.queue_matches(sel.dossiers_queue(user=request.user, membre=membre, **others))
+        counts = dict(Counter(statut for statut, _d, _pk in matches))
+    else:
+        counts = sel.queue_counts(user=request.user, membre=membre, statuts=list(labels), **others)
+    statuts = sel.queue_statuses(filters["statut"], counts, finals)
+    paginator = sel.QueuePaginator(
+        qs,
+        PAGE_SIZE,
+        statuts=statuts,
+        known_count=sum(counts.get(s, 0) for s in statuts),
+        matches=matches,
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    agents = sel.instructeurs_of(membre=membre)
+    bulk = f.BulkForm(agents=agents, statuts=list(labels.items()), auto_id="id_lot_%s")
+    return membre_render(
+        request,
+        membre,
+        "demarches/instruction/file.html",
+        {
+            "form": form,
+            "bulk": bulk,
+            "page": page,
+            "capped": paginator.capped,
+            "columns": QUEUE_COLUMNS,
+            "rows": _queue_rows(membre, list(page.object_list), labels),
+            "tabs": _tabs(request, form, labels, counts, finals),
+            "query": request.GET.urlencode(),
+        },
+        title=_("Dossiers à instruire"),
+        crumbs=(_("Dossiers à instruire"),),
+        status=400 if form.errors else 200,
+    )
+
+
+@membre_view(PERMISSION, methods=["POST"])
+def lot(request, membre):
+    """Run one action on the dossiers ticked in the queue; report each one that failed."""
+    _module_on(membre)
+    agents = sel.instructeurs_of(membre=membre)
+    labels = sel.status_labels(membre=membre)
+    form = f.BulkForm(request.POST, agents=agents, statuts=list(labels.items()))
+    back = reverse("gestion:demarches:file", args=[membre.slug])
+    retour = request.POST.get("retour", "")
+    if retour:
+        # Only the queue's own filters come back: never an address from the form.
+        back += "?" + urlencode(
+            [(k, v) for k, v in _query_pairs(retour) if k in f.QueueFilterForm.base_fields]
+        )
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label} : {error}" if label else str(error))
+        return redirect(back)
+    data = form.cleaned_data
+    agent = sel.instructeur_of(membre=membre, pk=data["agent"]) if data["agent"] else None
+    try:
+        report = instruction.dossiers_bulk(
+            acting_user=request.user,
+            membre=membre,
+            references=data["dossiers"],
+            action=data["action"],
+            agent=agent,
+            vers=data["vers"],
+            motif=data["motif"],
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect(back)
+    if report.reussis:
+        messages.success(
+            request,
+            _("Fait pour %(n)d dossier(s) : %(refs)s.")
+            % {"n": len(report.reussis), "refs": ", ".join(report.reussis)},
+        )
+    for reference, reason in report.echecs:
+        messages.error(request, f"{reference} : {reason}")
+    return redirect(back)
+
+
+def _query_pairs(query: str) -> list[tuple[str, str]]:
+    from urllib.parse import parse_qsl
+
+    return parse_qsl(query.lstrip("?"), keep_blank_values=False)[:20]
+
+
+@membre_view(PERMISSION, methods=["GET", "HEAD"])
+def export(request, membre):
+    """The filtered queue as CSV or XLSX, with the answers; journaled per citizen."""
+    _module_on(membre)
+    fmt = request.GET.get("format", "csv")
+    if fmt not in instruction.EXPORT_FORMATS:
+        raise Http404
+    form, _labels, _filters, qs = _queue(request, membre)
+    if form.errors:
+        return HttpResponse(
+            " ".join(str(e) for errors in form.errors.values() for e in errors),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    content = instruction.dossiers_export(
+        acting_user=request.user, membre=membre, dossiers=qs, fmt=fmt, request=request
+    )
+    stamp = timezone.localdate().isoformat()
+    content_type = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"dossiers-{membre.slug}-{stamp}.{fmt}"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- A dossier ---------------------------------------------------------------------------------
+
+
+def _transitions(request, dossier: Dossier) -> list:
+    workflow = dossier.version.workflow
+    return wf.transitions_from(workflow, dossier.statut, role_kinds_for(request.user, dossier))
+
+
+def _prefilled(lines, preremplis: set[str]):
+    """Mark the answers that came from the citizen's file."""
+    marked = []
+    for line in lines:
+        rows = [_prefilled(row, preremplis) for row in line.lignes]
+        marked.append({"ligne": line, "prerempli": line.chemin in preremplis, "lignes": rows})
+    return marked
+
+
+def _dossier_page(request, membre, dossier: Dossier, *, failed=None, status=200):
+    """The dossier's page; ``failed`` is (action name, bound form with errors[, vers])."""
+    agents = sel.instructeurs_of(membre=membre)
+    forms: dict[str, Any] = {
+        "attribuer": f.AssignForm(
+            agents=agents,
+            initial={"agent": str(dossier.assigne_a_id or "")},
+            auto_id="id_attribuer_%s",
+        ),
+        "message": f.MessageForm(auto_id="id_message_%s"),
+        "demande": f.DemandePieceForm(auto_id="id_demande_%s"),
+    }
+    failed_vers = ""
+    if failed is not None:
+        if failed[0] == "decision":
+            failed_vers = failed[2]
+        else:
+            forms[failed[0]] = failed[1]
+    decisions = []
+    for transition in _transitions(request, dossier):
+        form = (
+            failed[1]
+            if failed is not None and failed[0] == "decision" and failed_vers == transition.vers
+            else f.TransitionForm(
+                initial={"vers": transition.vers}, auto_id=f"id_decision_{transition.vers}_%s"
+            )
+        )
+        decisions.append({"transition": transition, "form": form})
+    version = dossier.version
+    identity = franceconnect_identity(dossier.usager) if dossier.usager_id else None
+    answers = [
+        (page, _prefilled(lines, set(dossier.preremplis or [])))
+        for page, lines in formulaire.answers_display(version.formulaire, dossier.donnees)
+    ]
+    workflow = version.workflow
+    _journal(
+        request,
+        membre,
+        dossier,
+        data=_("dossier de démarche : identité, réponses, pièces, messages"),
+        channel=_("gestion : page du dossier"),
+    )
+    return membre_render(
+        request,
+        membre,
+        "demarches/instruction/dossier.html",
+        {
+            "dossier": dossier,
+            "badge": status_badge(dossier),
+            "answers": answers,
+            "identity": identity,
+            "evenements": [
+                (
+                    e,
+                    wf.status_label(workflow, e.statut_avant) if e.statut_avant else "",
+                    wf.status_label(workflow, e.statut_apres) if e.statut_apres else "",
+                )
+                for e in sel.dossier_evenements(dossier)
+            ],
+            "messages_fil": sel.dossier_messages(dossier),
+            "demandes": sel.dossier_demandes(dossier),
+            "documents": sel.dossier_documents(dossier),
+            "decisions": decisions,
+            "forms": forms,
+            "failed": failed[0] if failed else "",
+            "form": failed[1] if failed else None,
+            "closed": wf.is_final(workflow, dossier.statut),
+        },
+        title=_("Dossier %(ref)s") % {"ref": dossier.reference},
+        crumbs=(_("Dossier %(ref)s") % {"ref": dossier.reference},),
+        status=status,
+    )
+
+
+@membre_view(PERMISSION, methods=["GET", "HEAD"])
+def dossier(request, membre, reference):
+    """Everything about one dossier: the applicant, the answers, the files, the history, the
+    messages, the requests for documents, and the moves open to this agent."""
+    _module_on(membre)
+    found = sel.get_dossier_for_agent(user=request.user, membre=membre, reference=reference)
+    return _dossier_page(request, membre, found)
+
+
+def _bind(request, membre, action: str):
+    """Return the action's form bound to the POST."""
+    if action == "decision":
+        vers = request.POST.get("vers", "")
+        return f.TransitionForm(request.POST, auto_id=f"id_decision_{vers}_%s")
+    if action == "attribuer":
+        return f.AssignForm(
+            request.POST, agents=sel.instructeurs_of(membre=membre), auto_id="id_attribuer_%s"
+        )
+    if action == "message":
+        return f.MessageForm(request.POST, request.FILES, auto_id="id_message_%s")
+    if action == "demande":
+        return f.DemandePieceForm(request.POST, auto_id="id_demande_%s")
+    return f.DemandeCancelForm(request.POST)
+
+
+def _apply(request, membre, dossier: Dossier, action: str, data: dict) -> str:
+    """Run the action's service with its form's data; return the message to show."""
+    user = request.user
+    if action == "decision":
+        instruction.dossier_transition(
+            acting_user=user, dossier=dossier, vers=data["vers"], motif=data["motif"]
+        )
+        return _("Le dossier a changé de statut.")
+    if action == "attribuer":
+        agent = sel.instructeur_of(membre=membre, pk=data["agent"]) if data["agent"] else None
+        instruction.dossier_assign(acting_user=user, dossier=dossier, agent=agent)
+        return _("L’attribution a été enregistrée.")
+    if action == "message":
+        instruction.dossier_message_from_agent(
+            acting_user=user,
+            dossier=dossier,
+            texte=data["texte"],
+            files=request.FILES.getlist("fichiers"),
+        )
+        return _("Le message a été envoyé ; l’usager en est averti par courriel.")
+    if action == "demande":
+        instruction.demande_piece_create(
+            acting_user=user,
+            dossier=dossier,
+            libelle=data["libelle"],
+            explication=data["explication"],
+        )
+        return _("La pièce a été demandée ; l’usager en est averti par courriel.")
+    demande = sel.get_demande_for_agent(dossier=dossier, pk=data["demande"])
+    instruction.demande_piece_cancel(acting_user=user, demande=demande)
+    return _("La demande de pièce est annulée.")
+
+
+ACTIONS = ("decision", "attribuer", "message", "demande", "annuler-demande")
+
+
+@membre_view(PERMISSION, methods=["POST"])
+def action(request, membre, reference, action):
+    """Run one action on a dossier (POST/redirect/GET); its errors on the dossier's page."""
+    _module_on(membre)
+    if action not in ACTIONS:
+        raise Http404
+    found = sel.get_dossier_for_agent(user=request.user, membre=membre, reference=reference)
+    form = _bind(request, membre, action)
+    if form.is_valid():
+        try:
+            done = _apply(request, membre, found, action, form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(
+                "gestion:demarches:dossier", slug=membre.slug, reference=found.reference
+            )
+    if action == "annuler-demande":
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+        return redirect("gestion:demarches:dossier", slug=membre.slug, reference=found.reference)
+    # The page again, with this form's errors (re-read: the service rolled back).
+    found = sel.get_dossier_for_agent(user=request.user, membre=membre, reference=reference)
+    return _dossier_page(
+        request, membre, found, failed=(action, form, request.POST.get("vers", "")), status=400
+    )
+
+
+@membre_view(PERMISSION, methods=["GET", "HEAD"])
+def piece(request, membre, reference, pk):
+    """Download one of the dossier's files (decrypted), journaled."""
+    _module_on(membre)
+    found = sel.get_piece_jointe_for_agent(
+        user=request.user, membre=membre, reference=reference, pk=pk
+    )
+    try:
+        content = fichier_read(found.fichier)
+    except FichierIllisible as error:
+        raise Http404 from error
+    _journal(
+        request,
+        membre,
+        found.dossier,
+        data=_("pièce du dossier : %(nom)s") % {"nom": found.fichier.nom},
+        channel=_("gestion : téléchargement d’une pièce"),
+    )
+    return _bytes_response(content, name=found.fichier.nom, type_mime=found.fichier.type_mime)
+
+
+@membre_view(PERMISSION, methods=["GET", "HEAD"])
+def document(request, membre, reference, pk):
+    """Download a document issued for the dossier (receipt, attestation), journaled.
+    TODO(merge): serve it with socle.demarches.documents.document_response(document)."""
+    _module_on(membre)
+    found = sel.get_document_for_agent(user=request.user, membre=membre, reference=reference, pk=pk)
+    assert found.fichier is not None  # noqa: S101 - the selector returns generated ones only
+    try:
+        content = fichier_read(found.fichier)
+    except FichierIllisible as error:
+        raise Http404 from error
+    _journal(
+        request,
+        membre,
+        found.dossier,
+        data=_("document délivré : %(kind)s") % {"kind": found.get_kind_display()},
+        channel=_("gestion : téléchargement d’un document"),
+    )
+    return _bytes_response(content, name=found.fichier.nom, type_mime=found.fichier.type_mime)
