@@ -8,7 +8,7 @@ PORT ?= 8000
 PGDIR := $(CURDIR)/var/pg-test
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run demo test venv system-deps lint test-sqlite test-postgres test-production bench clean
+.PHONY: run demo test venv system-deps pdf-deps lint test-sqlite test-postgres test-production bench clean
 
 $(BIN)/socle: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ venv: $(BIN)/socle
 # fake of the national address API on 127.0.0.1:8002 (`socle fake_adresse`).
 DEMO_ENV := DEBUG=1 FRANCECONNECT_FAKE=1 EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
 	ADDRESS_API_URL=http://127.0.0.1:8002 DATAGOUV_API_URL=http://127.0.0.1:8003/api/1
-run: venv
+run: venv pdf-deps
 	$(DEMO_ENV) $(BIN)/socle demo
 	@echo "FranceConnect fictif sur http://127.0.0.1:8001 ; API Adresse fictive sur http://127.0.0.1:8002 ; data.gouv.fr fictif sur http://127.0.0.1:8003 ; les courriels s'affichent ici."
 	@$(DEMO_ENV) $(BIN)/socle fake_franceconnect --port 8001 & FC=$$!; \
@@ -37,14 +37,28 @@ run: venv
 	$(DEMO_ENV) $(BIN)/socle opendata_generer --worker --loop & OPENDATA=$$!; \
 	$(DEMO_ENV) $(BIN)/socle fake_datagouv --port 8003 & DATAGOUV=$$!; \
 	$(DEMO_ENV) $(BIN)/socle datagouv_sweep --loop & DGSWEEP=$$!; \
-	trap 'kill $$FC $$ADRESSE $$WORKER $$SWEEPER $$SCHEDULE $$OPENDATA $$DATAGOUV $$DGSWEEP 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(BIN)/socle demarches schedule --loop & DEMARCHES=$$!; \
+	trap 'kill $$FC $$ADRESSE $$WORKER $$SWEEPER $$SCHEDULE $$OPENDATA $$DATAGOUV $$DGSWEEP $$DEMARCHES 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/socle runserver $(HOST):$(PORT)
 
 demo: venv
 	$(DEMO_ENV) $(BIN)/socle demo
 
-# PostgreSQL with PostGIS (tests, benchmarks) and Chromium (browser tests), from Debian.
-system-deps:
+# WeasyPrint's libraries and the DejaVu fonts (the démarches' receipts and attestations, PDF/A
+# with embedded fonts), from Debian.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf-deps:
+	@LDCONFIG=$$(command -v ldconfig || echo /sbin/ldconfig); \
+	if ! $$LDCONFIG -p | grep -q libpangoft2 || ! $$LDCONFIG -p | grep -q libharfbuzz-subset \
+	    || ! [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  echo "Installing WeasyPrint's libraries and the DejaVu fonts from Debian packages…"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; \
+	fi
+
+# PostgreSQL with PostGIS (tests, benchmarks) and Chromium (browser tests), from Debian; and
+# WeasyPrint's libraries.
+system-deps: pdf-deps
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
 	    || ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 \
 	    || ! command -v chromium >/dev/null 2>&1; then \
@@ -61,7 +75,7 @@ lint: venv
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test-sqlite: venv
+test-sqlite: venv pdf-deps
 	$(BIN)/pytest -q -p no:cacheprovider
 
 test-postgres: venv system-deps
@@ -77,7 +91,7 @@ test-production: venv system-deps
 ## make test: set everything up, lint, run the whole suite on SQLite and on PostgreSQL side by
 ## side (one per core; each run's output is printed whole when it ends), then check the
 ## production start once.
-test: venv system-deps lint
+test: venv pdf-deps system-deps lint
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 	$(MAKE) --no-print-directory test-production
 

@@ -43,6 +43,10 @@ socle opendata_generer --worker --loop &
 children+=($!)
 socle datagouv_sweep --loop &
 children+=($!)
+# Démarches: missing documents and lost webhook deliveries queued again (every 5 minutes), the
+# dossiers' retention (daily).
+socle demarches schedule --loop &
+children+=($!)
 # --preload: the routing index is built once in the master and shared by the forked workers.
 # The access log has no query strings: they may carry personal data (searches, filters).
 gunicorn --preload --bind "$BIND" --workers "$WEB_WORKERS" --access-logfile - \

@@ -1,3 +1,10 @@
-"""Stub: its brief fills it."""
+"""The public verification of documents: /verifier/ (views_verifier.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from socle.demarches import views_verifier
+
+urlpatterns = [
+    path("", views_verifier.verifier, name="verifier"),
+    path("<str:code>/", views_verifier.verifier_code, name="verifier_code"),
+]

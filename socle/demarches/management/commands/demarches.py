@@ -1,20 +1,35 @@
-"""`socle demarches retention [--dry-run]`: erase the personal data of closed dossiers kept past
-their date (answers, names, messages, files; reference, procedure, status and dates stay for
-statistics) and delete drafts untouched for six months. Run it daily (cron, systemd timer);
-running it twice is harmless: it only touches what is due, once.
+"""`socle demarches …`: the démarches module's periodic work.
 
-Other subcommands join this one (one command per module, subcommands per task).
+- `retention [--dry-run]`: erase the personal data of closed dossiers kept past their date
+  (answers, names, messages, files; reference, procedure, status and dates stay for statistics)
+  and delete drafts untouched for six months.
+- `documents --generer-manquants`: queue again the receipts and attestations that have no file
+  yet (a task that failed for good, or a lost one); the task workers make them.
+- `schedule [--loop] [--every SECONDS]`: both of the above plus the webhooks' sweep (deliveries
+  whose task was lost are queued again): the sweeps every `--every` seconds (default 300), the
+  retention once a day. `make run` and scripts/production_start.sh run it beside the workers.
+
+Running any of them twice is harmless: each only touches what is due, once.
 """
 
-from django.core.management.base import BaseCommand
+import time
+
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from socle.demarches.documents import documents_missing_queue
 from socle.demarches.instruction import dossiers_retention_apply
+from socle.demarches.webhooks import livraisons_sweep
+
+DAY = 86400
 
 
 class Command(BaseCommand):
-    help = "Démarches en ligne : conservation des dossiers (effacement des données personnelles)."
+    help = (
+        "Travaux des démarches en ligne : conservation des dossiers, documents à générer, "
+        "livraisons de webhooks perdues."
+    )
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True)
@@ -24,10 +39,30 @@ class Command(BaseCommand):
         retention.add_argument(
             "--dry-run", action="store_true", help="count what would be erased, change nothing"
         )
+        documents = actions.add_parser("documents", help="receipts and attestations")
+        documents.add_argument(
+            "--generer-manquants",
+            action="store_true",
+            help="queue the generation of every document that has no file yet",
+        )
+        schedule = actions.add_parser(
+            "schedule", help="sweeps every --every seconds, retention daily (with --loop)"
+        )
+        schedule.add_argument("--loop", action="store_true", help="keep running")
+        schedule.add_argument(
+            "--every", type=float, default=300, help="seconds between two sweeps (default 300)"
+        )
 
     def handle(self, *args, action: str, **options):
         if action == "retention":
             self._retention(dry_run=options["dry_run"])
+        elif action == "documents":
+            if not options["generer_manquants"]:
+                self.stdout.write(_("Rien à faire : précisez --generer-manquants."))
+                return
+            self._documents()
+        else:
+            self._schedule(loop=options["loop"], every=options["every"])
 
     def _retention(self, *, dry_run: bool) -> None:
         with transaction.atomic():
@@ -45,3 +80,23 @@ class Command(BaseCommand):
             prefix
             + _("Brouillons abandonnés supprimés : %(n)d") % {"n": counts["brouillons_supprimes"]}
         )
+
+    def _documents(self) -> None:
+        count = documents_missing_queue()
+        self.stdout.write(_("Documents mis en file de génération : %(n)d") % {"n": count})
+
+    def _schedule(self, *, loop: bool, every: float) -> None:
+        if every <= 0:
+            raise CommandError(_("--every doit être un nombre de secondes positif."))
+        last_retention = 0.0
+        while True:
+            self._documents()
+            swept = livraisons_sweep()
+            self.stdout.write(_("Livraisons de webhooks relancées : %(n)d") % {"n": swept})
+            if time.monotonic() - last_retention >= DAY or not last_retention:
+                self._retention(dry_run=False)
+                last_retention = time.monotonic()
+            if not loop:
+                return
+            self.stdout.flush()
+            time.sleep(every)
