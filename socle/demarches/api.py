@@ -31,7 +31,6 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from socle.api import http
@@ -44,6 +43,8 @@ from socle.api.openapi import (
     keyed_security,
 )
 from socle.citoyen.chiffrement import FichierIllisible, fichier_read
+from socle.core.fichiers import bytes_response
+from socle.demarches import formulaire
 from socle.demarches import workflow as wf
 from socle.demarches.models import (
     BROUILLON,
@@ -135,6 +136,25 @@ def _dossier_url(dossier: Dossier) -> str:
         "api-demarches:dossier",
         kwargs={"slug": dossier.membre.slug, "reference": dossier.reference},
     )
+
+
+def _answers(dossier: Dossier) -> list[dict[str, Any]]:
+    """Return the shown answers page by page, labelled, as the dossier's page reads them."""
+
+    def line(ligne: formulaire.Ligne) -> dict[str, Any]:
+        found: dict[str, Any] = {"chemin": ligne.chemin, "libelle": ligne.libelle}
+        if ligne.type == "bloc":
+            found["elements"] = [[line(sub) for sub in row] for row in ligne.lignes]
+        else:
+            found["texte"] = ligne.texte
+        if ligne.piece_jointe:
+            found["piece"] = ligne.piece_jointe
+        return found
+
+    return [
+        {"page": page.titre, "champs": [line(ligne) for ligne in lignes]}
+        for page, lignes in formulaire.answers_display(dossier.version.formulaire, dossier.donnees)
+    ]
 
 
 def _summary(dossier: Dossier) -> dict[str, Any]:
@@ -373,9 +393,9 @@ def dossier_detail(request: HttpRequest, slug: str, reference: str) -> HttpRespo
             "nom": dossier.usager_nom,
             "email": dossier.usager.email if dossier.usager is not None else None,
         },
-        # TODO(lead): answers with their labels through socle.demarches.formulaire.
-        # answers_display once the form brief is merged; the raw answers until then.
-        "donnees": dossier.donnees,
+        # The answers by field key (as the form's schema names them) and as people read them.
+        "donnees": {k: v for k, v in dossier.donnees.items() if not k.startswith("_")},
+        "reponses": _answers(dossier),
         "historique": _history(dossier),
         "pieces": [_piece(dossier, piece) for piece in pieces],
         "transitions": [
@@ -411,17 +431,7 @@ def dossier_piece(request: HttpRequest, slug: str, reference: str, pk: int) -> H
         return api_error(
             500, FICHIER_ILLISIBLE, _("Cette pièce ne peut pas être lue ; l’opérateur est prévenu.")
         )
-    # TODO(lead): socle.core.fichiers.bytes_response once the citoyen brief adds it.
-    response = HttpResponse(content, content_type=piece.fichier.type_mime)
-    response["Content-Disposition"] = _attachment(piece.fichier.nom)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _attachment(name: str) -> str:
-    return content_disposition_header(True, name) or "attachment"
+    return bytes_response(content, name=piece.fichier.nom, type_mime=piece.fichier.type_mime)
 
 
 # --- Decisions ---------------------------------------------------------------------------------

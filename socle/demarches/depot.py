@@ -613,6 +613,7 @@ def dossier_message_from_usager(*, usager: User, dossier: Dossier, texte: str, f
         template="depose_message_service.txt",
         context={"message": message, "pieces": len(checked)},
     )
+    webhooks_notify(dossier=dossier, evenement="dossier.message")
     return message
 
 
@@ -677,4 +678,5 @@ def demande_piece_fulfil(
         template="depose_piece_service.txt",
         context={"demande": demande},
     )
+    webhooks_notify(dossier=dossier, evenement="dossier.piece_fournie")
     return jointe

@@ -26,13 +26,14 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from socle.citoyen.chiffrement import FichierIllisible, fichier_read
 from socle.citoyen.selectors import franceconnect_identity
-from socle.core.fichiers import document_type_of
+from socle.core.fichiers import bytes_response
 from socle.core.forms import add_service_errors
 from socle.core.templatetags.socle_kit import badge
 from socle.demarches import forms_instruction as f
 from socle.demarches import formulaire, instruction
 from socle.demarches import selectors as sel
 from socle.demarches import workflow as wf
+from socle.demarches.documents import document_response
 from socle.demarches.models import Dossier
 from socle.demarches.services import role_kinds_for
 from socle.journal.services import journal_record
@@ -74,21 +75,6 @@ def _journal(request, membre, dossier: Dossier, *, data: str, channel: str) -> N
         purpose=f"dossier {dossier.reference}",
         request=request,
     )
-
-
-def _bytes_response(content: bytes, *, name: str, type_mime: str) -> HttpResponse:
-    """Serve decrypted bytes as a download, sniffing and scripts off, never cached by a shared
-    cache. TODO(merge): use socle.core.fichiers.bytes_response (the citoyen part adds it)."""
-    kind = document_type_of(type_mime)
-    response = HttpResponse(
-        content, content_type=type_mime if kind is not None else "application/octet-stream"
-    )
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-cache"
-    return response
 
 
 # --- The queue ---------------------------------------------------------------------------------
@@ -512,20 +498,14 @@ def piece(request, membre, reference, pk):
         data=_("pièce du dossier : %(nom)s") % {"nom": found.fichier.nom},
         channel=_("gestion : téléchargement d’une pièce"),
     )
-    return _bytes_response(content, name=found.fichier.nom, type_mime=found.fichier.type_mime)
+    return bytes_response(content, name=found.fichier.nom, type_mime=found.fichier.type_mime)
 
 
 @membre_view(PERMISSION, methods=["GET", "HEAD"])
 def document(request, membre, reference, pk):
-    """Download a document issued for the dossier (receipt, attestation), journaled.
-    TODO(merge): serve it with socle.demarches.documents.document_response(document)."""
+    """Download a document issued for the dossier (receipt, attestation), journaled."""
     _module_on(membre)
     found = sel.get_document_for_agent(user=request.user, membre=membre, reference=reference, pk=pk)
-    assert found.fichier is not None  # noqa: S101 - the selector returns generated ones only
-    try:
-        content = fichier_read(found.fichier)
-    except FichierIllisible as error:
-        raise Http404 from error
     _journal(
         request,
         membre,
@@ -533,4 +513,7 @@ def document(request, membre, reference, pk):
         data=_("document délivré : %(kind)s") % {"kind": found.get_kind_display()},
         channel=_("gestion : téléchargement d’un document"),
     )
-    return _bytes_response(content, name=found.fichier.nom, type_mime=found.fichier.type_mime)
+    try:
+        return document_response(found, attachment=True)
+    except FichierIllisible as error:
+        raise Http404 from error

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from socle.citoyen.chiffrement import FichierIllisible, fichier_read
 from socle.citoyen.models import Piece
 from socle.citoyen.selectors import get_piece_for_user, pieces_of
+from socle.core.fichiers import bytes_response
 from socle.core.markdown import markdown_to_html
 from socle.core.uploads import upload_limited
 from socle.demarches import depot, saisie
@@ -725,33 +726,12 @@ def demande(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     return redirect("demarches-site:dossier", reference=reference)
 
 
-def _bytes_response(content: bytes, *, name: str, type_mime: str) -> HttpResponse:
-    """Serve decrypted bytes as an attachment, sniffing and scripts off (the headers of
-    core.fichiers.document_response)."""
-    from socle.core import fichiers
-
-    helper = getattr(fichiers, "bytes_response", None)
-    if helper is not None:
-        return helper(content, name=name, type_mime=type_mime)
-    kind = fichiers.document_type_of(type_mime)
-    response = HttpResponse(
-        content, content_type=type_mime if kind is not None else "application/octet-stream"
-    )
-    ascii_name = name.encode("ascii", "replace").decode().replace('"', "_")
-    response["Content-Disposition"] = f'attachment; filename="{ascii_name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 def _serve_fichier(fichier) -> HttpResponse:
     try:
         content = fichier_read(fichier)
     except (FichierIllisible, OSError) as error:
         raise Http404 from error
-    return _bytes_response(content, name=fichier.nom, type_mime=fichier.type_mime)
+    return bytes_response(content, name=fichier.nom, type_mime=fichier.type_mime)
 
 
 @login_required
@@ -762,11 +742,10 @@ def document(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
     doc = found.documents.filter(kind=kind, revoque_le=None).select_related("fichier").first()
     if doc is None or doc.fichier is None:
         raise Http404
-    serve = getattr(documents_module, "document_response", None)
-    if serve is not None:
-        return serve(doc)
-    # TODO(merge): documents.document_response serves it once the documents part is in.
-    return _serve_fichier(doc.fichier)
+    try:
+        return documents_module.document_response(doc)
+    except FichierIllisible as error:
+        raise Http404 from error
 
 
 @login_required

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from socle.demarches import services
@@ -48,18 +47,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def isolate(settings, tmp_path, monkeypatch) -> None:
-    """Encrypted files in a throwaway folder; and, while the citizen's dossier page (the
-    filing part's URL) does not exist in this tree, mail links to its future address.
-    TODO(merge): drop the second half once `demarches-site:dossier` exists."""
+    """Encrypted files in a throwaway folder."""
     settings.CITOYEN_FILES_DIR = tmp_path / "chiffres"
-    try:
-        reverse("demarches-site:dossier", kwargs={"reference": "D-2222-2222"})
-    except NoReverseMatch:
-        monkeypatch.setattr(
-            services,
-            "dossier_url",
-            lambda dossier: f"http://testserver/demarches/dossiers/{dossier.reference}/",
-        )
 
 
 class DossierFactory:
