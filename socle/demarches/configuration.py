@@ -36,6 +36,8 @@ from socle.territoires.models import Competence
 
 Cible = Demarche | Modele
 RETENTION_MAX = 360
+# Template codes the structure's pages use as addresses.
+RESERVED_MODELE_CODES = {"nouveau", "fournis"}
 SLUG_MAX = 80
 
 # Keys a field keeps, by type, after the common ones (anything else the form sends is dropped).
@@ -117,7 +119,7 @@ def walk(schema: dict[str, Any]) -> Iterator[tuple[int, str, dict[str, Any]]]:
                     yield number, f"{cle}.{sub.get('cle') or ''}", sub
 
 
-def _condition_target(schema: dict[str, Any], chemin: str, champ: dict[str, Any]) -> str | None:
+def condition_target(schema: dict[str, Any], chemin: str, champ: dict[str, Any]) -> str | None:
     """Return the key path a field's condition reads (a sibling in its block first)."""
     condition = champ.get("condition")
     if not isinstance(condition, dict) or not condition.get("champ"):
@@ -145,7 +147,7 @@ def _users_of(schema: dict[str, Any], removed: set[str]) -> list[str]:
     for _n, path, champ in walk(schema):
         if path in removed or path.split(".")[0] in removed:
             continue
-        if _condition_target(schema, path, champ) in removed:
+        if condition_target(schema, path, champ) in removed:
             users.append(str(champ.get("libelle") or path))
     return users
 
@@ -723,6 +725,8 @@ def modele_create(*, acting_user, code: str, titre: str, competence: Competence)
     errors = _metadata_errors(titre=titre)
     if not code:
         errors["code"] = [_("Donnez un code au modèle (lettres, chiffres et tirets).")]
+    elif code in RESERVED_MODELE_CODES:
+        errors["code"] = [_("Ce code est réservé : choisissez-en un autre.")]
     elif Modele.objects.filter(code=code).exists():
         errors["code"] = [_("Un modèle porte déjà ce code.")]
     if errors:
@@ -1242,3 +1246,19 @@ def modele_update_available(demarche: Demarche) -> bool:
         and demarche.modele is not None
         and demarche.modele.version > (demarche.modele_version or 0)
     )
+
+
+@transaction.atomic
+def modeles_defaults_install(*, acting_user) -> dict[str, str]:
+    """Install (or bring up to date) the templates shipped with Socle, for the structure."""
+    from socle.demarches.defaults import modeles_defaults_ensure
+
+    permission_check(acting_user, "demarches.modeles")
+    done = modeles_defaults_ensure()
+    audit_record(
+        acting_user=acting_user,
+        membre=None,
+        action="modele.creation",
+        details={"modeles_fournis": done},
+    )
+    return done
