@@ -10,6 +10,7 @@ pages are rendered.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -133,6 +134,8 @@ def _pages_view(schema: dict[str, Any], bound: tuple[int, PageForm] | None = Non
     return found
 
 
+# A field's key path, as the builder's buttons send it (it goes into the redirect's anchor).
+PATH_RE = re.compile(r"[a-z][a-z0-9_]{0,49}(\.[a-z][a-z0-9_]{0,49})?")
 BUILDER_ACTIONS = {
     "page_modifier",
     "page_ajouter",
@@ -162,6 +165,8 @@ def builder_page(request, editeur: Editeur) -> HttpResponse:
         if action not in BUILDER_ACTIONS or (page is None and action != "page_ajouter"):
             return HttpResponseBadRequest(_("Action inconnue."))
         chemin = request.POST.get("chemin", "")
+        if not PATH_RE.fullmatch(chemin or "x"):
+            return HttpResponseBadRequest(_("Ce champ n’existe pas."))
         form: PageForm | None = None
         arguments: dict[str, Any]
         if action == "page_ajouter":
