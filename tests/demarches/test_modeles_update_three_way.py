@@ -121,3 +121,21 @@ def test_it_leaves_a_published_procedure_as_citizens_see_it(scenario, demo_membe
     assert scenario.version == published.numero == 1
     assert conf.demarche_unpublished_changes(scenario)
     assert "telephone" in [p for _n, p, _c in conf.walk(published.formulaire)]
+
+
+def test_it_shows_the_plan_and_applies_it_from_the_page(scenario, demo_members, client):
+    from tests.helpers.a11y import assert_accessible
+
+    client.force_login(demo_members.admin_pessac)
+    base = f"/gestion/{demo_members.pessac.slug}/demarches/"
+    listing = client.get(base).content.decode()
+    assert "Mise à jour du modèle disponible" in listing
+    path = f"{base}configurer/{scenario.slug}/mise-a-jour/"
+    response = client.get(path)
+    assert_accessible(response)
+    page = response.content.decode()
+    assert "Factures par courriel." in page
+    assert "École » (enfants.ecole) — conservé : vous l’aviez modifié" in page
+    assert client.post(path).status_code == 302
+    scenario.refresh_from_db()
+    assert scenario.modele_version == 2
