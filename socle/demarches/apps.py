@@ -58,6 +58,8 @@ class DemarchesConfig(AppConfig):
             "demarche.publication": _("Démarche publiée"),
             "demarche.fermeture": _("Démarche fermée"),
             "demarche.mise_a_jour_modele": _("Mise à jour d’un modèle reprise"),
+            "modele.creation": _("Modèle de démarche créé"),
+            "modele.modification": _("Modèle de démarche modifié"),
             "modele.publication": _("Modèle de démarche publié"),
             "dossier.statut": _("Statut d’un dossier changé"),
             "dossier.attribution": _("Dossier attribué"),

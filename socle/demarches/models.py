@@ -54,6 +54,7 @@ class ModeleVersion(models.Model):
     description = models.TextField(blank=True)
     formulaire = models.JSONField(default=dict)
     workflow = models.JSONField(default=dict)
+    retention_mois = models.PositiveIntegerField(default=60)
     # What changed, in the structure's words, shown to the members who adopted it.
     note = models.TextField(blank=True)
     publie_le = models.DateTimeField(default=timezone.now)

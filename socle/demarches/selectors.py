@@ -24,6 +24,7 @@ from socle.demarches.models import (
     Dossier,
     Evenement,
     Message,
+    Modele,
     PieceJointe,
 )
 from socle.membres.models import Membre, Role, Service
@@ -448,3 +449,53 @@ def dossiers_by_references(*, user, membre: Membre, references: list[str]) -> di
         .filter(reference__in=wanted)
     )
     return {d.reference: d for d in found}
+
+
+# --- Configuration: a member's procedures, the structure's templates ---------------------------
+
+
+def demarches_of_membre(*, membre: Membre) -> QuerySet[Demarche]:
+    """Return every procedure of a member (drafts and closed ones too), by title."""
+    return (
+        Demarche.objects.filter(membre=membre)
+        .select_related("modele", "competence")
+        .order_by("titre", "pk")
+    )
+
+
+def get_demarche_for_user(*, user, membre: Membre, code: str) -> Demarche:
+    """Return a member's procedure for someone who configures them there; 403 without the
+    permission, 404 for a code the member does not have."""
+    if not grants_for(user).has("demarches.configurer", membre):
+        raise PermissionDenied
+    found = demarches_of_membre(membre=membre).filter(slug=code).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def modeles_published() -> QuerySet[Modele]:
+    """Return the structure's templates members can adopt."""
+    return Modele.objects.filter(version__gt=0).select_related("competence").order_by("titre")
+
+
+def modeles_all() -> QuerySet[Modele]:
+    """Return every template of the structure (unpublished ones too)."""
+    return Modele.objects.select_related("competence").order_by("titre")
+
+
+def get_modele_for_user(*, user, code: str, published: bool = False) -> Modele:
+    """Return a template: any for the structure's people, a published one for a member's
+    administrators; 404 otherwise."""
+    grants = grants_for(user)
+    if not published and not grants.has("demarches.modeles"):
+        raise PermissionDenied
+    if published and not (
+        grants.has("demarches.modeles") or grants.membre_ids("demarches.configurer") != set()
+    ):
+        raise PermissionDenied
+    source = modeles_published() if published else modeles_all()
+    found = source.filter(code=code).first()
+    if found is None:
+        raise Http404
+    return found
