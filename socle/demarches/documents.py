@@ -14,7 +14,9 @@ The platform signs with ``settings.DEMARCHES_SIGNING_KEY_FILE`` / ``DEMARCHES_SI
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import concurrent.futures
 import hashlib
 import hmac
 import io
@@ -311,17 +313,21 @@ def document_context(document: Document) -> dict[str, Any]:
     return context
 
 
+def html_to_pdf(html: str, *, identifier: bytes | None = None) -> bytes:
+    """Render HTML to PDF/A (fonts embedded, no resource but data: URIs), unsigned."""
+    return (
+        _weasyprint()
+        .HTML(string=html, url_fetcher=_url_fetcher())
+        .write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier)
+    )
+
+
 def document_pdf(document: Document) -> bytes:
     """Render a document to PDF/A (fonts embedded) and sign it (PAdES); return the bytes."""
-    weasyprint = _weasyprint()
-
     template = f"demarches/pdf/{document.kind}.html"
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(template, document_context(document))
-    pdf = weasyprint.HTML(string=html, url_fetcher=_url_fetcher()).write_pdf(
-        pdf_variant=PDF_VARIANT,
-        pdf_identifier=document.code.encode(),
-    )
+    pdf = html_to_pdf(html, identifier=document.code.encode())
     return pdf_sign(
         pdf,
         reason=_("%(kind)s délivré par %(emetteur)s")
@@ -395,19 +401,31 @@ def pdf_sign(pdf: bytes, *, reason: str, location: str) -> bytes:
         name=str(settings.SITE_NAME),
     )
     signer = _signer()
+
+    def sign() -> bytes:
+        try:
+            # Room for the signature set aside up front: pyHanko need not sign twice to measure.
+            return signers.sign_pdf(
+                IncrementalPdfFileWriter(io.BytesIO(pdf)),
+                metadata,
+                signer=signer,
+                bytes_reserved=SIGNATURE_BYTES_RESERVED,
+            ).getvalue()
+        except SigningError:
+            # A configured certificate with a long chain: let pyHanko measure.
+            return signers.sign_pdf(
+                IncrementalPdfFileWriter(io.BytesIO(pdf)), metadata, signer=signer
+            ).getvalue()
+
+    # pyHanko's sign_pdf runs its own event loop (asyncio.run), which a thread that already
+    # runs one (an ASGI server, a worker built on asyncio) may not start: sign in another
+    # thread then.
     try:
-        # Room for the signature set aside up front: pyHanko need not sign twice to measure it.
-        return signers.sign_pdf(
-            IncrementalPdfFileWriter(io.BytesIO(pdf)),
-            metadata,
-            signer=signer,
-            bytes_reserved=SIGNATURE_BYTES_RESERVED,
-        ).getvalue()
-    except SigningError:
-        # A configured certificate with a long chain: let pyHanko measure.
-        return signers.sign_pdf(
-            IncrementalPdfFileWriter(io.BytesIO(pdf)), metadata, signer=signer
-        ).getvalue()
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return sign()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(sign).result()
 
 
 # --- Generating a document (the task) ----------------------------------------------------------

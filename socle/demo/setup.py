@@ -553,3 +553,131 @@ def _setup_demo_feuilles(*, log: Callable[[str], None]) -> None:
                     acting_user=None, membre=membre, instance=spec["adoptee_par"]
                 )
         log(f"feuille de route de démonstration : {membre.collectivite.nom}")
+
+
+# The templates each demo member adopts and publishes (the structure's seeds).
+DEMARCHES_ADOPTED = [
+    ("pessac", "inscription-restauration-scolaire"),
+    ("pessac", "inscription-accueil-loisirs"),
+    ("bordeaux", "acte-etat-civil"),
+    ("bordeaux-metropole", "abonnement-eau-potable"),
+    ("bordeaux-metropole", "resiliation-eau-potable"),
+]
+# Pessac's adaptation of the canteen template: its schools (named after its districts).
+PESSAC_ECOLES = [
+    ("alouette", "Groupe scolaire de l’Alouette"),
+    ("saige", "École de Saige"),
+    ("monteil", "École du Monteil"),
+    ("magonty", "École de Magonty"),
+    ("toctoucau", "École de Toctoucau"),
+]
+# The demo citizen's file: home in Pessac, two children, a proof of address.
+CITIZEN_HOME = ("12 avenue Jean-Jaurès", "33600", "Pessac", "33318", 44.8067, -0.6311)
+CITIZEN_CHILDREN = [("Léa", date(2017, 3, 14)), ("Hugo", date(2019, 9, 2))]
+
+
+def _demo_pdf(title: str, lines: list[str]) -> bytes:
+    """Return a small PDF (a sample document of the citizen's file)."""
+    from django.utils.html import escape
+
+    from socle.demarches.documents import html_to_pdf
+
+    body = "".join(f"<p>{escape(line)}</p>" for line in lines)
+    return html_to_pdf(f"<h1>{escape(title)}</h1>{body}")
+
+
+def setup_demarches(users: dict[str, User], *, log: Callable[[str], None] = lambda _: None) -> int:
+    """Publish the structure's templates, have the demo members adopt and publish some (Pessac's
+    canteen with its schools), and fill the demo citizen's file; return procedures published."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from socle.citoyen import services as citoyen
+    from socle.citoyen.models import Piece
+    from socle.citoyen.selectors import adresses_of, pieces_of, proches_of
+    from socle.demarches import configuration
+    from socle.demarches.defaults import modeles_defaults_ensure
+    from socle.demarches.models import Demarche, Modele
+    from socle.membres.services import membre_update
+    from socle.routage.adresse import Place
+
+    modeles_defaults_ensure()
+    published = 0
+    for slug, code in DEMARCHES_ADOPTED:
+        membre = Membre.objects.filter(slug=slug).first()
+        modele = Modele.objects.filter(code=code, version__gt=0).first()
+        if membre is None or modele is None:
+            continue
+        if "demarches" not in membre.modules:
+            membre = membre_update(
+                acting_user=None,
+                membre=membre,
+                couleur=membre.couleur,
+                modules=[*membre.modules, "demarches"],
+                hostname=membre.hostname,
+            )
+        if Demarche.objects.filter(membre=membre, modele=modele).exists():
+            continue
+        demarche = configuration.modele_adopt(acting_user=None, membre=membre, modele=modele)
+        if code == "inscription-restauration-scolaire":
+            ecole = next(
+                champ
+                for champ in demarche.formulaire["pages"][1]["champs"][0]["champs"]
+                if champ["cle"] == "ecole"
+            )
+            configuration.formulaire_edit(
+                acting_user=None,
+                cible=demarche,
+                operation="champ_update",
+                page=1,
+                chemin="enfants.ecole",
+                champ={
+                    **ecole,
+                    "choix": [{"valeur": v, "libelle": label} for v, label in PESSAC_ECOLES],
+                },
+            )
+        configuration.demarche_publish(acting_user=None, demarche=demarche)
+        published += 1
+        log(f"démarche publiée : {demarche.titre} ({membre.slug})")
+
+    citizen = users.get(DEMO_CITIZEN)
+    if citizen is not None:
+        if not adresses_of(citizen).exists():
+            voie, code_postal, commune, insee, lat, lon = CITIZEN_HOME
+            citoyen.adresse_create(
+                usager=citizen,
+                libelle="Domicile",
+                voie=voie,
+                code_postal=code_postal,
+                commune_nom=commune,
+                principale=True,
+                lieu=Place(
+                    label=f"{voie} {code_postal} {commune}", lat=lat, lon=lon, citycode=insee
+                ),
+            )
+        if not proches_of(citizen).exists():
+            for prenom, naissance in CITIZEN_CHILDREN:
+                citoyen.proche_create(
+                    usager=citizen,
+                    lien="enfant",
+                    prenom=prenom,
+                    nom=citizen.last_name,
+                    date_naissance=naissance,
+                )
+        if not pieces_of(citizen, type=Piece.Type.JUSTIFICATIF_DOMICILE).exists():
+            today = timezone.localdate()
+            content = _demo_pdf(
+                "Facture d’électricité (document de démonstration)",
+                [
+                    f"{citizen.get_full_name()}",
+                    f"{CITIZEN_HOME[0]}, {CITIZEN_HOME[1]} {CITIZEN_HOME[2]}",
+                    f"Émise le {today:%d/%m/%Y}",
+                ],
+            )
+            citoyen.piece_add(
+                usager=citizen,
+                type=Piece.Type.JUSTIFICATIF_DOMICILE,
+                libelle="Facture d’électricité",
+                upload=SimpleUploadedFile("facture.pdf", content, "application/pdf"),
+                date_document=today,
+            )
+    return published

@@ -27,6 +27,7 @@ class Command(BaseCommand):
         demo.setup_signalements(result.users, log=self.stdout.write)
         demo.setup_observatoire(log=self.stdout.write)
         demo.setup_opendata(log=self.stdout.write)
+        demo.setup_demarches(result.users, log=self.stdout.write)
         if not no_static:
             call_command("collectstatic", interactive=False, verbosity=0)
         site = settings.SITE_URL
@@ -37,6 +38,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  Page publique       {site}/{slug}/")
         self.stdout.write(f"  Back-office         {site}/gestion/")
         self.stdout.write(f"  Observatoire        {site}/observatoire/")
+        self.stdout.write(f"  Démarches (Pessac)  {site}/pessac/demarches/")
+        self.stdout.write(f"  Vérifier un document {site}/verifier/")
         self.stdout.write(f"  API de routage      {site}/api/v1/")
         self.stdout.write(
             f"  Exemple             {site}/api/v1/routage?lat=44.8066&lon=-0.6312&competence=voirie"
