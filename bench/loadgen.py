@@ -5,6 +5,11 @@ sending the given requests in turn as fast as the server answers, for a warm-up 
 window; it returns the latencies of the requests started in the window, the statuses seen and a
 sample of unexpected answers. A process per client keeps the client's own cost (http.client,
 ~0.1 ms a request) off the server's figures as far as a shared machine allows.
+
+Each client goes round the shared list of requests from a random place, or, with `per_client`,
+sends its own list once, in order (writes that may be made only once: filing a draft), and stops
+when the list runs out (counted in `Result.exhausted`: the throughput is then a lower bound).
+`ok` names statuses other than 2xx that are expected (a 302 after a form's POST).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import random
 import statistics
 import time
 from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 # (method, path with query string, body or None, headers)
@@ -29,6 +35,10 @@ class Result:
     statuses: Counter = field(default_factory=Counter)
     unexpected: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # Statuses other than 2xx that are expected.
+    ok: frozenset[int] = frozenset()
+    # Clients that ran out of their own requests before the end (`per_client`).
+    exhausted: int = 0
 
     def add(self, other: Result) -> None:
         """Pool another run of the same load into this one."""
@@ -36,6 +46,8 @@ class Result:
         self.statuses.update(other.statuses)
         self.unexpected.extend(other.unexpected[: max(0, 3 - len(self.unexpected))])
         self.seconds += other.seconds
+        self.ok |= other.ok
+        self.exhausted += other.exhausted
 
     @property
     def count(self) -> int:
@@ -61,7 +73,11 @@ class Result:
 
     @property
     def errors(self) -> int:
-        return sum(n for status, n in self.statuses.items() if not 200 <= status < 300)
+        return sum(
+            n
+            for status, n in self.statuses.items()
+            if not 200 <= status < 300 and status not in self.ok
+        )
 
 
 def fetch(port: int, request: Request, timeout: float = 30.0) -> tuple[int, bytes]:
@@ -76,10 +92,11 @@ def fetch(port: int, request: Request, timeout: float = 30.0) -> tuple[int, byte
         connection.close()
 
 
-def _client(arguments: tuple) -> tuple[list[float], Counter, list[str]]:
-    port, requests, start_at, measure_from, stop_at, seed = arguments
+def _client(arguments: tuple) -> tuple[list[float], Counter, list[str], bool]:
+    port, requests, start_at, measure_from, stop_at, seed, once, ok = arguments
     rng = random.Random(seed)
-    position = rng.randrange(len(requests))
+    position = 0 if once else rng.randrange(len(requests))
+    exhausted = False
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     latencies: list[float] = []
     statuses: Counter = Counter()
@@ -91,8 +108,11 @@ def _client(arguments: tuple) -> tuple[list[float], Counter, list[str]]:
         now = time.time()
         if now >= stop_at:
             break
+        if once and position >= len(requests):
+            exhausted = True
+            break
         method, path, body, headers = requests[position]
-        position = (position + 1) % len(requests)
+        position = position + 1 if once else (position + 1) % len(requests)
         started = clock()
         try:
             connection.request(method, path, body=body, headers=headers)
@@ -108,10 +128,10 @@ def _client(arguments: tuple) -> tuple[list[float], Counter, list[str]]:
         if now >= measure_from:
             latencies.append(elapsed)
             statuses[status] += 1
-            if not 200 <= status < 300 and len(unexpected) < 3:
+            if not 200 <= status < 300 and status not in ok and len(unexpected) < 3:
                 unexpected.append(f"{status} {method} {path[:120]}: {payload[:300]!r}")
     connection.close()
-    return latencies, statuses, unexpected
+    return latencies, statuses, unexpected, exhausted
 
 
 def measure(
@@ -122,23 +142,41 @@ def measure(
     seconds: float,
     warm_up: float,
     seed: int = 0,
+    per_client: Sequence[list[Request]] | None = None,
+    ok: Collection[int] = (),
 ) -> Result:
-    """Load the server with `clients` closed-loop clients; measure `seconds` after `warm_up`."""
+    """Load the server with `clients` closed-loop clients; measure `seconds` after `warm_up`.
+
+    With `per_client` (one list per client), client n sends per_client[n] once, in order,
+    instead of going round `requests`."""
+    if per_client is not None and len(per_client) < clients:
+        raise ValueError("per_client needs one list of requests per client")
     start_at = time.time() + 0.3
     measure_from = start_at + warm_up
     stop_at = measure_from + seconds
+    expected = frozenset(ok)
     context = multiprocessing.get_context("fork")
     with context.Pool(clients) as pool:
         parts = pool.map(
             _client,
             [
-                (port, requests, start_at, measure_from, stop_at, seed * 1000 + number)
+                (
+                    port,
+                    requests if per_client is None else per_client[number],
+                    start_at,
+                    measure_from,
+                    stop_at,
+                    seed * 1000 + number,
+                    per_client is not None,
+                    expected,
+                )
                 for number in range(clients)
             ],
         )
-    result = Result(seconds=seconds)
-    for latencies, statuses, unexpected in parts:
+    result = Result(seconds=seconds, ok=expected)
+    for latencies, statuses, unexpected, exhausted in parts:
         result.latencies_ms.extend(latencies)
         result.statuses.update(statuses)
         result.unexpected.extend(unexpected)
+        result.exhausted += exhausted
     return result

@@ -26,8 +26,6 @@ import argparse
 import json
 import os
 import random
-import secrets
-import subprocess
 import sys
 import time
 from datetime import datetime, timedelta
@@ -39,9 +37,20 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
+import benchkit  # noqa: E402
+from benchkit import (  # noqa: E402 - the cluster, server and report shared with other benches
+    cluster_up,
+    free_port,
+    line,
+    prepare_database,
+    serve,
+    session_open,
+    shutdown,
+    stop,
+    verdict,
+)
+from benchkit import since as _since  # noqa: E402
 from loadgen import Request, Result, fetch, measure  # noqa: E402
-
-from scripts.pgcluster import _as_postgres, free_port, pg_bin, start, stop  # noqa: E402
 
 CLUSTER = ROOT / "var" / "pg-bench-signalements"
 DATA_DIR = ROOT / "var" / "bench-signalements"
@@ -92,88 +101,6 @@ DESCRIPTIONS = [
 ]
 STREETS = ["rue de la République", "avenue Jean Jaurès", "place de l'Église", "rue Victor Hugo"]
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-
-# ---- The PostgreSQL cluster, kept between runs --------------------------------------------------
-def cluster_up(directory: Path) -> str:
-    """Start the cluster in `directory`, creating it the first time; return its DATABASE_URL."""
-    data = directory / "data"
-    if not (data / "PG_VERSION").exists():
-        return start(directory)
-    port = free_port()
-    # The same options as scripts/pgcluster.py's fresh clusters.
-    options = (
-        f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={directory}"
-        " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        " -c shared_buffers=256MB -c max_connections=50"
-    )
-    stop(directory)
-    (data / "postmaster.pid").unlink(missing_ok=True)
-    subprocess.run(
-        _as_postgres(
-            [
-                pg_bin("pg_ctl"),
-                "-D",
-                str(data),
-                "-o",
-                options,
-                "-l",
-                str(directory / "postgres.log"),
-                "-w",
-                "start",
-            ]
-        ),
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    (directory / "port").write_text(str(port))
-    return f"postgres://socle@127.0.0.1:{port}/postgres"
-
-
-# ---- Django, the territory and the demo members -------------------------------------------------
-def server_environment(url: str, port: int, *, data_dir: Path = DATA_DIR) -> dict[str, str]:
-    """Return the production-like environment shared by this process and the server."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key_file = data_dir / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return {
-        "DJANGO_SETTINGS_MODULE": "signalements_settings",
-        "SOCLE_ENV": "production",
-        "DEBUG": "0",
-        "SOCLE_HTTPS": "0",
-        "SECRET_KEY": key_file.read_text().strip(),
-        "DATABASE_URL": url,
-        "SOCLE_DATA_DIR": str(data_dir),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": f"http://127.0.0.1:{port}",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "LOG_LEVEL": "WARNING",
-    }
-
-
-def prepare_database() -> None:
-    """Migrate, import the Gironde and create the demo members, when missing."""
-    from django.core.management import call_command
-
-    from socle.demo.setup import setup_members, territory_loaded
-    from socle.territoires.services import competence_catalogue_sync
-
-    started = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
-    competence_catalogue_sync()
-    if not territory_loaded():
-        from socle.territoires.importer import import_territory
-
-        import_territory(departements=["33"])
-    setup_members()
-    call_command("collectstatic", interactive=False, verbosity=0)
-    print(f"Database ready (migrations, Gironde, demo members) in {_since(started)}")
-
-
-def _since(started: float) -> str:
-    return f"{time.perf_counter() - started:.1f} s"
 
 
 # ---- The fill -----------------------------------------------------------------------------------
@@ -399,6 +326,16 @@ def fill_if_needed(count: int, refill: bool, seed: int) -> None:
 
 
 # ---- What the clients send ----------------------------------------------------------------------
+def server_environment(url: str, port: int) -> dict[str, str]:
+    """Return the production-like environment of this process and the server."""
+    return benchkit.server_environment(url, port, data_dir=DATA_DIR)
+
+
+def agent_session() -> str:
+    """Open a session for the Métropole's road agent, second factor passed; return its key."""
+    return session_open(AGENT_EMAIL)
+
+
 def api_key() -> str:
     """Create a platform-wide Open311 key with the highest rate limit; return its plaintext."""
     from socle.api.services import MAX_RATE, api_key_create
@@ -413,27 +350,6 @@ def api_key() -> str:
         application="bench/signalements.py",
     )
     return plaintext
-
-
-def agent_session() -> str:
-    """Open a session for the Métropole's road agent, second factor passed; return its key."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    from socle.comptes.models import User
-    from socle.comptes.security import LOGGED_IN_AT, SECOND_FACTOR_AT
-
-    user = User.objects.get(email=AGENT_EMAIL)
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[SECOND_FACTOR_AT] = session[LOGGED_IN_AT] = int(time.time())
-    session.save()
-    assert session.session_key
-    return session.session_key
 
 
 def get_requests(
@@ -495,76 +411,7 @@ def metropole_points(rng: random.Random) -> list[tuple[float, float]]:
     ]
 
 
-# ---- The server ---------------------------------------------------------------------------------
-def serve(
-    environment: dict[str, str], port: int, workers: int, *, data_dir: Path = DATA_DIR
-) -> subprocess.Popen:
-    """Start gunicorn --preload on loopback (sync workers, as scripts/production_start.sh)."""
-    log = open(data_dir / "gunicorn.log", "w")  # noqa: SIM115 - kept open for the server's life
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--preload",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--pythonpath",
-            str(BENCH),
-            "--log-level",
-            "warning",
-            "socle.wsgi",
-        ],
-        env={**os.environ, **environment},
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn stopped; see {data_dir / 'gunicorn.log'}")
-        try:
-            if fetch(port, ("GET", "/bench/floor.json", None, {}))[0] == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.3)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer within 120 s")
-
-
-def shutdown(server: subprocess.Popen) -> None:
-    """Stop gunicorn (its master stops the workers)."""
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
-# ---- Report -------------------------------------------------------------------------------------
-def line(label: str, result: Result | None, floor: Result | None, note: str = "") -> None:
-    if result is None:
-        print(f"{label:<44} not measured: {note}")
-        return
-    ratio = f"{result.throughput / floor.throughput:6.2f}x floor" if floor else ""
-    errors = f"  {result.errors} errors" if result.errors else ""
-    print(
-        f"{label:<44} p50 {result.p50:7.2f} ms  p99 {result.p99:7.2f} ms  "
-        f"{result.throughput:8.1f} req/s  {ratio}{errors}"
-    )
-    for sample in result.unexpected[:2]:
-        print(f"    unexpected: {sample}")
-
-
-def verdict(label: str, met: bool | None, detail: str) -> None:
-    state = "not measured" if met is None else "met" if met else "MISSED"
-    print(f"Target {label:<40} {state:<13} {detail}")
-
-
+# ---- The run ------------------------------------------------------------------------------------
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=1_000_000)
@@ -618,7 +465,7 @@ def main() -> int:
         connections.close_all()
 
         started = time.perf_counter()
-        server = serve(environment, port, options.workers)
+        server = serve(environment, port, options.workers, data_dir=DATA_DIR)
         print(f"gunicorn --preload, {options.workers} sync workers, up in {_since(started)}")
         print(
             f"Load: {clients} closed-loop clients; {options.rounds} round(s) of every load, "
