@@ -102,6 +102,7 @@ bench: venv system-deps
 	$(BIN)/python bench/signalements.py
 	$(BIN)/python bench/opendata.py
 	$(BIN)/python bench/observatoire.py
+	$(BIN)/python bench/demarches.py
 
 clean:
 	rm -rf $(VENV) var/pg-test var/pg-production

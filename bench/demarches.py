@@ -46,7 +46,7 @@ import statistics
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -891,30 +891,6 @@ def timed(owner: Any, name: str, totals: dict[str, float], label: str) -> Iterat
         setattr(owner, name, original)
 
 
-@contextmanager
-def lock_own_rows_only() -> Iterator[None]:
-    """Make select_for_update() lock the queried table's rows only (`of=("self",)`).
-
-    documents.document_generate locks its Document with select_related() across nullable
-    foreign keys (dossier's service and usager): PostgreSQL refuses FOR UPDATE on the nullable
-    side of an outer join, so the task fails there. The bench measures the generation with the
-    one-word fix applied, and says so."""
-    from django.db.models.query import QuerySet
-
-    original = QuerySet.select_for_update
-
-    def patched(self, nowait=False, skip_locked=False, of=(), no_key=False):
-        return original(
-            self, nowait=nowait, skip_locked=skip_locked, of=of or ("self",), no_key=no_key
-        )
-
-    QuerySet.select_for_update = patched  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        QuerySet.select_for_update = original  # type: ignore[method-assign]
-
-
 def floor_render(seconds: float = 1.0) -> float:
     """Render a bare HTML template to a string as often as possible; return renders a second."""
     from django.template import engines
@@ -935,7 +911,7 @@ def receipts(count: int) -> dict[str, Any]:
     """Generate `count` receipts of filled dossiers as the task does (after two unmeasured);
     return per second, the median, and the share of each step."""
     import weasyprint
-    from django.db import NotSupportedError, transaction
+    from django.db import transaction
 
     from socle.demarches import documents
     from socle.demarches.models import Document, Dossier
@@ -948,21 +924,12 @@ def receipts(count: int) -> dict[str, Any]:
     )
     with transaction.atomic():
         made = [documents.document_request(dossier=d, kind="recepisse") for d in dossiers]
-    fixed = False
-    try:
-        documents.document_generate(made[0])
-    except NotSupportedError as error:
-        print(f"  document_generate fails on PostgreSQL: {error}".rstrip())
-        print("  measured with select_for_update(of=('self',)) (bench/demarches.py)")
-        fixed = True
-    with lock_own_rows_only() if fixed else nullcontext():
-        for document in made[:2]:  # fonts, signer, templates loaded
-            documents.document_generate(document)
+    for document in made[:2]:  # fonts, signer, templates loaded
+        documents.document_generate(document)
     totals: dict[str, float] = {}
     each: list[float] = []
     sizes: list[int] = []
     with (
-        lock_own_rows_only() if fixed else nullcontext(),
         timed(documents, "render_to_string", totals, "HTML template"),
         timed(weasyprint.HTML, "write_pdf", totals, "WeasyPrint (PDF/A)"),
         timed(documents, "pdf_sign", totals, "signing (pyHanko)"),
@@ -985,7 +952,6 @@ def receipts(count: int) -> dict[str, Any]:
         "median_ms": statistics.median(each) * 1000 if each else math.nan,
         "shares": shares,
         "size_kb": statistics.median(sizes) / 1024 if sizes else 0,
-        "fixed": fixed,
     }
 
 
@@ -1167,11 +1133,6 @@ def main() -> int:
             f"median {receipt['median_ms']:7.1f} ms  {receipt['per_second']:8.1f} documents/s "
             f"(1 process; {receipt['count']} documents, PDF {receipt['size_kb']:.0f} KB)"
         )
-        if receipt["fixed"]:
-            print(
-                "  (document_generate fails on PostgreSQL as it is: FOR UPDATE on the nullable "
-                "side of an outer join; measured with select_for_update(of=('self',)))"
-            )
         print(
             "  time: "
             + ", ".join(

@@ -440,7 +440,8 @@ def document_generate(document: Document) -> bool:
     now (False: already made, revoked, or its dossier anonymised). Runs in a task."""
     with transaction.atomic():
         document = (
-            Document.objects.select_for_update()
+            # Only the document's row: PostgreSQL locks no nullable side of an outer join.
+            Document.objects.select_for_update(of=("self",))
             .select_related(
                 "dossier__version",
                 "dossier__membre__collectivite",
