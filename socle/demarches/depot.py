@@ -272,15 +272,24 @@ def _pieces_answered(donnees: dict[str, Any]) -> set[int]:
     return set(found)
 
 
-def _drop_unanswered_files(dossier: Dossier) -> None:
-    """Delete the field files of a draft no answer names any more (replaced or removed)."""
-    kept = _pieces_answered(dossier.donnees)
-    stale = (
+def _field_pieces(dossier: Dossier):
+    """The dossier's files answering form fields (not messages' nor requests')."""
+    return (
         PieceJointe.objects.filter(dossier=dossier, message=None, demande=None)
         .exclude(champ="")
-        .exclude(pk__in=kept)
         .select_related("fichier")
     )
+
+
+def _field_pieces_by_pk(dossier: Dossier) -> dict[int, PieceJointe]:
+    return {piece.pk: piece for piece in _field_pieces(dossier)}
+
+
+def _drop_unanswered_files(dossier: Dossier) -> None:
+    """Delete the field files no answer names any more (replaced, removed, or at filing those
+    of fields hidden by their condition)."""
+    kept = _pieces_answered(dossier.donnees)
+    stale = _field_pieces(dossier).exclude(pk__in=kept)
     for piece in stale:
         fichier = piece.fichier
         piece.delete()
@@ -317,7 +326,12 @@ def dossier_draft_save(
     count = len(pages(schema))
     page = min(max(int(page), 0), max(count - 1, 0))
     donnees, errors = saisie.answers_clean(
-        schema, data, files=files, page=page, existing=dossier.donnees
+        schema,
+        data,
+        files=files,
+        page=page,
+        existing=dossier.donnees,
+        pieces=_field_pieces_by_pk(dossier),
     )
     donnees = _store_new_files(dossier, schema, donnees)
     keys = _page_keys(schema, page)
@@ -429,7 +443,9 @@ def dossier_draft_delete(*, usager: User, dossier: Dossier) -> None:
 
 
 def _placement_point(dossier: Dossier, donnees: dict[str, Any], usager: User) -> dict[str, Any]:
-    """Where the applicant lives: the form's first address answer, else the file's home."""
+    """Where the applicant lives: the form's first address answer, else the file's home. The
+    commune code routes; the point (sent by the browser) only helps once ``placement_for`` has
+    checked it lies in that commune."""
     for champ in fields(dossier.version.formulaire):
         if champ.type == "adresse" and isinstance(donnees.get(champ.cle), dict):
             answer = donnees[champ.cle]
@@ -442,16 +458,26 @@ def _placement_point(dossier: Dossier, donnees: dict[str, Any], usager: User) ->
             else {}
         )
     lat, lon = answer.get("lat"), answer.get("lon")
-    if isinstance(lat, (int, float)) and isinstance(lon, (int, float)):
-        return {"lat": float(lat), "lon": float(lon)}
-    return {"commune_code": str(answer.get("commune_code") or "")}
+    point = isinstance(lat, (int, float)) and isinstance(lon, (int, float))
+    return {
+        "commune_code": str(answer.get("commune_code") or ""),
+        "lat": float(lat) if point else None,
+        "lon": float(lon) if point else None,
+    }
 
 
 def answers_check(dossier: Dossier) -> tuple[dict[str, Any], dict[str, str]]:
     """Re-validate every page of a draft's saved answers (and what was kept as typed)."""
     schema = dossier.version.formulaire
     data = saisie.FormData(saisie.answers_as_data(schema, dossier.donnees))
-    return saisie.answers_clean(schema, data, files=None, page=None, existing=dossier.donnees)
+    return saisie.answers_clean(
+        schema,
+        data,
+        files=None,
+        page=None,
+        existing=dossier.donnees,
+        pieces=_field_pieces_by_pk(dossier),
+    )
 
 
 @transaction.atomic
@@ -493,6 +519,7 @@ def dossier_file(*, usager: User, dossier: Dossier, jeton: str) -> Dossier:
             "modifie_le",
         ]
     )
+    _drop_unanswered_files(dossier)
     event_add(
         dossier,
         Evenement.Kind.DEPOSE,

@@ -23,9 +23,10 @@ the caller stores it (``depot.py`` does, through ``services.piece_jointe_add``) 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import phonenumbers
@@ -37,7 +38,15 @@ from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as stdnum_siret
 
-from socle.core.fichiers import CheckedDocument, DocumentRefused, document_check, size_label
+from socle.citoyen.services import phone_normalise
+from socle.core.fichiers import (
+    CheckedDocument,
+    DocumentRefused,
+    accepted_labels,
+    document_check,
+    document_type_of,
+    size_label,
+)
 from socle.demarches.formulaire import (
     DEFAULT_FORMATS,
     MAX_REPETITIONS,
@@ -54,8 +63,10 @@ DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 DATE_FR_RE = re.compile(r"^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})$")
 LABEL_RE = re.compile(r"^(.*?)\s*(\d{5})\s+(.+)$")
 COMMUNE_CODE_RE = re.compile(r"^(?:.*\()?\s*(\d[\dAB]\d{3})\s*\)?$")
-# France and its overseas départements and collectivités with French numbering.
-FRENCH_REGIONS = frozenset({"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF"})
+# A number as typed: plain decimal text (no exponent), French comma or point; spaces removed.
+NUMBER_RE = re.compile(r"([+-]?)([0-9]+)(?:[.,]([0-9]+))?")
+NUMBER_TEXT_MAX = 40
+NUMBER_DIGITS_MAX = 15
 DEFAULT_TEXT_MAX = 200
 DEFAULT_LONG_TEXT_MAX = 5000
 DEFAULT_FILE_MAX_MO = 10
@@ -70,6 +81,27 @@ class NouveauFichier:
     @property
     def nom(self) -> str:
         return self.document.name
+
+
+def small_int(text: str, digits: int = 18) -> int | None:
+    """The number a short run of ASCII digits stands for; None for anything else (a huge one
+    included: int() of thousands of digits is slow, then refused)."""
+    return int(text) if re.fullmatch(f"[0-9]{{1,{digits}}}", text) else None
+
+
+def field_path(path: str) -> str:
+    """A field's key path without block rows: « enfants.1.certificat » → « enfants.certificat »."""
+    return ".".join(part for part in path.split(".") if not part.isdigit())
+
+
+@dataclass(frozen=True)
+class FichierGarde:
+    """A file already answering a field of the dossier, which a ``-garder`` may keep."""
+
+    champ: str  # the field path it answers (block rows left out)
+    reponse: dict
+    type_mime: str | None = None  # known when the dossier's files were given
+    taille: int | None = None
 
 
 def field_name(path: str, part: str = "") -> str:
@@ -163,13 +195,14 @@ def _number_text(value: Decimal) -> str:
 
 
 def _clean_nombre(champ: Champ, text: str) -> int | float:
-    compact = re.sub(r"[\s\u00a0\u202f]", "", text).replace(",", ".")
-    try:
-        value = Decimal(compact)
-    except InvalidOperation:
-        raise Invalid(_("Saisissez un nombre, par exemple 12 ou 12,5.")) from None
-    if not value.is_finite():
+    compact = re.sub(r"[\s\u00a0\u202f]", "", text) if len(text) <= NUMBER_TEXT_MAX else ""
+    match = NUMBER_RE.fullmatch(compact)
+    if match is None:
         raise Invalid(_("Saisissez un nombre, par exemple 12 ou 12,5."))
+    digits = (match.group(2) + (match.group(3) or "").rstrip("0")).lstrip("0")
+    if len(digits) > NUMBER_DIGITS_MAX:
+        raise Invalid(_("%(n)d chiffres significatifs au plus.") % {"n": NUMBER_DIGITS_MAX})
+    value = Decimal(compact.replace(",", "."))
     decimales = int(champ.raw.get("decimales") or 0)
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > decimales and value != value.to_integral():
@@ -191,24 +224,19 @@ def _clean_nombre(champ: Champ, text: str) -> int | float:
 
 
 def phone_clean(text: str) -> str:
-    """Return a French phone number (metropolitan or overseas) in E.164; Invalid otherwise."""
+    """Return a French phone number (metropolitan or overseas) in E.164; Invalid otherwise
+    (``citoyen.services.phone_normalise`` reads it: one rule for the file and the forms)."""
+    try:
+        return phone_normalise(text)
+    except ValueError:
+        pass
     try:
         number = phonenumbers.parse(text, "FR")
     except phonenumbers.NumberParseException:
         raise Invalid(_("Saisissez un numéro de téléphone, par exemple 06 12 34 56 78.")) from None
-    if not text.lstrip().startswith(("+", "00")) and not phonenumbers.is_valid_number(number):
-        # Typed nationally, an overseas number (0690…, 0692…) is one of a DOM's plan.
-        for region in sorted(FRENCH_REGIONS - {"FR"}):
-            overseas = phonenumbers.parse(text, region)
-            if phonenumbers.is_valid_number(overseas):
-                number = overseas
-                break
-    region = phonenumbers.region_code_for_number(number) or ""
-    if region not in FRENCH_REGIONS:
+    if phonenumbers.is_valid_number(number):  # valid, but not French
         raise Invalid(_("Donnez un numéro de téléphone français (métropole ou outre-mer)."))
-    if not phonenumbers.is_valid_number(number):
-        raise Invalid(_("Ce numéro de téléphone n’est pas valide : vérifiez-le."))
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    raise Invalid(_("Ce numéro de téléphone n’est pas valide : vérifiez-le."))
 
 
 def _clean_choix(champ: Champ, text: str) -> str:
@@ -316,6 +344,17 @@ def _float(text: str) -> float | None:
     return value if -180.0 <= value <= 180.0 else None
 
 
+def _address_key(text: str) -> str:
+    return re.sub(r"[\s,]+", " ", text).strip().casefold()
+
+
+def _same_address(label: str, parts: dict[str, str]) -> bool:
+    """Whether the label (the chosen suggestion's, or the saved answer's) still says what the
+    parts say."""
+    typed = f"{parts['voie']} {parts['code_postal']} {parts['commune']}"
+    return bool(label) and _address_key(label) == _address_key(typed)
+
+
 def _clean_adresse(path: str, data) -> dict[str, Any] | None:
     """Return the address answer, None when nothing was given; Invalid when it is incomplete."""
     from socle.routage.adresse import AddressApiUnavailable, address_search
@@ -342,6 +381,11 @@ def _clean_adresse(path: str, data) -> dict[str, Any] | None:
         raise Invalid(_("Le code postal compte 5 chiffres."))
     if not parts["commune"]:
         raise Invalid(_("Indiquez la commune."))
+    if not _same_address(parts["label"], parts):
+        # Typed again since the point was found (or no label said where it was): the point
+        # and the commune's code are stale; geocode what is typed now.
+        lat = lon = None
+        parts["commune_code"] = ""
     if lat is None or lon is None:
         # Typed by hand (no script): find the point and the commune's code.
         query = f"{parts['voie']} {parts['code_postal']} {parts['commune']}"
@@ -369,7 +413,7 @@ def _clean_adresse(path: str, data) -> dict[str, Any] | None:
 
 
 def _clean_fichier(
-    champ: Champ, path: str, data, files, kept: dict[int, dict]
+    champ: Champ, path: str, data, files, kept: dict[int, FichierGarde]
 ) -> dict | NouveauFichier | None:
     upload = files.get(field_name(path)) if files is not None else None
     if upload is not None and getattr(upload, "size", True):
@@ -385,10 +429,25 @@ def _clean_fichier(
         return NouveauFichier(checked)
     if _get(data, field_name(path, "retirer")):
         return None
-    garder = _get(data, field_name(path, "garder"))
-    if garder.isdigit() and int(garder) in kept:
-        return kept[int(garder)]
-    return None
+    pk = small_int(_get(data, field_name(path, "garder")))
+    garde = kept.get(pk) if pk is not None else None
+    if garde is None or garde.champ != field_path(path):
+        return None  # only a file this very field answers (another field's rules differ)
+    formats = champ.raw.get("formats") or DEFAULT_FORMATS
+    limit = int(float(champ.raw.get("taille_max_mo") or DEFAULT_FILE_MAX_MO) * 1024 * 1024)
+    if garde.type_mime is not None:
+        kind = document_type_of(garde.type_mime)
+        if kind is None or kind.code not in set(formats):
+            raise Invalid(
+                _("Ce document n’est pas dans un format accepté ici (%(formats)s) : remplacez-le.")
+                % {"formats": accepted_labels(formats)}
+            )
+    if garde.taille is not None and garde.taille > limit:
+        raise Invalid(
+            _("Ce document dépasse la taille acceptée ici (%(taille)s) : remplacez-le.")
+            % {"taille": size_label(limit)}
+        )
+    return garde.reponse
 
 
 # --- The form ----------------------------------------------------------------------------------
@@ -397,8 +456,9 @@ def _clean_fichier(
 def _pieces_in(value: Any, found: dict[int, dict]) -> None:
     """Collect the file answers of existing answers, by PieceJointe pk."""
     if isinstance(value, dict):
-        if "piece_jointe" in value and str(value.get("piece_jointe")).isdigit():
-            found[int(value["piece_jointe"])] = value
+        pk = small_int(str(value.get("piece_jointe", "")))
+        if pk is not None:
+            found[pk] = value
             return
         for sub in value.values():
             _pieces_in(sub, found)
@@ -407,11 +467,25 @@ def _pieces_in(value: Any, found: dict[int, dict]) -> None:
             _pieces_in(sub, found)
 
 
+def _files_kept(value: Any, path: str, found: dict[int, FichierGarde]) -> None:
+    """Collect the file answers of existing answers with the field path they answer."""
+    if isinstance(value, dict):
+        pk = small_int(str(value.get("piece_jointe", "")))
+        if pk is not None:
+            found[pk] = FichierGarde(champ=field_path(path), reponse=value)
+            return
+        for key, sub in value.items():
+            _files_kept(sub, f"{path}.{key}" if path else str(key), found)
+    elif isinstance(value, list):
+        for index, sub in enumerate(value):
+            _files_kept(sub, f"{path}.{index}", found)
+
+
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
-def _clean_value(champ: Champ, path: str, data, files, kept: dict[int, dict]) -> Any:
+def _clean_value(champ: Champ, path: str, data, files, kept: dict[int, FichierGarde]) -> Any:
     """Return the clean answer of one non-block field (None when unanswered)."""
     kind = champ.type
     name = field_name(path)
@@ -479,18 +553,31 @@ def _clean_fields(
     scope: dict[str, Any],
     top: dict[str, Any],
     errors: dict[str, str],
-    kept: dict[int, dict],
+    kept: dict[int, FichierGarde],
+    draft: bool = False,
 ) -> None:
-    """Validate fields into ``scope`` (the answers of their level), dropping hidden ones."""
+    """Validate fields into ``scope`` (the answers of their level), dropping hidden ones (but,
+    in a draft, the files of hidden file fields)."""
     for champ in champs:
         if not champ.a_reponse:
             continue
         path = f"{prefix}{champ.cle}"
         if not is_shown(champ, scope, top):
-            scope.pop(champ.cle, None)
+            hidden_file = None
+            if draft and champ.type == "fichier":
+                # A draft keeps the file of a field its condition hides (shown again, it is
+                # there); filing drops it.
+                try:
+                    hidden_file = _clean_fichier(champ, path, data, None, kept)
+                except Invalid:
+                    hidden_file = None
+            if hidden_file is None:
+                scope.pop(champ.cle, None)
+            else:
+                scope[champ.cle] = hidden_file
             continue
         if champ.type == "bloc":
-            scope[champ.cle] = _clean_bloc(champ, path, data, files, top, errors, kept)
+            scope[champ.cle] = _clean_bloc(champ, path, data, files, top, errors, kept, draft)
             continue
         try:
             value = _clean_value(champ, path, data, files, kept)
@@ -508,14 +595,13 @@ def _clean_fields(
 
 def block_rows_raw(data, path: str) -> int:
     """Return the row count a block's ``-lignes`` field says (unbounded)."""
-    text = _get(data, field_name(path, "lignes"))
-    return min(int(text), MAX_REPETITIONS) if text.isdigit() else 0
+    count = small_int(_get(data, field_name(path, "lignes")), 4) or 0
+    return min(count, MAX_REPETITIONS)
 
 
 def block_rows(champ: Champ, path: str, data) -> int:
     """Return how many rows of a block the POST holds."""
-    text = _get(data, field_name(path, "lignes"))
-    count = int(text) if text.isdigit() else 0
+    count = small_int(_get(data, field_name(path, "lignes")), 4) or 0
     return min(count, int(champ.raw.get("max_repetitions") or 10), MAX_REPETITIONS)
 
 
@@ -526,7 +612,8 @@ def _clean_bloc(
     files,
     top: dict[str, Any],
     errors: dict[str, str],
-    kept: dict[int, dict],
+    kept: dict[int, FichierGarde],
+    draft: bool = False,
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for index in range(block_rows(champ, path, data)):
@@ -540,6 +627,7 @@ def _clean_bloc(
             top=top,
             errors=errors,
             kept=kept,
+            draft=draft,
         )
         rows.append(row)
     low = int(champ.raw.get("min_repetitions") or 0)
@@ -561,17 +649,32 @@ def answers_clean(
     files=None,
     page: int | None = None,
     existing: dict[str, Any] | None = None,
+    pieces: Mapping[int, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Validate the POSTed answers of one page (or of every page when ``page`` is None).
 
     Return ``(donnees, errors)``: with a page, the existing answers with that page's replaced
-    (its hidden fields dropped); without, only what ``data`` holds. ``errors`` maps each field
-    path in error to one French message. ``existing`` gives the files already answered (a
-    ``-garder`` pk must be one of them) and the answers of other pages conditions refer to.
+    (its hidden fields dropped, but the files of hidden file fields, kept until filing);
+    without, only what ``data`` holds. ``errors`` maps each field path in error to one French
+    message. ``existing`` gives the files already answered and the answers of other pages
+    conditions refer to: a ``-garder`` pk must be a file answering the same field (rows aside).
+    ``pieces`` (the dossier's ``PieceJointe`` by pk, with their ``fichier``), when given, must
+    hold it too, and its type and size are checked again against the field.
     """
     existing = {k: v for k, v in (existing or {}).items() if not k.startswith("_")}
-    kept: dict[int, dict] = {}
-    _pieces_in(existing, kept)
+    kept: dict[int, FichierGarde] = {}
+    _files_kept(existing, "", kept)
+    if pieces is not None:
+        kept = {
+            pk: FichierGarde(
+                champ=garde.champ,
+                reponse=garde.reponse,
+                type_mime=pieces[pk].fichier.type_mime,
+                taille=pieces[pk].fichier.taille,
+            )
+            for pk, garde in kept.items()
+            if pk in pieces and field_path(pieces[pk].champ) == garde.champ
+        }
     donnees: dict[str, Any] = dict(existing) if page is not None else {}
     errors: dict[str, str] = {}
     for each in pages(schema):
@@ -586,6 +689,7 @@ def answers_clean(
             top=donnees,
             errors=errors,
             kept=kept,
+            draft=page is not None,
         )
     return donnees, errors
 

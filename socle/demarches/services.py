@@ -39,7 +39,8 @@ from socle.membres.models import Membre, Service
 from socle.membres.permissions import grants_for, permission_check
 from socle.membres.selectors import active_roles, membre_by_slug
 from socle.membres.services import audit_record
-from socle.routage.routing import RoutingError, resolve_holder, route
+from socle.routage.routing import RoutingError, commune_at, resolve_holder, route
+from socle.territoires.models import Collectivite
 from socle.territoires.selectors import collectivite_by_key
 
 # Unambiguous letters and digits (no 0/O, 1/I/L): references are read aloud on the phone.
@@ -173,6 +174,33 @@ def _holder_membre(slug: str | None) -> Membre | None:
     return membre
 
 
+def _epci_holder(demarche: Demarche, commune: Collectivite) -> Membre | None:
+    """The EPCI holding the competence in the citizen's commune, when it is a member with the
+    module on and the procedure's member is that EPCI or one of its communes; else None."""
+    holder = resolve_holder(commune, demarche.competence)
+    if not holder.member or holder.kind != Collectivite.Kind.EPCI:
+        return None
+    membre = _holder_membre(holder.slug)
+    if membre is None:
+        return None
+    own = demarche.membre.collectivite
+    if own.pk == membre.collectivite_id or (
+        own.kind == Collectivite.Kind.COMMUNE and own.epci_id == membre.collectivite_id
+    ):
+        return membre
+    return None
+
+
+def _point_checked(commune_code: str, lat: float | None, lon: float | None) -> bool:
+    """Whether the point (given by the client) lies in the address's commune."""
+    if lat is None or lon is None or not commune_code:
+        return False
+    try:
+        return commune_at(lat, lon) == commune_code
+    except RoutingError:
+        return False
+
+
 def placement_for(
     demarche: Demarche,
     *,
@@ -180,35 +208,27 @@ def placement_for(
     lat: float | None = None,
     lon: float | None = None,
 ) -> Placement:
-    """Route a dossier: the member holding the procedure's competence where the citizen lives
-    (the EPCI for an intercommunal competence, when a member), else the procedure's member;
-    then the procedure's chosen service, else the holder's service for the competence (by
-    sector when the point is known)."""
+    """Route a dossier. The procedure's member keeps it, unless the competence is held, in the
+    citizen's commune, by an EPCI that is a member with the module on and whose territory holds
+    the procedure's member (``eau-potable`` in Pessac → Bordeaux Métropole): then that EPCI.
+    The commune decides, never the point (the client gives it): a point is used only when it
+    lies in the address's commune, to choose a service by sector. The service is the
+    procedure's chosen one, else that sector's, else the member's service for the competence."""
     competence = demarche.competence
-    membre: Membre | None = None
-    service_id: int | None = None
-    if lat is not None and lon is not None:
+    commune_code = str(commune_code or "").strip()
+    commune = collectivite_by_key(f"commune:{commune_code}") if commune_code else None
+    membre = (_epci_holder(demarche, commune) if commune is not None else None) or demarche.membre
+    service = None
+    if demarche.service_id and membre.pk == demarche.membre_id:
+        service = demarche.service
+    elif commune is not None and _point_checked(commune_code, lat, lon):
+        assert lat is not None and lon is not None
         try:
             result = route(lat, lon, competence.code)
         except RoutingError:
             result = None
-        if result is not None and result.answer is not None:
-            holder = result.answer.holder
-            membre = _holder_membre(holder.slug) if holder.member else None
-            if membre is not None and result.service is not None:
-                service_id = result.service.id
-    elif commune_code:
-        commune = collectivite_by_key(f"commune:{commune_code}")
-        if commune is not None:
-            holder = resolve_holder(commune, competence)
-            membre = _holder_membre(holder.slug) if holder.member else None
-    if membre is None:
-        membre = demarche.membre
-    service = None
-    if demarche.service_id and (membre.pk == demarche.membre_id):
-        service = demarche.service
-    elif service_id is not None:
-        service = Service.objects.filter(pk=service_id, membre=membre).first()
+        if result is not None and result.service is not None:
+            service = Service.objects.filter(pk=result.service.id, membre=membre).first()
     if service is None:
         service = (
             Service.objects.filter(membre=membre, competences=competence).order_by("pk").first()

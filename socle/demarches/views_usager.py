@@ -57,7 +57,7 @@ from socle.routage.adresse import AddressApiUnavailable, address_search
 PAGE_UPLOAD_MAX = 60 * 1024 * 1024
 # A message's or a requested document's body at most.
 ATTACHMENTS_UPLOAD_MAX = depot.MESSAGE_FILES_MAX * depot.ATTACHMENT_MAX_BYTES + 1024 * 1024
-ACTION_RE = re.compile(r"^(ajouter|retirer|joindre):([a-z0-9_.]+)(?::(\d+))?$")
+ACTION_RE = re.compile(r"^(ajouter|retirer|joindre):([a-z0-9_.]+)(?::([0-9]{1,4}))?$")
 
 
 # --- Helpers -------------------------------------------------------------------------------------
@@ -281,10 +281,8 @@ def _widget(champ: Champ, path: str, build: _Build, siblings: list[str], row_pre
             for part in (*saisie.ADDRESS_PARTS, "lat", "lon", "recherche")
         }
     if champ.type == "fichier":
-        garder = str(data.get(saisie.field_name(path, "garder")) or "")
-        widget.fichier = (
-            build.top.get("_fichiers", {}).get(int(garder)) if garder.isdigit() else None
-        )
+        garder = saisie.small_int(str(data.get(saisie.field_name(path, "garder")) or ""))
+        widget.fichier = build.top.get("_fichiers", {}).get(garder) if garder is not None else None
         wanted = str(champ.raw.get("piece_type") or "")
         widget.pieces = sorted(build.pieces, key=lambda p: (p.type != wanted, p.expiree))
         widget.limite = saisie.file_limit_label(champ)
@@ -431,14 +429,14 @@ def page(request: HttpRequest, reference: str, numero: int) -> HttpResponse:
     here = reverse("demarches-site:page", kwargs={"reference": reference, "numero": numero})
     if match and match.group(1) == "joindre":
         path = match.group(2)
-        choice = request.POST.get(saisie.field_name(path, "piece"), "")
-        if choice.isdigit():
+        choice = saisie.small_int(request.POST.get(saisie.field_name(path, "piece"), ""))
+        if choice is not None:
             try:
                 depot.dossier_attach_from_file(
                     usager=request.user,  # type: ignore[arg-type]
                     dossier=dossier,
                     chemin=path,
-                    piece=get_piece_for_user(user=request.user, pk=int(choice)),
+                    piece=get_piece_for_user(user=request.user, pk=choice),
                 )
             except ValidationError as error:
                 errors = {path: " ".join(error.messages)}
@@ -473,13 +471,13 @@ def brouillon(request: HttpRequest, reference: str) -> HttpResponse:
     dossier = get_dossier_for_usager(user=request.user, reference=reference)
     if dossier.statut != BROUILLON:
         return JsonResponse({"erreur": _("Ce dossier est déjà déposé.")}, status=409)
-    text = request.POST.get("page", "")
-    if not text.isdigit():
+    numero = saisie.small_int(request.POST.get("page", ""), 4)
+    if numero is None:
         return JsonResponse({"erreur": _("Page inconnue.")}, status=400)
     saved = depot.dossier_draft_save(
         usager=request.user,  # type: ignore[arg-type]
         dossier=dossier,
-        page=int(text),
+        page=numero,
         data=request.POST,
         files=None,
     )
@@ -703,8 +701,8 @@ def demande(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     requested = DemandePiece.objects.filter(pk=pk, dossier=found).first()
     if requested is None:
         raise Http404
-    choice = request.POST.get("piece", "")
-    piece = get_piece_for_user(user=request.user, pk=int(choice)) if choice.isdigit() else None
+    choice = saisie.small_int(request.POST.get("piece", ""))
+    piece = get_piece_for_user(user=request.user, pk=choice) if choice is not None else None
     try:
         depot.demande_piece_fulfil(
             usager=request.user,  # type: ignore[arg-type]
