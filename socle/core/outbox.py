@@ -13,6 +13,7 @@ A failed send is retried by the task re-enqueueing itself with an exponential ba
 
 import logging
 import secrets
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -120,6 +121,25 @@ def outbox_email_send(message_id: int) -> str:
         payload=_without_body(message),
     )
     return "delivered"
+
+
+def outbox_messages_forget(messages: Mapping[int, bool]) -> int:
+    """Keep only the subject of these sent or failed messages (``{message id: whether its
+    address is a citizen's}``): their bodies carry texts and links, and a citizen's address is
+    erased too (a service's stays). A message still to send is left alone: its delivery drops
+    its body. Return how many were changed."""
+    found = OutboxMessage.objects.filter(pk__in=list(messages)).filter(
+        Q(delivered_at__isnull=False) | Q(attempts__gte=MAX_ATTEMPTS)
+    )
+    changed = 0
+    for message in found:
+        message.payload = {
+            "to": [] if messages[message.pk] else message.payload.get("to", []),
+            "subject": message.payload.get("subject", ""),
+        }
+        message.save(update_fields=["payload"])
+        changed += 1
+    return changed
 
 
 @transaction.atomic

@@ -1,8 +1,9 @@
 """Receipts and attestations: HTML templates → PDF/A (WeasyPrint), signed PAdES (pyHanko), with a
 verification code and QR code whose public page confirms them without personal data.
 
-- ``document_request(dossier=, kind=)``: the Document row, once per dossier and kind, and its
-  generation queued in the caller's transaction (filing never waits for PDF rendering).
+- ``document_request(dossier=, kind=)``: the Document row, once per dossier and kind (while
+  valid), and its generation queued in the caller's transaction (filing never waits for PDF
+  rendering). ``documents_revoke(dossier=, kinds=)``: when the decision is withdrawn.
 - ``document_generate(document)``: what the task does (socle/demarches/tasks.py): render, sign,
   store encrypted, tell the citizen. A second run on a generated document does nothing.
 - ``document_response(document)``: the decrypted PDF, for the views that checked access first.
@@ -84,13 +85,15 @@ def verification_url(document: Document) -> str:
 
 
 def document_request(*, dossier: Dossier, kind: str) -> Document:
-    """Create the dossier's document of this kind (once) and queue its generation, in the
+    """Create the dossier's valid document of this kind (once: a revoked one does not count,
+    a new decision gets a new document with a new code) and queue its generation, in the
     caller's transaction (a rollback takes both back)."""
     from socle.demarches.tasks import document_generate_run
 
     document, created = Document.objects.get_or_create(
         dossier=dossier,
         kind=kind,
+        revoque_le=None,
         defaults={
             "code": document_code_new(),
             # What the public verification page shows: no personal data, no reference.
@@ -101,6 +104,29 @@ def document_request(*, dossier: Dossier, kind: str) -> Document:
     if created:
         task_enqueue(document_generate_run, document.pk)
     return document
+
+
+def documents_revoke(*, dossier: Dossier, kinds: set[str]) -> list[Document]:
+    """Revoke the dossier's valid documents of these kinds (its decision was withdrawn): the
+    verification page then says « Document révoqué »; a history line each, shown to the
+    citizen. In the caller's transaction, the dossier locked; return the documents revoked."""
+    documents = list(
+        Document.objects.select_for_update().filter(
+            dossier=dossier, kind__in=kinds, revoque_le__isnull=True
+        )
+    )
+    now = timezone.now()
+    for document in documents:
+        document.revoque_le = now
+        document.save(update_fields=["revoque_le"])
+        event_add(
+            dossier,
+            Evenement.Kind.DOCUMENT_REVOQUE,
+            visible_usager=True,
+            texte=document.get_kind_display(),
+            details={"document": document.pk, "kind": document.kind},
+        )
+    return documents
 
 
 def documents_missing_queue(*, limit: int = 500) -> int:

@@ -18,18 +18,21 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socle.citoyen.chiffrement import fichier_delete
 from socle.comptes.models import User
 from socle.core.fichiers import DocumentRefused, document_check
+from socle.core.outbox import outbox_messages_forget
 from socle.core.tableur import csv_safe
 from socle.demarches import formulaire, services
 from socle.demarches import workflow as wf
 from socle.demarches.models import (
     BROUILLON,
     DemandePiece,
+    Demarche,
     Document,
     Dossier,
     Envoi,
@@ -504,11 +507,23 @@ def draft_delete(dossier: Dossier) -> None:
     _fichiers_delete(fichiers)
 
 
+def dossier_mails_forget(dossier_ids: Iterable[int]) -> None:
+    """Keep only the subject of the dossiers' sent mails, and no citizen's address
+    (``core.outbox.outbox_messages_forget``)."""
+    outbox_messages_forget(
+        {
+            envoi.message_id: envoi.destinataire == Envoi.Destinataire.USAGER
+            for envoi in Envoi.objects.filter(dossier_id__in=list(dossier_ids))
+        }
+    )
+
+
 @transaction.atomic
 def dossier_anonymise(dossier: Dossier, *, now: datetime | None = None) -> Dossier:
     """Erase a dossier's personal data — answers, prefilled marks, applicant's name, motif,
-    message texts, history texts, request explanations, attachments and issued documents'
-    files — and unlink the citizen; keep reference, procedure, status and dates (statistics)."""
+    message texts, history texts, request explanations, attachments, issued documents' files
+    and the mails' bodies and citizen's address in the outbox — and unlink the citizen; keep
+    reference, procedure, status and dates (statistics)."""
     now = now or timezone.now()
     locked = services.dossier_locked(dossier)
     if locked.anonymise_le is not None:
@@ -526,6 +541,7 @@ def dossier_anonymise(dossier: Dossier, *, now: datetime | None = None) -> Dossi
     Message.objects.filter(dossier=locked).update(texte="")
     DemandePiece.objects.filter(dossier=locked).update(explication="")
     Evenement.objects.filter(dossier=locked).update(texte="")
+    dossier_mails_forget([locked.pk])
     locked.donnees = {}
     locked.preremplis = []
     locked.usager_nom = ""
@@ -543,15 +559,36 @@ def dossier_anonymise(dossier: Dossier, *, now: datetime | None = None) -> Dossi
     return locked
 
 
+def _erasable(dossier: Dossier, *, today) -> bool:
+    """Say whether the retention erases a filed dossier now: closed, once past its date, or at
+    once when no account holds it any more (deleted: ``services.usager_forget``); open (never
+    decided, or moved out of a closing status), once left without activity for its
+    procedure's retention."""
+    if wf.is_final(dossier.version.workflow, dossier.statut):
+        if dossier.usager_id is None:
+            return True
+        return dossier.conserver_jusqu_au is not None and dossier.conserver_jusqu_au < today
+    last = timezone.localdate(dossier.modifie_le)
+    return services.retention_until(dossier, last) < today
+
+
 def dossiers_retention_apply(*, now: datetime | None = None, batch: int = 200) -> dict[str, int]:
-    """Erase the personal data of closed dossiers kept past their date, and delete drafts
-    untouched for six months; return the counts (the ``socle demarches retention`` command)."""
+    """Erase the personal data of the dossiers kept long enough (``_erasable``: closed past
+    their date or without an account, open and untouched for their procedure's retention),
+    and delete drafts untouched for six months; return the counts (the ``socle demarches
+    retention`` command)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     counts = {"anonymises": 0, "brouillons_supprimes": 0}
+    shortest = Demarche.objects.aggregate(m=Min("retention_mois"))["m"] or 0
+    # Candidates only (``_erasable`` decides): a month is at least 28 days.
+    untouched = now - timedelta(days=28 * shortest)
     due = (
-        Dossier.objects.filter(
-            conserver_jusqu_au__lt=today, anonymise_le__isnull=True, decide_le__isnull=False
+        Dossier.objects.filter(anonymise_le__isnull=True)
+        .filter(
+            Q(conserver_jusqu_au__lt=today, decide_le__isnull=False)
+            | Q(usager__isnull=True)
+            | Q(modifie_le__lt=untouched)
         )
         .exclude(statut=BROUILLON)
         .order_by("pk")
@@ -562,9 +599,9 @@ def dossiers_retention_apply(*, now: datetime | None = None, batch: int = 200) -
         pks = list(due.filter(pk__gt=last)[:batch])
         if not pks:
             break
-        for dossier in Dossier.objects.filter(pk__in=pks).select_related("version").order_by("pk"):
-            # A dossier moved out of a closing status since keeps its data until closed again.
-            if wf.is_final(dossier.version.workflow, dossier.statut):
+        found = Dossier.objects.filter(pk__in=pks).select_related("version", "demarche")
+        for dossier in found.order_by("pk"):
+            if _erasable(dossier, today=today):
                 dossier_anonymise(dossier, now=now)
                 counts["anonymises"] += 1
         last = pks[-1]

@@ -292,6 +292,7 @@ class Evenement(models.Model):
         PIECE_FOURNIE = "piece_fournie", _("Pièce fournie")
         DEMANDE_ANNULEE = "demande_annulee", _("Demande de pièce annulée")
         DOCUMENT = "document", _("Document délivré")
+        DOCUMENT_REVOQUE = "document_revoque", _("Document révoqué")
         REORIENTE = "reoriente", _("Réorienté")
         ENVOI_ECHOUE = "envoi_echoue", _("Envoi en échec")
         ANONYMISE = "anonymise", _("Données personnelles effacées")
@@ -349,7 +350,13 @@ class Document(models.Model):
     class Meta:
         ordering = ["cree_le", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["dossier", "kind"], name="document_un_par_kind")
+            # One valid document per kind: a revoked one (the decision withdrawn) stays
+            # verifiable as revoked beside the one a later decision issues.
+            models.UniqueConstraint(
+                fields=["dossier", "kind"],
+                condition=models.Q(revoque_le__isnull=True),
+                name="document_un_valide_par_kind",
+            )
         ]
 
     def __str__(self) -> str:

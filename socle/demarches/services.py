@@ -287,8 +287,9 @@ def transition_apply(
     history, mail to the citizen, document, webhooks, retention. Checks the role unless the
     platform itself moves it (filing) or an API key does (its scope replaces the role: see
     `dossier_transition_by_api`, which audits it). Call inside a transaction, the dossier
-    locked."""
-    from socle.demarches.documents import document_request
+    locked. Leaving a status whose entering move issued a document (« accepté »: the
+    attestation) revokes that document; a later move issuing it again makes a new one."""
+    from socle.demarches.documents import document_request, documents_revoke
     from socle.demarches.webhooks import webhooks_notify
 
     workflow = dossier.version.workflow
@@ -347,6 +348,9 @@ def transition_apply(
             subject=_mail_text(transition.courriel_objet, dossier, statut=label, motif=motif),
             body=_mail_text(transition.courriel_texte, dossier, statut=label, motif=motif),
         )
+    issued = {t.document for t in wf.transitions(workflow) if t.vers == avant and t.document}
+    if issued and vers != avant:
+        documents_revoke(dossier=dossier, kinds=issued)
     if transition is not None and transition.document:
         document_request(dossier=dossier, kind=transition.document)
     if not by_platform and api_key is None:
@@ -460,6 +464,7 @@ def usager_export(user: User) -> dict[str, Any]:
                     {
                         "type": doc.get_kind_display(),
                         "code": doc.code,
+                        "revoque_le": stamp(doc.revoque_le),
                         "fichier": add_file(dossier, doc.fichier, doc.kind),
                     }
                     for doc in dossier.documents.all()
@@ -471,25 +476,40 @@ def usager_export(user: User) -> dict[str, Any]:
 
 @transaction.atomic
 def usager_forget(user: User) -> dict[str, int]:
-    """Before an account is deleted: delete its drafts with their files; unlink its filed
-    dossiers from the account — the collectivités keep them, with the applicant's name as
-    filed, until their retention ends (``socle demarches retention`` then erases the rest);
-    return counts."""
-    from socle.demarches.instruction import draft_delete
+    """Before an account is deleted: delete its drafts with their files; erase at once the
+    personal data of its closed dossiers (``instruction.dossier_anonymise``: answers, name,
+    messages, files, mails); unlink its open ones from the account — the collectivité keeps
+    what their instruction needs (answers, the applicant's name as filed, files) until they
+    close, and the next retention run then erases it (``dossiers_retention_apply``: a closed
+    dossier without an account is not kept). The mails already sent about them lose the
+    citizen's address. Return counts."""
+    from socle.citoyen.models import FichierChiffre
+    from socle.demarches.instruction import dossier_anonymise, dossier_mails_forget, draft_delete
 
     drafts = list(Dossier.objects.filter(usager=user, statut=BROUILLON))
     for draft in drafts:
         draft_delete(draft)
+    anonymised = 0
+    still_open: list[int] = []
     filed = Dossier.objects.filter(usager=user).exclude(statut=BROUILLON)
-    unlinked = filed.update(usager=None)
-    # The files stay (the dossiers need them) but are no longer the account's: deleting the
-    # citizen's own files leaves the dossiers' copies whole.
-    from socle.citoyen.models import FichierChiffre
-
+    for dossier in filed.select_related("version").order_by("pk"):
+        if wf.is_final(dossier.version.workflow, dossier.statut):
+            dossier_anonymise(dossier)
+            anonymised += 1
+        else:
+            still_open.append(dossier.pk)
+    Dossier.objects.filter(pk__in=still_open).update(usager=None)
+    dossier_mails_forget(still_open)
+    # The files of open dossiers stay (the instruction needs them) but are no longer the
+    # account's: deleting the citizen's own files leaves the dossiers' copies whole.
     FichierChiffre.objects.filter(proprietaire=user).filter(
         Q(piece_jointe__isnull=False) | Q(document_demarche__isnull=False)
     ).update(proprietaire=None)
-    return {"brouillons_supprimes": len(drafts), "dossiers_detaches": unlinked}
+    return {
+        "brouillons_supprimes": len(drafts),
+        "dossiers_anonymises": anonymised,
+        "dossiers_detaches": len(still_open),
+    }
 
 
 # --- API: a business application's decisions (socle/demarches/api.py) --------------------------

@@ -19,7 +19,8 @@ Stored as JSON on the procedure (and frozen in each published version)::
   move; the citizen's only move is filing (brouillon → déposé), made by the platform.
   ``motif``: "non" (none asked), "facultatif", "obligatoire" (a refusal must say why).
   ``courriel``: the mail to the citizen (placeholders ``{reference}``, ``{demarche}``,
-  ``{statut}``, ``{motif}``, ``{collectivite}``, ``{lien}``); empty: no mail.
+  ``{statut}``, ``{motif}``, ``{collectivite}``, ``{lien}``); empty: no mail. The default
+  texts leave ``{motif}`` out (the motif is read on the site, not sent by mail).
   ``document``: "attestation" to issue the signed attestation, "" for none.
 """
 
@@ -41,8 +42,14 @@ ROLE_CHOICES = ("agent", "administrateur")
 HANDLERS = ["agent", "administrateur"]
 
 _MAIL_TEXT = (
-    "Bonjour,\n\nVotre dossier {reference} ({demarche}) est maintenant : {statut}.\n{motif}\n"
+    "Bonjour,\n\nVotre dossier {reference} ({demarche}) est maintenant : {statut}.\n"
     "Suivez-le ici : {lien}\n\n{collectivite}"
+)
+# A decision's mail says where to read it, not why: the motif may hold personal data, and mail
+# is neither private nor authenticated. The citizen reads it on their space.
+_DECISION_TEXT = (
+    "Bonjour,\n\nUne décision est disponible sur votre dossier {reference} ({demarche}) : "
+    "{statut}.\nVous en trouverez le détail sur votre espace : {lien}\n\n{collectivite}"
 )
 
 
@@ -79,7 +86,7 @@ def default_workflow() -> dict[str, Any]:
                     "motif": "facultatif",
                     "courriel": {
                         "objet": "Votre dossier {reference} est accepté",
-                        "texte": _MAIL_TEXT,
+                        "texte": _DECISION_TEXT,
                     },
                     "document": "attestation",
                 }
@@ -94,7 +101,7 @@ def default_workflow() -> dict[str, Any]:
                     "motif": "obligatoire",
                     "courriel": {
                         "objet": "Votre dossier {reference} : décision",
-                        "texte": _MAIL_TEXT,
+                        "texte": _DECISION_TEXT,
                     },
                     "document": "",
                 }

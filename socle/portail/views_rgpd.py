@@ -101,8 +101,9 @@ def supprimer_compte(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _(
-                    "Votre compte a été supprimé. Les collectivités gardent, sans votre nom, les "
-                    "dossiers qu’elles doivent conserver."
+                    "Votre compte a été supprimé. Vos démarches terminées sont anonymisées ; "
+                    "celles en cours restent à la collectivité le temps de leur instruction, "
+                    "puis sont anonymisées."
                 ),
             )
             return redirect("portail:accueil")

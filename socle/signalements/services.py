@@ -34,8 +34,7 @@ from django.utils.translation import gettext as _
 from socle.comptes.models import User
 from socle.comptes.security import client_ip, normalise_email, user_for_email
 from socle.comptes.services import account_address_proven, user_create
-from socle.core.models import OutboxMessage
-from socle.core.outbox import MAX_ATTEMPTS, outbox_enqueue_email, outbox_retry
+from socle.core.outbox import outbox_enqueue_email, outbox_messages_forget, outbox_retry
 from socle.journal.services import journal_record
 from socle.membres.models import Membre, Role, Service
 from socle.membres.permissions import grants_for, permission_check
@@ -1240,19 +1239,14 @@ def _months_before(moment, months: int):
 
 
 def _messages_forget(signalement: Signalement) -> None:
-    """Keep only the subject of the report's sent or failed messages: their bodies carry the
-    text and links, the citizens' ones their address."""
-    envois = {envoi.message_id: envoi.destinataire for envoi in signalement.envois.all()}
-    messages = OutboxMessage.objects.filter(pk__in=envois).filter(
-        Q(delivered_at__isnull=False) | Q(attempts__gte=MAX_ATTEMPTS)
-    )
-    for message in messages:
-        citizen = envois[message.pk] == Envoi.Destinataire.CITOYEN
-        message.payload = {
-            "to": [] if citizen else message.payload.get("to", []),
-            "subject": message.payload.get("subject", ""),
+    """Keep only the subject of the report's sent or failed messages, and no citizen's
+    address."""
+    outbox_messages_forget(
+        {
+            envoi.message_id: envoi.destinataire == Envoi.Destinataire.CITOYEN
+            for envoi in signalement.envois.all()
         }
-        message.save(update_fields=["payload"])
+    )
 
 
 @transaction.atomic

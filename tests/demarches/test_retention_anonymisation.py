@@ -44,6 +44,8 @@ def test_it_anonymises_closed_dossiers_past_their_date(
     assert len(files_on_disk()) == 2
     dossier.refresh_from_db()
     later = timezone.now() + timedelta(days=400)
+    # Open, and touched within its procedure's retention: kept.
+    Dossier.objects.filter(pk=kept.pk).update(modifie_le=later - timedelta(days=30))
 
     with django_capture_on_commit_callbacks(execute=True):
         counts = dossiers_retention_apply(now=later)

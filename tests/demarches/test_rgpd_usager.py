@@ -52,7 +52,7 @@ def test_it_forgets_drafts_and_unlinks_filed_dossiers(
     )
     with django_capture_on_commit_callbacks(execute=True):
         counts = usager_forget(citizen)
-    assert counts == {"brouillons_supprimes": 1, "dossiers_detaches": 1}
+    assert counts == {"brouillons_supprimes": 1, "dossiers_anonymises": 0, "dossiers_detaches": 1}
     assert not Dossier.objects.filter(pk=draft.pk).exists()
     filed.refresh_from_db()
     assert filed.usager is None and filed.usager_nom == "Camille Martin"
