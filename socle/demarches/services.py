@@ -532,8 +532,9 @@ def dossier_transition_by_api(
     ):
         raise PermissionDenied
     dossier = dossier_locked(dossier)
-    if is_draft(dossier):
-        raise PermissionDenied  # a draft is the citizen's, and the API never shows it
+    if is_draft(dossier) or dossier.anonymise_le is not None:
+        # A draft is the citizen's (the API never shows it); an anonymised dossier is closed.
+        raise PermissionDenied
     avant = dossier.statut
     event = transition_apply(
         dossier=dossier, vers=vers, acting_user=None, motif=motif, api_key=api_key

@@ -5,7 +5,8 @@ the account. « Mon espace » composes every module; so does this (docs/citoyen.
   (machine-readable) and the decrypted documents. Nothing is journaled: the citizen reads his
   own data.
 - Deletion (right to erasure, article 17): in one transaction, the démarches module deletes
-  drafts and anonymises the dossiers the collectivités must keep; the reports lose their
+  drafts, anonymises the closed dossiers and unlinks the open ones (kept for their instruction,
+  anonymised once closed: docs/demarches.md « Retention »); the reports lose their
   reporter's data; the citizen's file is deleted (its ciphertext once the transaction commits);
   the account row is anonymised (the personal-data journal keeps references to it).
 """
@@ -192,8 +193,8 @@ def account_erase(user: User) -> dict[str, Any]:
 
 @transaction.atomic
 def account_delete(user: User) -> dict[str, Any]:
-    """Delete the citizen's account: the démarches module first (drafts deleted, filed dossiers
-    anonymised and kept until their procedure's retention ends), then `account_erase`."""
+    """Delete the citizen's account: the démarches module first (drafts deleted, closed dossiers
+    anonymised, open ones unlinked and anonymised once closed), then `account_erase`."""
     _deletable_check(user)
     demarches = usager_forget(user)
     counts = account_erase(user)
