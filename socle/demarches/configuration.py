@@ -6,15 +6,18 @@ workflow) as a dict and return the new, checked one (``formulaire.schema_check``
 ``workflow.workflow_check``). ``formulaire_edit`` and ``workflow_edit`` are the one service that
 runs them on either a member's procedure (``Demarche``) or a structure's template (``Modele``).
 
-Template updates are three-way, part by part (title, summary, description, retention, each page's
-title and text, each field by its key path, each workflow status and transition): the template
-version the copy was aligned with is the base; what the copy did not change since follows the
-template (changed, added or removed there); what the copy changed is kept and listed.
+Template updates are three-way, part by part (title, summary, description, retention, the pages
+— known by their key, else by the fields they hold — their order, title and text, each field by
+its key path and the page it is on, each workflow status and transition): the template version
+the copy was aligned with is the base; what the copy did not change since follows the template
+(changed, added, moved or removed there); what the copy changed is kept and listed.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -185,13 +188,34 @@ def champ_clean(raw: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def page_key_for(schema: dict[str, Any], titre: str) -> str:
+    """Return a new page key made from its title (unique among the form's pages). A page keeps
+    it for good: template updates know a page by it, whatever its title or fields become."""
+    base = slugify(titre).replace("-", "_")[:40].strip("_") or "page"
+    if not base[0].isalpha():
+        base = f"p_{base}"
+    taken = {p.get("cle") for p in (schema or {}).get("pages") or [] if isinstance(p, dict)}
+    cle, number = base, 2
+    while cle in taken:
+        cle = f"{base}_{number}"
+        number += 1
+    return cle
+
+
 def page_add(schema: dict[str, Any], *, titre: str, texte: str = "") -> dict[str, Any]:
-    """Add a page at the end."""
+    """Add a page at the end, with its stable key."""
     schema = copy.deepcopy(schema or {})
     titre = (titre or "").strip()
     if not titre:
         raise _error("titre", _("Donnez un titre à la page."))
-    _pages(schema).append({"titre": titre, "texte": (texte or "").strip(), "champs": []})
+    _pages(schema).append(
+        {
+            "cle": page_key_for(schema, titre),
+            "titre": titre,
+            "texte": (texte or "").strip(),
+            "champs": [],
+        }
+    )
     return fm.schema_check(schema)
 
 
@@ -524,7 +548,9 @@ def workflow_edit(*, acting_user, cible: Cible, operation: str, **arguments: Any
 
 def blank_formulaire() -> dict[str, Any]:
     """Return the form a new procedure starts with: one empty page."""
-    return {"pages": [{"titre": "Votre demande", "texte": "", "champs": []}]}
+    return {
+        "pages": [{"cle": "votre_demande", "titre": "Votre demande", "texte": "", "champs": []}]
+    }
 
 
 def _slug_free(membre: Membre, wanted: str) -> str:
@@ -658,8 +684,20 @@ def _check_errors(schema: dict[str, Any], workflow: dict[str, Any]) -> dict[str,
 
 def _publishable(schema: dict[str, Any], workflow: dict[str, Any]) -> dict[str, list[str]]:
     errors = _check_errors(schema, workflow)
-    if "formulaire" not in errors and not any(c.a_reponse for c in fm.fields(schema)):
+    if "formulaire" in errors:
+        return errors
+    empty = [page for page in fm.pages(schema) if not page.champs]
+    if not any(c.a_reponse for c in fm.fields(schema)):
         errors["formulaire"] = [_("Ajoutez au moins un champ à remplir avant de publier.")]
+    elif empty:
+        errors["formulaire"] = [
+            _(
+                "La page « %(page)s » n’a aucun champ : ajoutez-en un ou supprimez la page avant "
+                "de publier."
+            )
+            % {"page": page.titre or page.numero + 1}
+            for page in empty
+        ]
     return errors
 
 
@@ -891,15 +929,21 @@ class Changement:
     """One part of a procedure a template update touches."""
 
     partie: str
-    # "modifie", "ajoute", "retire" (follows the template) or "conserve" (the copy's kept).
+    # "modifie", "ajoute", "retire", "deplace" (follows the template) or "conserve" (the copy's
+    # kept).
     action: str
+    # What happens, when the action's usual words do not say it all.
+    detail: str = ""
 
     @property
     def action_label(self) -> str:
+        if self.detail:
+            return self.detail
         return {
             "modifie": _("modifié"),
             "ajoute": _("ajouté"),
             "retire": _("retiré"),
+            "deplace": _("déplacé"),
             "conserve": _("conservé : vous l’aviez modifié"),
         }[self.action]
 
@@ -919,6 +963,20 @@ class Plan:
     @property
     def a_jour(self) -> bool:
         return self.de_version == self.vers_version
+
+    @property
+    def empreinte(self) -> str:
+        """A short hash of what the plan says and does: the plan's page posts it back, and
+        applying refuses a plan that is no longer the one read."""
+        data = {
+            "de": self.de_version,
+            "vers": self.vers_version,
+            "resultat": self.resultat,
+            "changements": [(c.partie, c.action, c.detail) for c in self.changements],
+            "conserves": [(c.partie, c.action, c.detail) for c in self.conserves],
+        }
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _parts_of(source: Any) -> dict[str, Any]:
@@ -942,24 +1000,6 @@ def _field_parts(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _field_places(schema: dict[str, Any]) -> dict[str, tuple[int, str | None]]:
-    """Return, by key path, the page index and the key path of the field just before it in the
-    same list (None: first)."""
-    places: dict[str, tuple[int, str | None]] = {}
-    for number, page in enumerate(schema.get("pages") or []):
-        before: str | None = None
-        for champ in page.get("champs") or []:
-            cle = str(champ.get("cle") or "")
-            places[cle] = (number, before)
-            before = cle
-            sub_before: str | None = None
-            for sub in champ.get("champs") or [] if champ.get("type") == "bloc" else []:
-                path = f"{cle}.{sub.get('cle')}"
-                places[path] = (number, sub_before)
-                sub_before = path
-    return places
-
-
 def _merge(base: Any, copie: Any, latest: Any) -> tuple[Any, str]:
     """Three-way merge of one part (None: absent). Return (result, what happened): "" nothing,
     "modifie"/"ajoute"/"retire" (follows the template), "conserve" (the copy's kept)."""
@@ -979,41 +1019,308 @@ def _field_label(path: str, champ: dict[str, Any] | None) -> str:
     return _("Champ « %(libelle)s » (%(chemin)s)") % {"libelle": label, "chemin": path}
 
 
-def _merge_form(
-    base: dict[str, Any], copie: dict[str, Any], latest: dict[str, Any], plan: Plan
+def _page_label(page: dict[str, Any]) -> str:
+    return _("Page « %(titre)s »") % {"titre": page.get("titre") or "—"}
+
+
+# Pages are known by their key ("cle", given by the builder and the seeds); a page without one
+# (older schemas) by the fields it holds.
+
+
+def _page_fields(page: dict[str, Any]) -> set[str]:
+    return {str(c.get("cle")) for c in page.get("champs") or [] if c.get("cle")}
+
+
+def _pages_match(left: list[dict[str, Any]], right: list[dict[str, Any]]) -> dict[int, int]:
+    """Pair the pages of two versions of a form (index in left → index in right): the same page
+    key; else, for a page without one, the page holding most of its fields (a majority of
+    either page's fields, the largest overlaps first); else, for pages without fields, the
+    same title. Two pages with different keys are never the same page."""
+    pairs: dict[int, int] = {}
+    by_key = {page.get("cle"): j for j, page in enumerate(right) if page.get("cle")}
+    for i, page in enumerate(left):
+        if page.get("cle") and page["cle"] in by_key:
+            pairs[i] = by_key[page["cle"]]
+
+    def free(i: int, j: int) -> bool:
+        both_keyed = bool(left[i].get("cle") and right[j].get("cle"))
+        return i not in pairs and j not in pairs.values() and not both_keyed
+
+    fields_of = [_page_fields(page) for page in left], [_page_fields(page) for page in right]
+    candidates = []
+    for i, mine in enumerate(fields_of[0]):
+        for j, theirs in enumerate(fields_of[1]):
+            shared = len(mine & theirs)
+            if shared and 2 * shared > min(len(mine), len(theirs)):
+                candidates.append((-shared, i, j))
+    for _shared, i, j in sorted(candidates):
+        if free(i, j):
+            pairs[i] = j
+    for i, page in enumerate(left):
+        for j, other in enumerate(right):
+            if (
+                free(i, j)
+                and not (fields_of[0][i] and fields_of[1][j])
+                and page.get("titre") == other.get("titre")
+            ):
+                pairs[i] = j
+    return pairs
+
+
+def _page_ids(
+    base: list[dict[str, Any]], copie: list[dict[str, Any]], latest: list[dict[str, Any]]
+) -> tuple[list[str], list[str], list[str]]:
+    """Give each page of the three versions an identity shared across them: the latest
+    version's pages are "l<index>"; a base page matched to one shares it, else is "b<index>";
+    a copy's page matched to a base page shares that one's, else one of the latest version's
+    new pages', else is "c<index>"."""
+    base_latest = _pages_match(base, latest)
+    copy_base = _pages_match(copie, base)
+    b_ids = [f"l{base_latest[i]}" if i in base_latest else f"b{i}" for i in range(len(base))]
+    l_ids = [f"l{j}" for j in range(len(latest))]
+    c_ids = [b_ids[copy_base[k]] if k in copy_base else f"c{k}" for k in range(len(copie))]
+    rest = [k for k in range(len(copie)) if k not in copy_base]
+    new = [j for j in range(len(latest)) if j not in base_latest.values()]
+    for r, n in _pages_match([copie[k] for k in rest], [latest[j] for j in new]).items():
+        c_ids[rest[r]] = f"l{new[n]}"
+    return b_ids, c_ids, l_ids
+
+
+@dataclass
+class _Page:
+    """A page of the merged form while it is built."""
+
+    ident: str
+    page: dict[str, Any]
+    retiree: bool = False  # the template removed it
+    modifiee: bool = False  # ... and the copy had changed its title or text
+    ajoutee: bool = False  # the template added it
+
+
+def _field_pages(pages: list[dict[str, Any]], ids: list[str]) -> dict[str, str]:
+    """Return, by top-level field key, the identity of its page."""
+    return {
+        str(champ.get("cle")): ident
+        for ident, page in zip(ids, pages, strict=True)
+        for champ in page.get("champs") or []
+    }
+
+
+def _insert_after(champs: list[dict[str, Any]], champ: dict[str, Any], order: list[str]) -> None:
+    """Insert a field in a list after the nearest field before it in ``order`` (the template's
+    order of that list) that the list holds, else first."""
+    cle = champ.get("cle")
+    before = order[: order.index(cle)] if cle in order else []
+    for previous in reversed(before):
+        for index, other in enumerate(champs):
+            if other.get("cle") == previous:
+                champs.insert(index + 1, champ)
+                return
+    champs.insert(0, champ)
+
+
+def _sub_order(schema: dict[str, Any], bloc: str) -> list[str]:
+    """Return the keys of a block's sub-fields, in order."""
+    for _n, path, champ in walk(schema):
+        if path == bloc and champ.get("type") == "bloc":
+            return [str(sub.get("cle")) for sub in champ.get("champs") or []]
+    return []
+
+
+def _insert_near(
+    champ: dict[str, Any], order: list[str], pages: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    result = copy.deepcopy(copie or {"pages": []})
-    pages = result.setdefault("pages", [])
-    base_pages = (base or {}).get("pages") or []
-    copy_pages = (copie or {}).get("pages") or []
-    latest_pages = (latest or {}).get("pages") or []
-    # Pages' title and text, by index; the template's new pages are added at the end.
-    for index in range(max(len(copy_pages), len(latest_pages))):
+    """Insert a new top-level field whose page in the template the copy does not have: after the
+    nearest field before it there that the pages hold, else first on the first page. Return
+    the page it went to."""
+    cle = champ.get("cle")
+    before = order[: order.index(cle)] if cle in order else []
+    for previous in reversed(before):
+        for page in pages:
+            champs = page.get("champs") or []
+            for index, other in enumerate(champs):
+                if other.get("cle") == previous:
+                    champs.insert(index + 1, champ)
+                    return page
+    if not pages:
+        pages.append({"titre": "", "texte": "", "champs": []})
+    pages[0].setdefault("champs", []).insert(0, champ)
+    return pages[0]
+
+
+def _merge_pages(
+    b_pages: list[dict[str, Any]],
+    c_pages: list[dict[str, Any]],
+    l_pages: list[dict[str, Any]],
+    ids: tuple[list[str], list[str], list[str]],
+    plan: Plan,
+    changes: list[Changement],
+) -> list[_Page]:
+    """Merge the pages (which exist, their order, title and text), their fields still as the copy
+    has them; return the pages, the ones the template removed marked."""
+    b_ids, c_ids, l_ids = ids
+    b_by = dict(zip(b_ids, b_pages, strict=True))
+    l_by = dict(zip(l_ids, l_pages, strict=True))
+    out: list[_Page] = []
+    for ident, page in zip(c_ids, c_pages, strict=True):
+        entry = _Page(ident, copy.deepcopy(page))
+        out.append(entry)
+        b, lt = b_by.get(ident), l_by.get(ident)
+        if b is not None and lt is None:
+            entry.retiree = True
+            entry.modifiee = any(page.get(k, "") != b.get(k, "") for k in ("titre", "texte"))
+            continue
+        if lt is not None and lt.get("cle"):
+            entry.page["cle"] = lt["cle"]
         for key in ("titre", "texte"):
-            b = base_pages[index].get(key, "") if index < len(base_pages) else None
-            c = copy_pages[index].get(key, "") if index < len(copy_pages) else None
-            lt = latest_pages[index].get(key, "") if index < len(latest_pages) else None
-            merged, action = _merge(b, c, lt)
+            merged, action = _merge(
+                None if b is None else b.get(key, ""),
+                page.get(key, ""),
+                None if lt is None else lt.get(key, ""),
+            )
             if not action:
                 continue
-            label = _("Page %(n)d : %(partie)s") % {
-                "n": index + 1,
+            label = _("%(page)s : %(partie)s") % {
+                "page": _page_label(page),
                 "partie": _("titre") if key == "titre" else _("texte"),
             }
             if action == "conserve":
                 plan.conserves.append(Changement(label, action))
                 continue
-            if index >= len(pages):
-                pages.append({"titre": "", "texte": "", "champs": []})
-            if merged is not None:
-                pages[index][key] = merged
-            plan.changements.append(Changement(label, action))
-    # Fields, by key path.
+            entry.page[key] = merged
+            changes.append(Changement(label, "modifie"))
+    # The order of the pages all three have: the template's, unless the copy changed it.
+    common = [e.ident for e in out if e.ident in b_by and e.ident in l_by]
+    in_base = [ident for ident in b_ids if ident in common]
+    in_latest = [ident for ident in l_ids if ident in common]
+    if common != in_base and in_latest not in (in_base, common):
+        plan.conserves.append(
+            Changement(_("Ordre des pages"), "conserve", _("conservé : vous l’aviez changé"))
+        )
+    elif common == in_base and in_latest != in_base:
+        slots = [n for n, e in enumerate(out) if e.ident in common]
+        by_ident = {e.ident: e for e in out}
+        for n, ident in zip(slots, in_latest, strict=True):
+            out[n] = by_ident[ident]
+        changes.append(Changement(_("Ordre des pages"), "modifie"))
+    # The template's new pages, at their place (after the page before them there).
+    present = {e.ident for e in out}
+    for number, ident in enumerate(l_ids):
+        lt = l_by[ident]
+        if ident in present:
+            continue
+        if ident in b_by:
+            if any(lt.get(k, "") != b_by[ident].get(k, "") for k in ("titre", "texte")):
+                plan.conserves.append(
+                    Changement(
+                        _page_label(lt), "conserve", _("non reprise : vous aviez supprimé la page")
+                    )
+                )
+            continue
+        new: dict[str, Any] = {
+            k: copy.deepcopy(lt[k]) for k in ("cle", "titre", "texte") if k in lt
+        }
+        position = 0
+        for previous in reversed(l_ids[:number]):
+            found = next((n for n, e in enumerate(out) if e.ident == previous), None)
+            if found is not None:
+                position = found + 1
+                break
+        out.insert(position, _Page(ident, {**new, "champs": []}, ajoutee=True))
+    return out
+
+
+def _settle_removed_pages(
+    out: list[_Page], plan: Plan, changes: list[Changement], why_kept: Callable[[str], str]
+) -> None:
+    """Pages the template removed: gone, with the fields that followed it; the fields the copy
+    changed (or added, or moved there) stay, on the page before (else after), and the plan says
+    so. A page whose title or text the copy changed stays while it keeps fields."""
+    for number, entry in enumerate(out):
+        if not entry.retiree:
+            continue
+        label = _page_label(entry.page)
+        kept = entry.page.get("champs") or []
+        if not kept:
+            changes.append(
+                Changement(
+                    label,
+                    "retire",
+                    _(
+                        "retirée : vous aviez modifié son titre ou son texte, mais le modèle "
+                        "l’a retirée avec tous ses champs"
+                    )
+                    if entry.modifiee
+                    else _("retirée"),
+                )
+            )
+            continue
+        neighbours = [e for e in reversed(out[:number]) if not (e.retiree or e.ajoutee)]
+        after = [e for e in out[number + 1 :] if not (e.retiree or e.ajoutee)]
+        if entry.modifiee or not (neighbours or after):
+            entry.retiree = False
+            plan.conserves.append(
+                Changement(
+                    label,
+                    "conserve",
+                    _("conservée : le modèle l’a retirée, mais vous l’aviez modifiée")
+                    if entry.modifiee
+                    else _("conservée : le modèle l’a retirée, mais elle garde des champs à vous"),
+                )
+            )
+            continue
+        neighbour = neighbours[0] if neighbours else after[0]
+        champs = neighbour.page.setdefault("champs", [])
+        if neighbours:
+            champs.extend(kept)
+        else:
+            champs[:0] = kept
+        where = neighbour.page.get("titre")
+        for champ in kept:
+            path = str(champ.get("cle"))
+            moved = Changement(
+                _field_label(path, champ),
+                "conserve",
+                _(
+                    "conservé (%(pourquoi)s) et placé sur la page « %(page)s » : sa page "
+                    "« %(ancienne)s » est retirée par le modèle"
+                )
+                % {"pourquoi": why_kept(path), "page": where, "ancienne": entry.page.get("titre")},
+            )
+            plan.conserves[:] = [c for c in plan.conserves if c.partie != moved.partie]
+            plan.conserves.append(moved)
+        entry.page["champs"] = []
+        changes.append(
+            Changement(
+                label,
+                "retire",
+                _("retirée ; les champs que vous y gardez passent sur la page « %(page)s »")
+                % {"page": where},
+            )
+        )
+
+
+def _merge_form(
+    base: dict[str, Any], copie: dict[str, Any], latest: dict[str, Any], plan: Plan
+) -> dict[str, Any]:
+    """Merge the form: pages (known by their key, else their fields) and their order, title and
+    text; each field by its key path; each top-level field's page."""
+    base, copie, latest = base or {}, copie or {"pages": []}, latest or {}
+    b_pages = [p for p in base.get("pages") or [] if isinstance(p, dict)]
+    c_pages = [p for p in copie.get("pages") or [] if isinstance(p, dict)]
+    l_pages = [p for p in latest.get("pages") or [] if isinstance(p, dict)]
+    ids = _page_ids(b_pages, c_pages, l_pages)
+    page_changes: list[Changement] = []
+    field_changes: list[Changement] = []
+    out = _merge_pages(b_pages, c_pages, l_pages, ids, plan, page_changes)
+    result = {**copy.deepcopy(copie), "pages": [e.page for e in out]}
+    by_ident = {e.ident: e for e in out}
+
+    # Fields' definitions, by key path.
     b_parts, c_parts, l_parts = _field_parts(base), _field_parts(copie), _field_parts(latest)
-    latest_places = _field_places(latest or {})
     order = list(l_parts) + [p for p in c_parts if p not in l_parts]
     order += [p for p in b_parts if p not in order]
-    additions: list[str] = []
+    additions: dict[str, Changement] = {}
     for path in order:
         merged, action = _merge(b_parts.get(path), c_parts.get(path), l_parts.get(path))
         if action == "retire" and any(
@@ -1027,24 +1334,104 @@ def _merge_form(
         if action == "conserve":
             plan.conserves.append(Changement(label, action))
             continue
-        plan.changements.append(Changement(label, action))
+        change = Changement(label, action)
+        field_changes.append(change)
         if action == "retire":
             _tree_remove(result, path)
         elif action == "modifie":
             _tree_replace(result, path, merged)
         else:
-            additions.append(path)
-    for path in additions:
-        _tree_insert(result, path, copy.deepcopy(l_parts[path]), latest_places.get(path))
-    # A page the template removed, untouched and left empty by the copy, goes too.
-    for index in range(len(pages) - 1, len(latest_pages) - 1, -1):
-        if index < len(base_pages) and not pages[index].get("champs"):
-            same = all(
-                pages[index].get(k, "") == base_pages[index].get(k, "") for k in ("titre", "texte")
+            additions[path] = change
+
+    # Where fields go, in the template's order: its new fields at their place, and a field the
+    # copy left on its page follows the template to another page.
+    b_ids, c_ids, l_ids = ids
+    b_place = _field_pages(b_pages, b_ids)
+    c_place = _field_pages(c_pages, c_ids)
+    l_place = _field_pages(l_pages, l_ids)
+    l_order = {
+        ident: [str(c.get("cle")) for c in page.get("champs") or []]
+        for ident, page in zip(l_ids, l_pages, strict=True)
+    }
+    l_top = [p for p in l_parts if "." not in p]
+    for path in l_top:
+        target = by_ident.get(l_place[path])
+        if target is not None and target.retiree:
+            target = None
+        if path in additions:
+            champ = copy.deepcopy(l_parts[path])
+            if champ.get("type") == "bloc":
+                champ["champs"] = []
+            if target is None:
+                page = _insert_near(champ, l_top, [e.page for e in out if not e.retiree])
+            else:
+                page = target.page
+                _insert_after(page.setdefault("champs", []), champ, l_order[l_place[path]])
+            index = field_changes.index(additions[path])
+            field_changes[index] = Changement(
+                additions[path].partie,
+                "ajoute",
+                _("ajouté sur la page « %(page)s »") % {"page": page.get("titre")},
             )
-            if same:
-                plan.changements.append(Changement(_("Page %(n)d") % {"n": index + 1}, "retire"))
-                del pages[index]
+            continue
+        if path not in b_place or path not in c_place:
+            continue
+        merged, action = _merge(b_place[path], c_place[path], l_place[path])
+        label = _field_label(path, l_parts[path])
+        if action == "conserve":
+            plan.conserves.append(
+                Changement(label, action, _("conservé sur la page où vous l’aviez placé"))
+            )
+        found = _tree_locate(result, path)
+        if action != "modifie" or target is None or found is None:
+            continue
+        champ = found[0].pop(found[1])
+        _insert_after(target.page.setdefault("champs", []), champ, l_order[l_place[path]])
+        field_changes.append(
+            Changement(
+                label,
+                "deplace",
+                _("déplacé sur la page « %(page)s »") % {"page": target.page.get("titre")},
+            )
+        )
+    for path in additions:
+        bloc, _cle = split_path(path)
+        holder = _tree_locate(result, bloc) if bloc else None
+        if holder is not None:
+            _insert_after(
+                holder[0][holder[1]].setdefault("champs", []),
+                copy.deepcopy(l_parts[path]),
+                _sub_order(latest, bloc),
+            )
+
+    def why_kept(path: str) -> str:
+        if path not in b_parts:
+            return _("vous l’aviez ajouté")
+        if any(c_parts.get(p) != b_parts.get(p) for p in c_parts if p.split(".")[0] == path):
+            return _("vous l’aviez modifié")
+        if c_place.get(path) != b_place.get(path):
+            return _("vous l’y aviez déplacé")
+        return _("le modèle l’a mis sur une page que vous aviez supprimée")
+
+    _settle_removed_pages(out, plan, page_changes, why_kept)
+
+    # The template's new pages that got fields.
+    for entry in out:
+        if entry.ajoutee and entry.page.get("champs"):
+            page_changes.append(
+                Changement(
+                    _page_label(entry.page), "ajoute", _("ajoutée à sa place dans le modèle")
+                )
+            )
+    pages: list[dict[str, Any]] = []
+    for entry in out:
+        if entry.retiree or (entry.ajoutee and not entry.page.get("champs")):
+            continue
+        if entry.page.get("cle") and entry.page["cle"] in {p.get("cle") for p in pages}:
+            entry.page["cle"] = page_key_for({"pages": [*pages, entry.page]}, entry.page["cle"])
+        pages.append(entry.page)
+    result["pages"] = pages
+    plan.changements.extend([*page_changes, *field_changes])
     return result
 
 
@@ -1078,34 +1465,6 @@ def _tree_replace(schema: dict[str, Any], path: str, champ: dict[str, Any]) -> N
     if new.get("type") == "bloc":
         new["champs"] = container[index].get("champs") or []
     container[index] = new
-
-
-def _tree_insert(
-    schema: dict[str, Any], path: str, champ: dict[str, Any], place: tuple[int, str | None] | None
-) -> None:
-    """Insert a field the template added after the one before it there, else at the start of
-    the same page (or of its block), else at the end of the last page."""
-    bloc, _cle = split_path(path)
-    page_index, before = place or (0, None)
-    if champ.get("type") == "bloc":
-        champ = {**champ, "champs": []}
-    if before is not None:
-        found = _tree_locate(schema, before)
-        if found is not None:
-            found[0].insert(found[1] + 1, champ)
-            return
-    pages = schema.setdefault("pages", [])
-    if bloc:
-        holder = _tree_locate(schema, bloc)
-        if holder is not None:
-            holder[0][holder[1]].setdefault("champs", []).insert(0, champ)
-        return
-    if not pages:
-        pages.append({"titre": "", "texte": "", "champs": []})
-    if page_index < len(pages):
-        pages[page_index].setdefault("champs", []).insert(0, champ)
-    else:
-        pages[-1].setdefault("champs", []).append(champ)
 
 
 def _merge_workflow(
@@ -1210,15 +1569,31 @@ def modele_update_plan(demarche: Demarche) -> Plan:
 
 
 @transaction.atomic
-def modele_update_apply(*, acting_user, demarche: Demarche) -> Plan:
+def modele_update_apply(
+    *,
+    acting_user,
+    demarche: Demarche,
+    version: int | None = None,
+    empreinte: str | None = None,
+) -> Plan:
     """Take in the template's latest version as the plan says, and record it as the version the
     procedure is aligned with. A published procedure stays published with its current version:
-    the changes wait, like any other, until the administrator publishes again."""
+    the changes wait, like any other, until the administrator publishes again.
+
+    ``version`` and ``empreinte`` are the template version and ``Plan.empreinte`` of the plan the
+    administrator read (the plan's page posts them): when given, a plan that no longer matches
+    them (the template or the procedure changed since) is refused, to be read again."""
     permission_check(acting_user, "demarches.configurer", demarche.membre)
     locked: Demarche = _locked(demarche)  # type: ignore[assignment]
     plan = modele_update_plan(locked)
     if plan.a_jour:
         raise _error("modele", _("Cette démarche suit déjà la dernière version du modèle."))
+    if (version is not None and version != plan.vers_version) or (
+        empreinte is not None and empreinte != plan.empreinte
+    ):
+        raise _error(
+            "modele", _("Le modèle a changé depuis que vous avez lu ce plan : relisez-le.")
+        )
     if plan.erreurs:
         raise ValidationError({"modele": plan.erreurs})
     for key in (*METADATA, "formulaire", "workflow"):

@@ -110,6 +110,13 @@ class PublicationForm(forms.Form):
     )
 
 
+class MiseAJourForm(forms.Form):
+    """« Appliquer » a template update: the version and ``Plan.empreinte`` of the plan shown."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    empreinte = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
 class PageForm(forms.Form):
     titre = forms.CharField(label=_lazy("Titre de la page"), max_length=200)
     texte = forms.CharField(

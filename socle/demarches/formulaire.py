@@ -246,11 +246,17 @@ def schema_check(schema: dict[str, Any]) -> dict[str, Any]:
         raise ValidationError({"formulaire": [_("Le formulaire doit avoir au moins une page.")]})
     top_seen: list[str] = []
     all_keys: list[str] = []
+    page_keys: list[str] = []
     for number, page in enumerate(raw_pages, start=1):
         where = _("Page %(n)d") % {"n": number}
         if not isinstance(page, dict):
             errors.append(_("%(where)s est mal formée.") % {"where": where})
             continue
+        if "cle" in page:  # a page's stable key (older schemas have none): unique, like fields'
+            if not KEY_RE.match(str(page["cle"])) or str(page["cle"]) in page_keys:
+                message = _("%(where)s : la clé de page est invalide ou en double.")
+                errors.append(message % {"where": where})
+            page_keys.append(str(page["cle"]))
         before = len(top_seen)
         _check_fields(
             list(page.get("champs") or []),

@@ -36,6 +36,7 @@ from socle.demarches import workflow as wf
 from socle.demarches.forms_configuration import (
     ChampForm,
     DemarcheCreateForm,
+    MiseAJourForm,
     PageForm,
     PresentationForm,
     StatutForm,
@@ -802,8 +803,16 @@ def mise_a_jour(request, membre, code):
     if demarche.modele is None:
         return redirect("gestion:demarches:fiche", slug=membre.slug, code=demarche.slug)
     if request.method == "POST":
+        # The plan read: its template version and hash (a form without them is a stale one).
+        form = MiseAJourForm(request.POST)
+        valid = form.is_valid()
         try:
-            conf.modele_update_apply(acting_user=request.user, demarche=demarche)
+            conf.modele_update_apply(
+                acting_user=request.user,
+                demarche=demarche,
+                version=int(form.cleaned_data["version"]) if valid else 0,
+                empreinte=str(form.cleaned_data["empreinte"]) if valid else "",
+            )
         except ValidationError as error:
             messages.error(request, _errors_message(error))
         else:
@@ -820,6 +829,12 @@ def mise_a_jour(request, membre, code):
     return editeur.page(
         request,
         "demarches/configuration/mise_a_jour.html",
-        {"plan": plan, "modele": demarche.modele},
+        {
+            "plan": plan,
+            "modele": demarche.modele,
+            "form": MiseAJourForm(
+                initial={"version": plan.vers_version, "empreinte": plan.empreinte}
+            ),
+        },
         title=_("Mise à jour du modèle"),
     )

@@ -136,6 +136,9 @@ def test_it_shows_the_plan_and_applies_it_from_the_page(scenario, demo_members, 
     page = response.content.decode()
     assert "Factures par courriel." in page
     assert "École » (enfants.ecole) — conservé : vous l’aviez modifié" in page
-    assert client.post(path).status_code == 302
+    # « Appliquer » posts the plan it showed (its template version and hash); without: refused.
+    assert "relisez-le" in client.post(path, follow=True).content.decode()
+    shown = response.context["form"].initial
+    assert client.post(path, shown).status_code == 302
     scenario.refresh_from_db()
     assert scenario.modele_version == 2
