@@ -8,22 +8,15 @@ import pytest
 from socle.demarches.models import Evenement, Livraison
 from socle.demarches.webhooks import webhook_create
 from socle.membres.models import AuditEvent
-from tests.demarches.api_webhooks_data import (
-    bearer,
-    make_demarche,
-    make_dossier,
-    make_key,
-    receiver,  # noqa: F401
-)
+from tests.demarches.factories import bearer, make_key
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def dossier(demo_members):
-    # No account: the mail to the citizen links to the citizen's pages (urls_usager, merged
-    # from the filing brief).
-    return make_dossier(make_demarche(demo_members.pessac))
+def dossier(dossier_factory):
+    """Filed without an account (conftest's `dossier` has one)."""
+    return dossier_factory(usager=None)
 
 
 @pytest.fixture
@@ -45,7 +38,7 @@ def test_a_refusal_needs_its_motif_and_is_applied_as_the_key(
     demo_members,
     dossier,
     decider,
-    receiver,  # noqa: F811
+    receiver,
 ):
     key, plaintext = decider
     webhook_create(acting_user=None, membre=demo_members.pessac, url=receiver.url, evenements=[])

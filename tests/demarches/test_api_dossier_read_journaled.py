@@ -4,32 +4,35 @@ journal, in the name of the key's creator; a key nobody answers for reads no per
 import pytest
 
 from socle.journal.models import PersonalDataAccess
-from tests.demarches.api_webhooks_data import (
-    bearer,
-    files_dir,  # noqa: F401
-    make_demarche,
-    make_dossier,
-    make_key,
-    make_piece,
-)
+from tests.demarches.factories import bearer, make_key
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def dossier(demo_members, citizen, files_dir):  # noqa: F811
-    return make_dossier(make_demarche(demo_members.pessac), usager=citizen)
+def dossier(dossier_factory, citizen):
+    """The citizen's, with their answers and an attachment."""
+    return dossier_factory(
+        usager=citizen,
+        nom="Camille Dupont",
+        donnees={"nom": "Dupont", "email": "camille.dupont@example.fr"},
+        pieces={"justificatif": ("avis.pdf", b"%PDF-1.4 justificatif")},
+    )
 
 
 def test_a_dossier_read_is_journaled(client, demo_members, dossier, citizen):
     admin = demo_members.admin_pessac
     key, plaintext = make_key(demo_members.pessac, acting_user=admin)
-    piece = make_piece(dossier)
+    piece = dossier.pieces_jointes.get()
     url = f"/api/v1/demarches/pessac/dossiers/{dossier.reference}"
 
     body = client.get(url, **bearer(plaintext)).json()
 
-    assert body["donnees"] == {"nom": "Dupont", "email": "camille.dupont@example.fr"}
+    assert body["donnees"] == {
+        "nom": "Dupont",
+        "email": "camille.dupont@example.fr",
+        "justificatif": {"piece_jointe": piece.pk, "nom": "avis.pdf"},
+    }
     assert body["usager"]["nom"] == "Camille Dupont"
     assert [p["nom"] for p in body["pieces"]] == ["avis.pdf"]
     assert {t["vers"] for t in body["transitions"]} == {

@@ -6,21 +6,22 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.demarches.api_webhooks_data import bearer, make_demarche, make_dossier, make_key
+from socle.demarches.models import BROUILLON
+from tests.demarches.factories import bearer, make_key
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def data(demo_members, citizen):
-    pessac, bordeaux = demo_members.pessac, demo_members.bordeaux
-    cantine = make_demarche(pessac)
+def data(demo_members, citizen, demarche_factory, dossier_factory):
+    pessac = demo_members.pessac
+    cantine = demarche_factory(pessac, slug="cantine")
     _key, plaintext = make_key(pessac, acting_user=demo_members.admin_pessac)
     return {
         "key": plaintext,
-        "filed": make_dossier(cantine, usager=citizen),
-        "draft": make_dossier(cantine, usager=citizen, statut="brouillon"),
-        "other": make_dossier(make_demarche(bordeaux), usager=citizen),
+        "filed": dossier_factory(cantine, usager=citizen),
+        "draft": dossier_factory(cantine, usager=citizen, statut=BROUILLON),
+        "other": dossier_factory(membre=demo_members.bordeaux, usager=citizen),
     }
 
 
@@ -54,11 +55,11 @@ def test_another_members_address_is_refused(client, data):
     assert response.json()["error"]["code"] == "membre_non_autorise"
 
 
-def test_it_pages_with_a_stable_cursor_and_filters(client, data, citizen):
+def test_it_pages_with_a_stable_cursor_and_filters(client, data, citizen, dossier_factory):
     cantine = data["filed"].demarche
     now = timezone.now()
     more = [
-        make_dossier(cantine, usager=citizen, depose_le=now - timedelta(minutes=m))
+        dossier_factory(cantine, usager=citizen, depose_le=now - timedelta(minutes=m))
         for m in (30, 20, 10)
     ]
     more[1].statut = "accepte"

@@ -7,15 +7,14 @@ import pytest
 from django.urls import reverse
 
 from socle.api.openapi import documented_error_codes
-from tests.demarches.api_webhooks_data import bearer, make_demarche, make_dossier, make_key
+from tests.demarches.factories import bearer, make_key
 
 pytestmark = pytest.mark.django_db
 
 
-def test_each_error_is_documented(client, demo_members, citizen):
+def test_each_error_is_documented(client, demo_members, dossier):
     document = client.get(reverse("api:openapi")).json()
     documented = documented_error_codes(document["paths"])
-    dossier = make_dossier(make_demarche(demo_members.pessac), usager=citizen)
     _key, reader = make_key(demo_members.pessac)
     _key, decider = make_key(demo_members.pessac, scopes=["demarches.decider"])
     _key, platform = make_key(None)

@@ -15,6 +15,8 @@ from tests.observatoire.fixtures_contrib import exe_bytes, pdf_bytes
 def filed(demo_members, demarche_factory, citizen):
     demarche = demarche_factory(demo_members.pessac)
     dossier = depot.dossier_start(usager=citizen, demarche=demarche)
+    dossier.donnees = {"nom": "Martin"}
+    dossier.save(update_fields=["donnees"])
     return depot.dossier_file(usager=citizen, dossier=dossier, jeton=depot.token_new())
 
 

@@ -40,7 +40,7 @@ PESSAC = {
 
 @pytest.fixture
 def draft(demo_members, demarche_factory, citizen):
-    demarche = demarche_factory(demo_members.pessac, SCHEMA)
+    demarche = demarche_factory(demo_members.pessac, SCHEMA, competence="etat-civil")
     dossier = depot.dossier_start(usager=citizen, demarche=demarche)
     dossier.donnees = {"nom": "Martin", "adresse": PESSAC}
     dossier.save(update_fields=["donnees"])

@@ -6,9 +6,8 @@ from django.db import transaction
 from socle.demarches.documents import document_context
 from socle.demarches.models import ACCEPTE, Document
 from socle.demarches.services import dossier_locked, transition_apply
-from tests.demarches.documents_helpers import documents_env_fixture, dossier_fixture  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("documents_env")]
 
 
 def test_it_issues_the_attestation_with_the_decision(dossier, run_tasks):

@@ -5,9 +5,8 @@ from django_tasks_db.models import DBTaskResult
 
 from socle.demarches.documents import document_generate, document_request, documents_missing_queue
 from socle.demarches.models import Document, Evenement
-from tests.demarches.documents_helpers import documents_env_fixture, dossier_fixture  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("documents_env")]
 
 
 def test_it_generates_a_document_once(dossier, run_tasks):

@@ -6,9 +6,8 @@ from django_tasks_db.models import DBTaskResult
 
 from socle.demarches.documents import document_request
 from socle.demarches.models import Document, Evenement
-from tests.demarches.documents_helpers import documents_env_fixture, dossier_fixture  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("documents_env")]
 
 
 def test_it_queues_a_later_attempt_when_signing_fails(dossier, run_tasks, settings, tmp_path):

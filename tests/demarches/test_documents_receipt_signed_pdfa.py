@@ -10,9 +10,9 @@ from pyhanko_certvalidator import ValidationContext
 from socle.citoyen.chiffrement import MAGIC, fichier_read, files_dir
 from socle.demarches.documents import document_generate, document_request, signing_files
 from socle.demarches.models import Document, Evenement
-from tests.demarches.documents_helpers import documents_env_fixture, dossier_fixture, pdf_reader  # noqa: F401
+from tests.demarches.factories import pdf_reader
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("documents_env")]
 
 
 def _fonts(reader) -> list:

@@ -6,7 +6,6 @@ import threading
 from cryptography import x509
 
 from socle.demarches.documents import signing_certificate_pem, signing_files
-from tests.demarches.documents_helpers import documents_env_fixture  # noqa: F401
 
 
 def test_it_creates_the_pair_once_privately_and_reuses_it(documents_env, settings):
@@ -39,4 +38,4 @@ def test_it_signs_with_the_configured_pair(documents_env, settings, tmp_path):
     settings.DEMARCHES_SIGNING_CERT_FILE = str(tmp_path / "cert.pem")
     files = signing_files()
     assert str(files.key) == settings.DEMARCHES_SIGNING_KEY_FILE
-    assert not (documents_env / "data" / "signature").exists()
+    assert not (documents_env / "signature").exists()

@@ -3,7 +3,6 @@
 import csv
 import io
 
-import pytest
 from openpyxl import load_workbook
 
 from socle.demarches import instruction
@@ -12,17 +11,6 @@ from socle.demarches.models import ACCEPTE, REFUSE
 from socle.journal.models import PersonalDataAccess
 from socle.journal.services import journal_verify
 from socle.membres.models import AuditEvent
-from tests.demarches import instruction_data as data
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path, monkeypatch):
-    data.isolate(settings, tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def dossier_factory(demo_members):
-    return data.DossierFactory(demo_members)
 
 
 def test_it_refuses_in_bulk_with_one_motif_and_reports_failures(

@@ -12,18 +12,7 @@ from socle.demarches import selectors as sel
 from socle.demarches.models import ACCEPTE, Document, Evenement, Message, PieceJointe
 from socle.demarches.services import piece_jointe_add
 from socle.membres.models import AuditEvent
-from tests.demarches import instruction_data as data
-from tests.demarches.instruction_data import PDF
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path, monkeypatch):
-    data.isolate(settings, tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def dossier_factory(demo_members):
-    return data.DossierFactory(demo_members)
+from tests.demarches.factories import PDF
 
 
 def _mails_to(address):

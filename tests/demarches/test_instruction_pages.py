@@ -1,22 +1,8 @@
 """The instruction pages, lean: the queue, a dossier, its actions, downloads, all journaled."""
 
-import pytest
-
 from socle.demarches.models import ACCEPTE, REFUSE
-from socle.demarches.services import piece_jointe_add
 from socle.journal.models import PersonalDataAccess
-from tests.demarches import instruction_data as data
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path, monkeypatch):
-    data.isolate(settings, tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def dossier_factory(demo_members):
-    return data.DossierFactory(demo_members)
-
+from tests.demarches.factories import PDF
 
 BASE = "/gestion/pessac/demarches/dossiers/"
 
@@ -44,15 +30,8 @@ def test_it_lists_the_queue_with_tabs_and_bulk_form(client, demo_members, dossie
 def test_it_shows_a_dossier_journals_it_and_serves_its_files(
     client, demo_members, citizen, dossier_factory
 ):
-    dossier = dossier_factory(usager=citizen)
-    piece = piece_jointe_add(
-        dossier=dossier, content=data.PDF, nom="avis.pdf", type_mime="application/pdf"
-    )
-    dossier.donnees = {
-        **dossier.donnees,
-        "justificatif": {"piece_jointe": piece.pk, "nom": "avis.pdf"},
-    }
-    dossier.save(update_fields=["donnees"])
+    dossier = dossier_factory(usager=citizen, pieces={"justificatif": ("avis.pdf", PDF)})
+    piece = dossier.pieces_jointes.get()
     client.force_login(demo_members.agent_pessac)
     url = f"{BASE}{dossier.reference}/"
     page = client.get(url).content.decode()
@@ -60,7 +39,7 @@ def test_it_shows_a_dossier_journals_it_and_serves_its_files(
     assert "Quotient familial" in page and piece_url in page
     assert "Refuser" in page and "Accepter" in page
     response = client.get(piece_url)
-    assert response.status_code == 200 and response.content == data.PDF
+    assert response.status_code == 200 and response.content == PDF
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "attachment" in response["Content-Disposition"]
     purposes = list(

@@ -7,17 +7,6 @@ from django.http import Http404
 from socle.demarches import selectors as sel
 from socle.demarches.instruction import dossier_transition
 from socle.demarches.models import ACCEPTE, BROUILLON, EN_INSTRUCTION, REFUSE
-from tests.demarches import instruction_data as data
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path, monkeypatch):
-    data.isolate(settings, tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def dossier_factory(demo_members):
-    return data.DossierFactory(demo_members)
 
 
 def test_it_lets_an_agent_of_the_service_accept(demo_members, dossier_factory):

@@ -2,22 +2,10 @@
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from socle.demarches import selectors as sel
 from socle.demarches.models import ACCEPTE, BROUILLON, EN_INSTRUCTION
-from tests.demarches import instruction_data as data
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path, monkeypatch):
-    data.isolate(settings, tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def dossier_factory(demo_members):
-    return data.DossierFactory(demo_members)
 
 
 def test_it_filters_and_counts_the_queue(demo_members, dossier_factory):

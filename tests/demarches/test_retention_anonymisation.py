@@ -11,34 +11,28 @@ from socle.citoyen.chiffrement import fichier_store
 from socle.demarches.instruction import dossier_transition, dossiers_retention_apply
 from socle.demarches.models import ACCEPTE, BROUILLON, Document, Dossier, Evenement, Message
 from socle.demarches.services import piece_jointe_add
-from tests.demarches import instruction_data as data
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path, monkeypatch):
-    data.isolate(settings, tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def dossier_factory(demo_members):
-    return data.DossierFactory(demo_members)
+from tests.demarches.factories import PDF
 
 
 def test_it_anonymises_closed_dossiers_past_their_date(
-    demo_members, citizen, dossier_factory, files_on_disk, django_capture_on_commit_callbacks
+    demo_members,
+    citizen,
+    demarche_factory,
+    dossier_factory,
+    files_on_disk,
+    django_capture_on_commit_callbacks,
 ):
-    dossier = dossier_factory(usager=citizen)
-    kept = dossier_factory(usager=citizen)
+    demarche = demarche_factory(demo_members.pessac, retention_mois=12)
+    dossier = dossier_factory(demarche, usager=citizen)
+    kept = dossier_factory(demarche, usager=citizen)
     dossier_transition(
         acting_user=demo_members.agent_pessac, dossier=dossier, vers=ACCEPTE, motif="Complet"
     )
-    piece = piece_jointe_add(
-        dossier=dossier, content=data.PDF, nom="a.pdf", type_mime="application/pdf"
-    )
+    piece = piece_jointe_add(dossier=dossier, content=PDF, nom="a.pdf", type_mime="application/pdf")
     Message.objects.create(dossier=dossier, de_usager=True, texte="Mon adresse est…")
     document = Document.objects.get(dossier=dossier)
     document.fichier = fichier_store(
-        content=data.PDF, nom="attestation.pdf", type_mime="application/pdf", proprietaire=citizen
+        content=PDF, nom="attestation.pdf", type_mime="application/pdf", proprietaire=citizen
     )
     document.save(update_fields=["fichier"])
     assert len(files_on_disk()) == 2
@@ -72,7 +66,7 @@ def test_it_deletes_drafts_untouched_for_six_months(
 ):
     old = dossier_factory(usager=citizen, statut=BROUILLON)
     recent = dossier_factory(usager=citizen, statut=BROUILLON)
-    piece_jointe_add(dossier=old, content=data.PDF, nom="a.pdf", type_mime="application/pdf")
+    piece_jointe_add(dossier=old, content=PDF, nom="a.pdf", type_mime="application/pdf")
     Dossier.objects.filter(pk=old.pk).update(modifie_le=timezone.now() - timedelta(days=200))
     with django_capture_on_commit_callbacks(execute=True):
         call_command("demarches", "retention")
@@ -82,9 +76,11 @@ def test_it_deletes_drafts_untouched_for_six_months(
 
 
 @pytest.fixture
-def files_on_disk(settings):
+def files_on_disk(citoyen_files_dir):
+    """`files_on_disk()`: the encrypted files of this test's own folder."""
+
     def found() -> list[Path]:
-        root = Path(settings.CITOYEN_FILES_DIR)
+        root = citoyen_files_dir
         return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
     return found

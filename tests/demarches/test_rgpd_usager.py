@@ -3,29 +3,17 @@ for the collectivité but no longer linked to the account."""
 
 import json
 
-import pytest
-
 from socle.citoyen.models import FichierChiffre
 from socle.demarches.models import BROUILLON, Dossier, Message
 from socle.demarches.services import event_add, piece_jointe_add, usager_export, usager_forget
-from tests.demarches import instruction_data as data
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path, monkeypatch):
-    data.isolate(settings, tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def dossier_factory(demo_members):
-    return data.DossierFactory(demo_members)
+from tests.demarches.factories import PDF
 
 
 def test_it_exports_a_citizen_s_dossiers_with_files(citizen, other_citizen, dossier_factory):
-    dossier = dossier_factory(usager=citizen)
+    dossier = dossier_factory(usager=citizen, nom="Camille Martin")
     dossier_factory(usager=other_citizen, nom="Quelqu’un d’autre")
     piece = piece_jointe_add(
-        dossier=dossier, content=data.PDF, nom="avis.pdf", type_mime="application/pdf"
+        dossier=dossier, content=PDF, nom="avis.pdf", type_mime="application/pdf"
     )
     Message.objects.create(dossier=dossier, de_usager=False, texte="Bien reçu")
     event_add(dossier, "statut", visible_usager=True, statut_apres="depose")
@@ -38,7 +26,7 @@ def test_it_exports_a_citizen_s_dossiers_with_files(citizen, other_citizen, doss
     assert [m["texte"] for m in only["messages"]] == ["Bien reçu"]
     assert [h["statut"] for h in only["historique"]] == ["Déposé"]
     path = f"demarches/{dossier.reference}/piece-{piece.fichier_id}-avis.pdf"
-    assert exported["fichiers"] == {path: data.PDF}
+    assert exported["fichiers"] == {path: PDF}
 
 
 def test_it_forgets_drafts_and_unlinks_filed_dossiers(
@@ -46,10 +34,8 @@ def test_it_forgets_drafts_and_unlinks_filed_dossiers(
 ):
     draft = dossier_factory(usager=citizen, statut=BROUILLON)
     filed = dossier_factory(usager=citizen, nom="Camille Martin")
-    piece_jointe_add(dossier=draft, content=data.PDF, nom="a.pdf", type_mime="application/pdf")
-    kept = piece_jointe_add(
-        dossier=filed, content=data.PDF, nom="b.pdf", type_mime="application/pdf"
-    )
+    piece_jointe_add(dossier=draft, content=PDF, nom="a.pdf", type_mime="application/pdf")
+    kept = piece_jointe_add(dossier=filed, content=PDF, nom="b.pdf", type_mime="application/pdf")
     with django_capture_on_commit_callbacks(execute=True):
         counts = usager_forget(citizen)
     assert counts == {"brouillons_supprimes": 1, "dossiers_anonymises": 0, "dossiers_detaches": 1}

@@ -5,9 +5,8 @@ from django.urls import reverse
 
 from socle.demarches.documents import document_generate, document_request
 from socle.demarches.models import Document
-from tests.demarches.documents_helpers import documents_env_fixture, dossier_fixture  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("documents_env")]
 
 
 @pytest.fixture
@@ -29,7 +28,7 @@ def test_it_confirms_a_typed_code_without_personal_data(client, recepisse, citiz
     assert response.status_code == 200
     assert "Document authentique" in html
     assert "Il n’a pas été révoqué" in html
-    assert "Récépissé de dépôt — Inscription scolaire" in html
+    assert "Récépissé de dépôt — Inscription à la cantine" in html
     assert "Pessac" in html
     for personal in ("Camille", "Citoyenne", citizen.email, recepisse.dossier.reference):
         assert personal not in html

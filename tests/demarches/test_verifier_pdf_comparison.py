@@ -6,9 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from socle.citoyen.chiffrement import fichier_read
 from socle.demarches.documents import document_generate, document_request
 from socle.demarches.models import Document
-from tests.demarches.documents_helpers import documents_env_fixture, dossier_fixture  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("documents_env")]
 
 
 def _post(client, document, content: bytes, name: str = "recepisse.pdf"):

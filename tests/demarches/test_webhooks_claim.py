@@ -15,20 +15,19 @@ from socle.demarches.webhooks import (
     webhook_create,
     webhooks_notify,
 )
-from tests.demarches.api_webhooks_data import make_demarche, make_dossier, receiver  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def livraison(demo_members, receiver):  # noqa: F811
+def livraison(demo_members, receiver, dossier_factory):
     webhook_create(acting_user=None, membre=demo_members.pessac, url=receiver.url, evenements=[])
-    dossier = make_dossier(make_demarche(demo_members.pessac))
+    dossier = dossier_factory()
     [found] = webhooks_notify(dossier=dossier, evenement="dossier.depose")
     return found
 
 
-def test_a_second_claim_does_not_send_twice(livraison, receiver):  # noqa: F811
+def test_a_second_claim_does_not_send_twice(livraison, receiver):
     lease = livraison_claim(livraison.pk)
     assert lease is not None
     assert livraison_claim(livraison.pk) is None
@@ -38,7 +37,7 @@ def test_a_second_claim_does_not_send_twice(livraison, receiver):  # noqa: F811
 
 def test_an_expired_lease_is_taken_again_and_the_first_worker_records_nothing(
     livraison,
-    receiver,  # noqa: F811
+    receiver,
 ):
     first = livraison_claim(livraison.pk)
     assert first is not None

@@ -7,14 +7,13 @@ from django.urls import reverse
 from socle.demarches.models import Livraison, Webhook
 from socle.demarches.webhooks import webhooks_notify
 from socle.membres.models import AuditEvent
-from tests.demarches.api_webhooks_data import make_demarche, make_dossier, receiver  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
-def test_an_administrator_manages_the_webhooks(client, demo_members, receiver):  # noqa: F811
+def test_an_administrator_manages_the_webhooks(client, demo_members, receiver, dossier_factory):
     pessac = demo_members.pessac
-    make_demarche(pessac)
+    dossier_factory.procedure()  # Pessac publishes a procedure
     client.force_login(demo_members.admin_pessac)
     page = reverse("gestion:demarches:webhooks", kwargs={"slug": pessac.slug})
 
@@ -30,9 +29,7 @@ def test_an_administrator_manages_the_webhooks(client, demo_members, receiver): 
     assert refused.status_code == 400
     assert set(refused.context["form"].errors) == {"url", "evenements"}
 
-    [livraison] = webhooks_notify(
-        dossier=make_dossier(pessac.demarches.get()), evenement="dossier.statut"
-    )
+    [livraison] = webhooks_notify(dossier=dossier_factory(), evenement="dossier.statut")
     Livraison.objects.filter(pk=livraison.pk).update(etat=Livraison.Etat.ECHEC, tentatives=8)
     kwargs = {"slug": pessac.slug, "pk": hook.pk}
     listing = client.get(reverse("gestion:demarches:webhook_livraisons", kwargs=kwargs))

@@ -16,7 +16,6 @@ from socle.demarches.webhooks import (
     webhook_create,
     webhooks_notify,
 )
-from tests.demarches.api_webhooks_data import make_demarche, make_dossier, receiver  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +25,14 @@ def _due_now(livraison):
 
 
 @pytest.fixture
-def livraison(demo_members, receiver):  # noqa: F811
+def livraison(demo_members, receiver, dossier_factory):
     webhook_create(acting_user=None, membre=demo_members.pessac, url=receiver.url, evenements=[])
-    dossier = make_dossier(make_demarche(demo_members.pessac))
+    dossier = dossier_factory()
     [found] = webhooks_notify(dossier=dossier, evenement="dossier.statut")
     return found
 
 
-def test_a_500_then_200_is_retried_and_delivered(livraison, receiver):  # noqa: F811
+def test_a_500_then_200_is_retried_and_delivered(livraison, receiver):
     receiver.statuses = [500, 200]
     queued = DBTaskResult.objects.count()
 
@@ -74,7 +73,7 @@ def test_the_delays_grow():
 
 def test_it_is_abandoned_after_max_attempts_and_can_be_retried(
     livraison,
-    receiver,  # noqa: F811
+    receiver,
     demo_members,
 ):
     receiver.statuses = [503]
@@ -98,7 +97,7 @@ def test_it_is_abandoned_after_max_attempts_and_can_be_retried(
     assert len(livraison.essais) == MAX_ATTEMPTS + 1
 
 
-def test_an_unreachable_address_is_an_attempt_with_its_error(livraison, receiver):  # noqa: F811
+def test_an_unreachable_address_is_an_attempt_with_its_error(livraison, receiver):
     receiver.close()
     assert webhook_deliver.call(livraison.pk) == "retry"
     livraison.refresh_from_db()

@@ -10,22 +10,21 @@ from socle.comptes.totp import secret_decrypt
 from socle.demarches.models import Livraison
 from socle.demarches.tasks_webhooks import webhook_deliver
 from socle.demarches.webhooks import signature_verify, webhook_create, webhooks_notify
-from tests.demarches.api_webhooks_data import make_demarche, make_dossier, receiver  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def setup(demo_members, receiver, citizen):  # noqa: F811
+def setup(demo_members, receiver, citizen, dossier_factory):
     admin = demo_members.admin_pessac
     hook, secret = webhook_create(
         acting_user=admin, membre=demo_members.pessac, url=receiver.url, evenements=[]
     )
-    dossier = make_dossier(make_demarche(demo_members.pessac), usager=citizen)
+    dossier = dossier_factory(usager=citizen)
     return hook, secret, dossier
 
 
-def test_it_signs_the_post_with_the_secret(setup, receiver):  # noqa: F811
+def test_it_signs_the_post_with_the_secret(setup, receiver):
     hook, secret, dossier = setup
     assert secret not in hook.secret and secret_decrypt(hook.secret) == secret
     [livraison] = webhooks_notify(dossier=dossier, evenement="dossier.depose")
@@ -45,7 +44,7 @@ def test_it_signs_the_post_with_the_secret(setup, receiver):  # noqa: F811
     assert [essai["reponse"] for essai in livraison.essais] == [200]
 
 
-def test_the_payload_has_no_personal_data(setup, receiver, citizen):  # noqa: F811
+def test_the_payload_has_no_personal_data(setup, receiver, citizen):
     _hook, _secret, dossier = setup
     [livraison] = webhooks_notify(dossier=dossier, evenement="dossier.depose")
     webhook_deliver.call(livraison.pk)
@@ -66,7 +65,7 @@ def test_the_payload_has_no_personal_data(setup, receiver, citizen):  # noqa: F8
 def test_it_queues_only_for_the_members_subscribed_active_webhooks(
     setup,
     demo_members,
-    receiver,  # noqa: F811
+    receiver,
 ):
     hook, _secret, dossier = setup
     only_messages, _ = webhook_create(

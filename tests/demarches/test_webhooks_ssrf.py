@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from socle.demarches.models import Livraison
 from socle.demarches.tasks_webhooks import webhook_deliver
 from socle.demarches.webhooks import url_check, webhook_create, webhooks_notify
-from tests.demarches.api_webhooks_data import make_demarche, make_dossier, receiver  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -46,10 +45,11 @@ def test_it_refuses_http_and_odd_addresses_unless_allowed(settings):
 def test_a_delivery_to_an_address_now_refused_sends_nothing(
     settings,
     demo_members,
-    receiver,  # noqa: F811
+    receiver,
+    dossier_factory,
 ):
     webhook_create(acting_user=None, membre=demo_members.pessac, url=receiver.url, evenements=[])
-    dossier = make_dossier(make_demarche(demo_members.pessac))
+    dossier = dossier_factory()
     [livraison] = webhooks_notify(dossier=dossier, evenement="dossier.depose")
     settings.DEMARCHES_WEBHOOK_ALLOW_PRIVATE = False
 
