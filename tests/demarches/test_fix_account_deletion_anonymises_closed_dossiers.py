@@ -1,24 +1,13 @@
 """Deleting an account erases its closed dossiers at once; its open ones keep what their
 instruction needs until they close, then the retention erases them."""
 
-import pytest
 from django.utils import timezone
 
 from socle.core.models import OutboxMessage
 from socle.demarches import instruction
 from socle.demarches.models import ACCEPTE, REFUSE, Dossier, Envoi, Message
 from socle.demarches.services import piece_jointe_add, usager_forget
-from tests.demarches import instruction_data as data
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path, monkeypatch):
-    data.isolate(settings, tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def dossier_factory(demo_members):
-    return data.DossierFactory(demo_members)
+from tests.demarches.factories import PDF
 
 
 def _citizen_mails(dossier):
@@ -32,10 +21,8 @@ def test_it_erases_closed_dossiers_and_keeps_open_ones_until_closed(
     agent = demo_members.agent_pessac
     closed = dossier_factory(usager=citizen, nom="Camille Martin")
     opened = dossier_factory(usager=citizen, nom="Camille Martin")
-    piece_jointe_add(dossier=closed, content=data.PDF, nom="a.pdf", type_mime="application/pdf")
-    kept = piece_jointe_add(
-        dossier=opened, content=data.PDF, nom="b.pdf", type_mime="application/pdf"
-    )
+    piece_jointe_add(dossier=closed, content=PDF, nom="a.pdf", type_mime="application/pdf")
+    kept = piece_jointe_add(dossier=opened, content=PDF, nom="b.pdf", type_mime="application/pdf")
     Message.objects.create(dossier=closed, de_usager=True, texte="Mon RIB est…")
     instruction.dossier_transition(
         acting_user=agent, dossier=closed, vers=REFUSE, motif="Revenus trop élevés"

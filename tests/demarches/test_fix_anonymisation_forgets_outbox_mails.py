@@ -3,7 +3,6 @@ address; a service's address stays."""
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from socle.core.models import OutboxMessage
@@ -11,17 +10,6 @@ from socle.core.outbox import MAX_ATTEMPTS
 from socle.demarches import instruction
 from socle.demarches.models import REFUSE, Dossier, Envoi
 from socle.demarches.services import mail_send
-from tests.demarches import instruction_data as data
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path, monkeypatch):
-    data.isolate(settings, tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def dossier_factory(demo_members):
-    return data.DossierFactory(demo_members)
 
 
 def _payloads(dossier, destinataire):
@@ -29,8 +17,12 @@ def _payloads(dossier, destinataire):
     return [m.payload for m in OutboxMessage.objects.filter(pk__in=ids)]
 
 
-def test_it_forgets_the_dossier_s_mails_at_retention(demo_members, citizen, dossier_factory):
-    dossier = dossier_factory(usager=citizen)
+def test_it_forgets_the_dossier_s_mails_at_retention(
+    demo_members, citizen, dossier_factory, demarche_factory
+):
+    # Kept a year after closing; 400 days later it is due.
+    procedure = demarche_factory(demo_members.pessac, retention_mois=12)
+    dossier = dossier_factory(procedure, usager=citizen)
     mail_send(
         dossier,
         to=["etat-civil@pessac.example.fr"],
@@ -46,7 +38,7 @@ def test_it_forgets_the_dossier_s_mails_at_retention(demo_members, citizen, doss
     )
     OutboxMessage.objects.update(delivered_at=timezone.now())
     # Another dossier's mail (failed for good: it keeps its body) is not touched.
-    other = dossier_factory(usager=citizen)
+    other = dossier_factory(procedure, usager=citizen)
     mail_send(other, to=[citizen.email], destinataire="usager", subject="S", body="Corps")
     OutboxMessage.objects.filter(delivered_at=None).update(attempts=MAX_ATTEMPTS)
     later = timezone.now() + timedelta(days=400)

@@ -6,7 +6,6 @@ import pytest
 
 from socle.demarches import instruction
 from socle.demarches.models import ACCEPTE, REFUSE, Document, Evenement
-from tests.demarches.documents_helpers import documents_env_fixture, dossier_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,9 @@ def _with_reversals(dossier) -> None:
     dossier.version.save(update_fields=["workflow"])
 
 
-def test_it_revokes_the_attestation_and_issues_a_new_one(client, dossier, demo_members, run_tasks):
+def test_it_revokes_the_attestation_and_issues_a_new_one(
+    client, documents_env, dossier, demo_members, run_tasks
+):
     _with_reversals(dossier)
     admin = demo_members.admin_pessac
     instruction.dossier_transition(acting_user=admin, dossier=dossier, vers=ACCEPTE)

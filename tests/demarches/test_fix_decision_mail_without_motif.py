@@ -1,23 +1,10 @@
 """The default decision mail says a decision is available on the site, without the motif."""
 
-import pytest
-
 from socle.core.models import OutboxMessage
 from socle.demarches import instruction
 from socle.demarches import workflow as wf
 from socle.demarches.models import REFUSE
 from socle.demarches.services import dossier_url
-from tests.demarches import instruction_data as data
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path, monkeypatch):
-    data.isolate(settings, tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def dossier_factory(demo_members):
-    return data.DossierFactory(demo_members)
 
 
 def test_it_mails_the_decision_without_the_motif(demo_members, citizen, dossier_factory):

@@ -3,29 +3,19 @@ erased too; one with recent activity is kept."""
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from socle.demarches.instruction import dossiers_retention_apply
 from socle.demarches.models import Dossier
-from tests.demarches import instruction_data as data
 
 
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path, monkeypatch):
-    data.isolate(settings, tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def dossier_factory(demo_members):
-    return data.DossierFactory(demo_members)
-
-
-def test_it_erases_a_dossier_untouched_for_the_retention(citizen, dossier_factory):
+def test_it_erases_a_dossier_untouched_for_the_retention(
+    demo_members, citizen, dossier_factory, demarche_factory
+):
     now = timezone.now()
-    # The procedure keeps 12 months.
-    forgotten = dossier_factory(usager=citizen)
-    recent = dossier_factory(usager=citizen)
+    procedure = demarche_factory(demo_members.pessac, retention_mois=12)
+    forgotten = dossier_factory(procedure, usager=citizen)
+    recent = dossier_factory(procedure, usager=citizen)
     Dossier.objects.filter(pk=forgotten.pk).update(modifie_le=now - timedelta(days=380))
     Dossier.objects.filter(pk=recent.pk).update(modifie_le=now - timedelta(days=330))
 
