@@ -3,8 +3,10 @@ wrapped by the platform's key (Fernet, `SOCLE_ENCRYPTION_KEY`: the first key wra
 unwraps; without it, a key derived from SECRET_KEY and its fallbacks, as for second factors).
 
 Rotating the platform key: put the new key first in SOCLE_ENCRYPTION_KEY, keep the old one after
-it, run `socle citoyen cles --rotation` (re-wraps every data key with the new key; the files
-themselves are not rewritten), then drop the old key.
+it, run `socle citoyen cles --rotation` (re-wraps every data key with the new key, the files
+themselves are not rewritten, and re-encrypts every other value made with that key: second
+factors' and webhooks' secrets, data.gouv.fr API keys: ENCRYPTED_COLUMNS), then, once it reports
+no unreadable row, drop the old key.
 
 On disk a file is ``SOCLE-AEAD-1`` + 12-byte nonce + ciphertext (with GCM's tag); the nonce is
 random and the file's id (its path) is the associated data, so a ciphertext moved to another
@@ -16,15 +18,22 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from socle.citoyen.models import FichierChiffre
-from socle.comptes.totp import fernet
+from socle.comptes.totp import fernet, secrets_rotate
+
+StrOrPromise = str | Promise
 
 MAGIC = b"SOCLE-AEAD-1"
 NONCE_BYTES = 12
@@ -110,21 +119,77 @@ def fichier_delete(fichier: FichierChiffre) -> None:
     transaction.on_commit(lambda: path.unlink(missing_ok=True))
 
 
-def keys_rotate(*, batch: int = 500) -> int:
-    """Re-wrap every data key with the platform's first key; return how many were re-wrapped."""
-    changed = 0
-    multi = fernet()
-    last = 0
-    while True:
-        rows = list(
-            FichierChiffre.objects.filter(pk__gt=last)
-            .order_by("pk")
-            .only("pk", "cle_chiffree")[:batch]
-        )
-        if not rows:
-            return changed
-        for row in rows:
-            rotated = multi.rotate(row.cle_chiffree.encode()).decode()
-            FichierChiffre.objects.filter(pk=row.pk).update(cle_chiffree=rotated)
-            changed += 1
-        last = rows[-1].pk
+@dataclass(frozen=True)
+class EncryptedColumn:
+    """A column holding Fernet tokens made with SOCLE_ENCRYPTION_KEY, and how the rotation
+    command speaks of it."""
+
+    model: str  # "app_label.Model", looked up at run time (the apps above this one included)
+    column: str
+    nom: StrOrPromise  # what the rows are, for the report
+    rechiffres: StrOrPromise  # "%(count)d … rechiffré(s)"
+    remede: StrOrPromise  # what to do with a row that no key opens
+
+
+# Every value encrypted with the platform's key (grep `fernet()` and `secret_encrypt`; a test
+# checks that every column named like an encrypted one is here).
+ENCRYPTED_COLUMNS = (
+    EncryptedColumn(
+        "citoyen.FichierChiffre",
+        "cle_chiffree",
+        gettext_lazy("Fichiers du dossier citoyen"),
+        gettext_lazy("%(count)d clé(s) de fichier rechiffrée(s) avec la première clé."),
+        gettext_lazy(
+            "leur contenu est perdu sans l’ancienne clé : remettez-la dans SOCLE_ENCRYPTION_KEY "
+            "et relancez la rotation."
+        ),
+    ),
+    EncryptedColumn(
+        "comptes.TOTPDevice",
+        "secret",
+        gettext_lazy("Seconds facteurs (TOTP)"),
+        gettext_lazy("%(count)d secret(s) de second facteur rechiffré(s) avec la première clé."),
+        gettext_lazy("un opérateur doit réinitialiser le second facteur de ces comptes."),
+    ),
+    EncryptedColumn(
+        "demarches.Webhook",
+        "secret",
+        gettext_lazy("Webhooks"),
+        gettext_lazy(
+            "%(count)d secret(s) de signature de webhook rechiffré(s) avec la première clé."
+        ),
+        gettext_lazy("supprimez ces webhooks et créez-les à nouveau (nouveau secret)."),
+    ),
+    EncryptedColumn(
+        "opendata.CompteDataGouv",
+        "cle_chiffree",
+        gettext_lazy("Comptes data.gouv.fr"),
+        gettext_lazy("%(count)d clé(s) d’API data.gouv.fr rechiffrée(s) avec la première clé."),
+        gettext_lazy("saisissez à nouveau la clé d’API de ces comptes."),
+    ),
+)
+
+
+@dataclass
+class KeyRotation:
+    """One column's part of a rotation."""
+
+    column: EncryptedColumn
+    rotated: int
+    unreadable: list[Any]
+
+
+def keys_rotate(*, batch: int = 500) -> list[KeyRotation]:
+    """Re-encrypt with the platform's first key every value encrypted with SOCLE_ENCRYPTION_KEY:
+    the files' data keys (the files are not rewritten), second factors' secrets, webhooks'
+    secrets, data.gouv.fr API keys; `batch` rows per transaction. Rows that no configured key
+    opens are listed in the result, the others rotated all the same."""
+    report = []
+    for column in ENCRYPTED_COLUMNS:
+        app_label, model_name = column.model.split(".")
+        if not apps.is_installed(f"socle.{app_label}"):
+            continue
+        model = apps.get_model(app_label, model_name)
+        result = secrets_rotate(model, column.column, batch=batch)
+        report.append(KeyRotation(column, result.rotated, result.unreadable))
+    return report

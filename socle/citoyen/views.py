@@ -42,6 +42,7 @@ from socle.citoyen.selectors import (
 )
 from socle.core.fichiers import bytes_response
 from socle.core.forms import add_service_errors
+from socle.core.uploads import upload_limited
 from socle.routage.adresse import AddressApiUnavailable, Place, address_search
 
 logger = logging.getLogger(__name__)
@@ -350,7 +351,13 @@ def adresse_supprimer(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Documents ---------------------------------------------------------------------------------
 
 
+# A document with the form around it: refused as it arrives, kept in memory (never in clear on
+# disk before it is encrypted).
+PIECE_UPLOAD_MAX = settings.CITOYEN_DOCUMENT_MAX_BYTES + 1024 * 1024
+
+
 @login_required
+@upload_limited(PIECE_UPLOAD_MAX)
 @require_http_methods(GET_POST)
 def pieces(request: HttpRequest) -> HttpResponse:
     """My documents with their validity (expired ones flagged), and the form to add one."""

@@ -4,7 +4,9 @@ Django reads a multipart body through its upload handlers the first time a view 
 ``request.POST`` or ``request.FILES``; by default a 200 MB file is written whole to a temporary
 file before any view can look at its size. ``upload_limited(max_bytes)`` puts a handler first
 that stops reading as soon as the body (its declared ``Content-Length``, then what really
-arrives) passes the limit; the view then answers 413 with a French page.
+arrives) passes the limit; the view then answers 413 with a French page. After it, the files are
+kept in memory whatever their size (``MemoryOnlyUploadHandler``, instead of Django's handlers):
+a document is never written in clear to a temporary file, and the limit bounds the memory.
 
 Use it on a view that accepts files::
 
@@ -28,7 +30,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.files.uploadhandler import (
+    FileUploadHandler,
+    MemoryFileUploadHandler,
+    StopUpload,
+)
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -64,6 +70,16 @@ class LimitedUploadHandler(FileUploadHandler):
         return None
 
 
+class MemoryOnlyUploadHandler(MemoryFileUploadHandler):
+    """Keep every uploaded file in memory, whatever its size: after LimitedUploadHandler, whose
+    limit bounds the memory used, no clear copy of a citizen's document is ever written to a
+    temporary file (Django's TemporaryFileUploadHandler takes files over
+    FILE_UPLOAD_MAX_MEMORY_SIZE to disk)."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.activated = True
+
+
 def too_large_response(request: HttpRequest, max_bytes: int) -> HttpResponse:
     """The French 413 page."""
     return render(
@@ -86,7 +102,11 @@ def upload_limit_apply(request: HttpRequest, view: Callable) -> HttpResponse | N
     if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
         request.upload_too_large = True  # type: ignore[attr-defined]
         return too_large_response(request, limit)
-    request.upload_handlers.insert(0, LimitedUploadHandler(request, limit))
+    # The limit first, then memory only: Django's own handlers (the temporary file) are dropped.
+    request.upload_handlers = [
+        LimitedUploadHandler(request, limit),
+        MemoryOnlyUploadHandler(request),
+    ]
     return None
 
 

@@ -29,8 +29,9 @@ from socle.citoyen.selectors import franceconnect_identity
 from socle.core.fichiers import bytes_response
 from socle.core.forms import add_service_errors
 from socle.core.templatetags.socle_kit import badge
+from socle.core.uploads import upload_limited
+from socle.demarches import depot, formulaire, instruction
 from socle.demarches import forms_instruction as f
-from socle.demarches import formulaire, instruction
 from socle.demarches import selectors as sel
 from socle.demarches import workflow as wf
 from socle.demarches.documents import document_response
@@ -42,6 +43,8 @@ from socle.membres.views import membre_render
 
 PAGE_SIZE = 25
 PERMISSION = "demarches.instruire"
+# An action's body at most (a message with its attachments): refused as it arrives, kept in memory.
+ACTION_UPLOAD_MAX = depot.MESSAGE_FILES_MAX * depot.ATTACHMENT_MAX_BYTES + 1024 * 1024
 FINAL_TONES = {"accepte": "succes", "refuse": "erreur", "sans_suite": "neutre"}
 
 
@@ -451,6 +454,7 @@ ACTIONS = ("decision", "attribuer", "message", "demande", "annuler-demande")
 
 
 @membre_view(PERMISSION, methods=["POST"])
+@upload_limited(ACTION_UPLOAD_MAX)
 def action(request, membre, reference, action):
     """Run one action on a dossier (POST/redirect/GET); its errors on the dossier's page."""
     _module_on(membre)

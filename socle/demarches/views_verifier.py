@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from socle.core.fichiers import DocumentRefused, document_check, size_label
+from socle.core.uploads import upload_limited
 from socle.demarches.documents import (
     VERIFICATION_MAX_BYTES,
     document_code_normalise,
@@ -70,6 +71,11 @@ def verifier(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The copy to compare, with the form around it: refused as it arrives, kept in memory.
+COPIE_UPLOAD_MAX = VERIFICATION_MAX_BYTES + 1024 * 1024
+
+
+@upload_limited(COPIE_UPLOAD_MAX)
 @require_http_methods(["GET", "HEAD", "POST"])
 def verifier_code(request: HttpRequest, code: str) -> HttpResponse:
     """A code's page: authentic or unknown; and the comparison of an uploaded copy."""

@@ -29,6 +29,7 @@ import json
 import logging
 import secrets
 import socket
+import ssl
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -45,7 +46,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from socle.comptes.totp import secret_decrypt, secret_encrypt
+from socle.comptes.totp import SecretUndecryptable, secret_decrypt, secret_encrypt
 from socle.core.tasks import task_enqueue
 from socle.demarches.models import Dossier, Livraison, Webhook
 from socle.membres.models import Membre
@@ -86,9 +87,59 @@ class WebhookRefused(Exception):
 # --- Addresses (SSRF) --------------------------------------------------------------------------
 
 
+# NAT64 (RFC 6052): the well-known prefix, with the IPv4 address in the last 32 bits, and the
+# local-use prefix (RFC 8215), where the operator's prefix length decides where the IPv4 sits.
+NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
+NAT64_LOCAL_USE = ipaddress.IPv6Network("64:ff9b:1::/48")
+# IPv4-compatible addresses (::a.b.c.d, deprecated by RFC 4291 but still routed by some stacks).
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
+def _rfc6052_candidates(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses a local-use NAT64 address may carry, one per prefix length the
+    operator may have chosen inside 64:ff9b:1::/48 (/48, /56, /64, /96; bits 64-71 are skipped)."""
+    n = int(ip)
+
+    def bits(start: int, length: int) -> int:  # `length` bits from bit `start` (0 = leftmost)
+        return (n >> (128 - start - length)) & ((1 << length) - 1)
+
+    return [
+        ipaddress.IPv4Address(value)
+        for value in (
+            bits(48, 16) << 16 | bits(72, 16),
+            bits(56, 8) << 24 | bits(72, 24),
+            bits(72, 32),
+            bits(96, 32),
+        )
+    ]
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to (mapped, compatible, 6to4, Teredo, NAT64);
+    empty for a plain IPv6 address."""
+    if ip.ipv4_mapped is not None:
+        return [ip.ipv4_mapped]
+    if ip.sixtofour is not None:
+        return [ip.sixtofour]
+    if ip.teredo is not None:
+        return list(ip.teredo)  # the relay and the client behind it
+    if ip in NAT64_WELL_KNOWN or ip in IPV4_COMPATIBLE:
+        return [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
+    if ip in NAT64_LOCAL_USE:
+        return _rfc6052_candidates(ip)
+    return []
+
+
 def _allowed_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    """Say whether a webhook may connect to this address: a public unicast one. An IPv6 address
+    that carries an IPv4 one (mapped, ::a.b.c.d, 6to4, Teredo, NAT64) is judged by every IPv4
+    address it carries; site-local (fec0::/10), reserved and other non-global ones are refused."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(ip)
+        if embedded:
+            return all(_allowed_ip(inner) for inner in embedded)
+        if ip.is_site_local or ip.is_reserved:
+            return False
     return ip.is_global and not ip.is_multicast
 
 
@@ -182,6 +233,46 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
         return response.status
     finally:
         pool.close()
+
+
+# --- What an attempt's failure is called (shown to the member's administrators) ---------------
+
+
+def status_message(status: int) -> str:
+    """The French message of an answer that is not a 2xx (starts with « HTTP <status> »)."""
+    return _(
+        "HTTP %(status)s : le serveur n’a pas accepté la livraison (réponse 2xx attendue)."
+    ) % {"status": status}
+
+
+def error_message(exc: BaseException) -> str:
+    """The French message of a failed attempt, by kind; the details go to the log only (they
+    may be in English, or name internal addresses)."""
+    if isinstance(exc, WebhookRefused):
+        return str(exc)  # already French: refused or unknown address (DNS), webhook disabled
+    if isinstance(exc, SecretUndecryptable):
+        return _(
+            "Le secret de signature ne peut pas être déchiffré (clé de chiffrement de la "
+            "plateforme changée) : supprimez ce webhook et créez-en un nouveau."
+        )
+    if isinstance(exc, urllib3.exceptions.NewConnectionError):  # before TimeoutError: a subclass
+        if isinstance(exc.__cause__ or exc.__context__, ConnectionRefusedError):
+            return _("Le serveur a refusé la connexion.")
+        return _("Connexion au serveur impossible.")
+    if isinstance(exc, urllib3.exceptions.TimeoutError | TimeoutError):
+        return _("Le serveur n’a pas répondu dans les %(seconds)d secondes.") % {
+            "seconds": TIMEOUT_SECONDS
+        }
+    if isinstance(exc, urllib3.exceptions.SSLError | ssl.SSLError):
+        return _(
+            "La connexion sécurisée (TLS) a échoué : certificat invalide, expiré ou ne "
+            "correspondant pas au nom du serveur."
+        )
+    if isinstance(exc, urllib3.exceptions.ProtocolError | ConnectionError):
+        return _("La connexion a été interrompue par le serveur.")
+    if isinstance(exc, urllib3.exceptions.HTTPError | OSError):
+        return _("Erreur de communication avec le serveur.")
+    return _("Erreur inattendue pendant l’envoi.")
 
 
 # --- Signing -----------------------------------------------------------------------------------
@@ -310,9 +401,17 @@ def livraison_deliver(livraison_id: int) -> str:
         }
         status = _post(hook.url, body, headers)
         if not 200 <= status < 300:
-            error = f"HTTP {status}"
+            error = status_message(status)
     except Exception as exc:  # noqa: BLE001 - any failure is an attempt to record and retry
-        error = (str(exc) or exc.__class__.__name__)[:300]
+        error = error_message(exc)[:300]
+        logger.warning(
+            "webhook delivery %s to %s (attempt %s): %r",
+            livraison.uid,
+            hook.url,
+            livraison.tentatives + 1,
+            exc,
+            exc_info=not isinstance(exc, WebhookRefused | SecretUndecryptable),
+        )
     now = timezone.now()
     attempts = livraison.tentatives + 1
     essais = [
@@ -339,10 +438,8 @@ def livraison_deliver(livraison_id: int) -> str:
         recorded = Livraison.objects.filter(pk=livraison_id, prochain_essai=lease).update(**changes)
         if recorded and outcome == "retry":
             _enqueue(livraison_id, run_after=changes["prochain_essai"])
-    if error:
-        logger.warning(
-            "webhook delivery %s (attempt %s) failed: %s", livraison.uid, attempts, error
-        )
+    if error and status is not None:
+        logger.warning("webhook delivery %s (attempt %s): HTTP %s", livraison.uid, attempts, status)
     return outcome if recorded else "skipped"
 
 

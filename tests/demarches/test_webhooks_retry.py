@@ -54,7 +54,7 @@ def test_a_500_then_200_is_retried_and_delivered(livraison, receiver):
     livraison.refresh_from_db()
     assert livraison.etat == Livraison.Etat.LIVREE
     assert [essai["reponse"] for essai in livraison.essais] == [500, 200]
-    assert livraison.essais[0]["erreur"] == "HTTP 500"
+    assert livraison.essais[0]["erreur"].startswith("HTTP 500 : ")
     uids = {headers["X-Socle-Livraison"] for headers, _body in receiver.received}
     assert uids == {livraison.uid}
 

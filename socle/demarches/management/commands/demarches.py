@@ -7,7 +7,9 @@
   yet (a task that failed for good, or a lost one); the task workers make them.
 - `schedule [--loop] [--every SECONDS]`: both of the above plus the webhooks' sweep (deliveries
   whose task was lost are queued again): the sweeps every `--every` seconds (default 300), the
-  retention once a day. `make run` and scripts/production_start.sh run it beside the workers.
+  retention once a day, and with it the citizen's file's orphan ciphertexts (`socle citoyen
+  orphelins`: files a rolled-back upload left, older than a day). `make run` and
+  scripts/production_start.sh run it beside the workers.
 
 Running any of them twice is harmless: each only touches what is due, once.
 """
@@ -18,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from socle.citoyen.services import orphelins_delete
 from socle.demarches.documents import documents_missing_queue
 from socle.demarches.instruction import dossiers_retention_apply
 from socle.demarches.webhooks import livraisons_sweep
@@ -85,6 +88,12 @@ class Command(BaseCommand):
         count = documents_missing_queue()
         self.stdout.write(_("Documents mis en file de génération : %(n)d") % {"n": count})
 
+    def _orphelins(self) -> None:
+        report = orphelins_delete()
+        self.stdout.write(
+            _("Fichiers chiffrés orphelins supprimés : %(n)d") % {"n": report.deleted}
+        )
+
     def _schedule(self, *, loop: bool, every: float) -> None:
         if every <= 0:
             raise CommandError(_("--every doit être un nombre de secondes positif."))
@@ -95,6 +104,7 @@ class Command(BaseCommand):
             self.stdout.write(_("Livraisons de webhooks relancées : %(n)d") % {"n": swept})
             if time.monotonic() - last_retention >= DAY or not last_retention:
                 self._retention(dry_run=False)
+                self._orphelins()
                 last_retention = time.monotonic()
             if not loop:
                 return
