@@ -17,11 +17,10 @@ from socle.demarches.documents import document_request
 from socle.demarches.models import Document, Message
 from socle.demarches.views_instruction import ACTION_UPLOAD_MAX
 from socle.demarches.views_verifier import COPIE_UPLOAD_MAX
-from tests.demarches import instruction_data as data
-from tests.demarches.documents_helpers import documents_env_fixture, dossier_fixture  # noqa: F401
+from tests.demarches.factories import PDF
 
 # Above FILE_UPLOAD_MAX_MEMORY_SIZE as the tests set it: Django would write it to disk.
-LARGE_PDF = data.PDF + b"%" + b"x" * 8000 + b"\n"
+LARGE_PDF = PDF + b"%" + b"x" * 8000 + b"\n"
 
 
 @pytest.fixture
@@ -84,6 +83,11 @@ def test_a_limited_view_still_checks_csrf(db, temp_files):
 # --- The public verification page ----------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _signing(documents_env):
+    """The run's signing key: the verification tests issue real documents."""
+
+
 def _verifiable(dossier) -> Document:
     document = document_request(dossier=dossier, kind=Document.Kind.RECEPISSE)
     import hashlib
@@ -128,9 +132,8 @@ def test_the_verification_page_still_checks_csrf(dossier):
 
 
 @pytest.fixture
-def filed(settings, tmp_path, monkeypatch, demo_members):
-    data.isolate(settings, tmp_path, monkeypatch)
-    return data.DossierFactory(demo_members)()
+def filed(dossier_factory):
+    return dossier_factory()
 
 
 def test_an_agents_large_attachment_stays_in_memory(client, demo_members, filed, temp_files):

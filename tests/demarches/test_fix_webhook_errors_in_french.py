@@ -12,13 +12,13 @@ from socle.demarches import webhooks
 from socle.demarches.models import Livraison, Webhook
 from socle.demarches.tasks_webhooks import webhook_deliver
 from socle.demarches.webhooks import error_message, webhook_create, webhooks_notify
-from tests.demarches.api_webhooks_data import make_demarche, make_dossier, receiver  # noqa: F401
+from tests.demarches.factories import make_demarche, make_dossier
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def livraison(demo_members, receiver):  # noqa: F811
+def livraison(demo_members, receiver):
     webhook_create(acting_user=None, membre=demo_members.pessac, url=receiver.url, evenements=[])
     dossier = make_dossier(make_demarche(demo_members.pessac))
     [found] = webhooks_notify(dossier=dossier, evenement="dossier.statut")
@@ -32,7 +32,7 @@ def _attempt(livraison) -> str:
     return livraison.derniere_erreur
 
 
-def test_an_http_status(livraison, receiver):  # noqa: F811
+def test_an_http_status(livraison, receiver):
     receiver.statuses = [503]
     assert _attempt(livraison) == (
         "HTTP 503 : le serveur n’a pas accepté la livraison (réponse 2xx attendue)."
@@ -40,7 +40,7 @@ def test_an_http_status(livraison, receiver):  # noqa: F811
     assert livraison.derniere_reponse == 503
 
 
-def test_a_refused_connection(livraison, receiver, caplog):  # noqa: F811
+def test_a_refused_connection(livraison, receiver, caplog):
     receiver.close()
     with caplog.at_level(logging.WARNING, logger="socle.demarches.webhooks"):
         assert _attempt(livraison) == "Le serveur a refusé la connexion."
