@@ -583,8 +583,8 @@ def fill(count: int, seed: int, territory: Territory) -> None:
     from django.conf import settings
     from django.utils import timezone
 
+    from socle.demarches.codes import ALPHABET as REFERENCE_ALPHABET
     from socle.demarches.models import Dossier
-    from socle.demarches.services import REFERENCE_ALPHABET
 
     rng = random.Random(seed)
     started = time.perf_counter()

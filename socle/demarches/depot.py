@@ -29,6 +29,7 @@ from socle.citoyen.selectors import adresses_of, franceconnect_identity, prefill
 from socle.comptes.models import User
 from socle.core.fichiers import DocumentRefused, document_check
 from socle.demarches import saisie
+from socle.demarches.codes import reference_new
 from socle.demarches.documents import document_request
 from socle.demarches.formulaire import DEFAULT_FORMATS, Champ, fields, pages
 from socle.demarches.models import (
@@ -49,7 +50,6 @@ from socle.demarches.services import (
     mail_send,
     piece_jointe_add,
     placement_for,
-    reference_new,
     transition_apply,
 )
 from socle.demarches.webhooks import webhooks_notify
@@ -205,7 +205,7 @@ def dossier_start(*, usager: User, demarche: Demarche) -> Dossier:
         try:
             with transaction.atomic():
                 dossier = Dossier.objects.create(
-                    reference=_reference_new(),
+                    reference=reference_new(),
                     demarche=demarche,
                     version=version,
                     membre=demarche.membre,
@@ -230,10 +230,6 @@ def dossier_start(*, usager: User, demarche: Demarche) -> Dossier:
         details={"preremplis": list(marks), "verifies": [p for p, v in marks.items() if v]},
     )
     return dossier
-
-
-def _reference_new() -> str:
-    return reference_new()
 
 
 @dataclass(frozen=True)

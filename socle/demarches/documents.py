@@ -41,13 +41,13 @@ from socle.citoyen.chiffrement import fichier_read, fichier_store
 from socle.comptes.security import client_ip
 from socle.core.tasks import task_enqueue
 from socle.demarches import workflow as wf
+from socle.demarches.codes import document_code_new, document_code_normalise
 from socle.demarches.formulaire import answers_display
 from socle.demarches.models import Document, Dossier, Envoi, Evenement
 from socle.demarches.services import absolute_url, event_add, mail_send
 
 logger = logging.getLogger(__name__)
 
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 # The signing pair made by the platform when none is configured: key then certificate, PEM.
 SIGNATURE_FOLDER = "signature"
 SIGNATURE_BUNDLE = "documents.pem"
@@ -59,21 +59,6 @@ VERIFICATION_LIMIT_PER_HOUR = 60
 PDF_VARIANT = "pdf/a-3b"
 # Bytes set aside in the PDF for the signature (CMS with the certificates).
 SIGNATURE_BYTES_RESERVED = 16384
-
-
-def document_code_new() -> str:
-    """Return a fresh verification code, « K7QF-93XM-2PLD »."""
-    chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
-    return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
-
-
-def document_code_normalise(raw: str) -> str:
-    """Return a typed code in its printed form (case, spaces, dashes and dots ignored), or ""
-    when it cannot be one."""
-    chars = re.sub(r"[\s\-‐‑‒–—.]", "", str(raw or "")).upper()
-    if len(chars) != 12 or any(char not in CODE_ALPHABET for char in chars):
-        return ""
-    return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
 def verification_url(document: Document) -> str:

@@ -6,7 +6,6 @@ instruction (``instruction.py``), the procedures and templates (``configuration.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -42,15 +41,6 @@ from socle.membres.services import audit_record
 from socle.routage.routing import RoutingError, commune_at, resolve_holder, route
 from socle.territoires.models import Collectivite
 from socle.territoires.selectors import collectivite_by_key
-
-# Unambiguous letters and digits (no 0/O, 1/I/L): references are read aloud on the phone.
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-
-
-def reference_new() -> str:
-    """Return a fresh dossier reference, « D-7K3M-Q9TZ » (unicity is the caller's retry)."""
-    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-    return f"D-{chars[:4]}-{chars[4:]}"
 
 
 def absolute_url(url_name: str, **kwargs: Any) -> str:

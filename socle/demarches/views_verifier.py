@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from socle.core.fichiers import DocumentRefused, document_check, size_label
 from socle.core.uploads import upload_limited
+from socle.demarches.codes import document_code_normalise
 from socle.demarches.documents import (
     VERIFICATION_MAX_BYTES,
-    document_code_normalise,
     document_for_code,
     document_matches,
     verification_allowed,

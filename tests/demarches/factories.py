@@ -17,8 +17,9 @@ from django.utils import timezone
 from socle.api.services import api_key_create
 from socle.demarches import configuration
 from socle.demarches import workflow as wf
+from socle.demarches.codes import reference_new
 from socle.demarches.models import BROUILLON, DEPOSE, Demarche, Dossier
-from socle.demarches.services import piece_jointe_add, reference_new
+from socle.demarches.services import piece_jointe_add
 from socle.territoires.models import Competence
 
 # The form of a procedure unless a test gives its own: text, e-mail, number, file and a block.
