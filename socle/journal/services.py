@@ -171,50 +171,15 @@ def journal_record(
     ``channel`` from which screen or API, ``purpose`` the case it was part of; the IP address
     comes from ``request``. Raises ValidationError (in French) when something is missing.
     """
-    data = _clean_text(
-        data,
-        field="data",
-        max_length=200,
-        required_message=_("Précisez quelles données ont été consultées."),
-    )
-    channel = _clean_text(
-        channel,
-        field="channel",
-        max_length=200,
-        required_message=_("Précisez depuis quel écran ou quelle API les données sont lues."),
-    )
-    purpose = _clean_text(
-        purpose,
-        field="purpose",
-        max_length=300,
-        required_message=_("Le motif de la consultation est obligatoire."),
-    )
-    if action not in PersonalDataAccess.Action.values:
-        raise ValidationError({"action": _("Action inconnue : %s") % action})
-    if agent is None or agent.pk is None or citizen is None or citizen.pk is None:
-        raise ValidationError(_("L’agent et l’usager doivent être des comptes enregistrés."))
-
-    with transaction.atomic():
-        _lock_chain()
-        previous_hash = (
-            PersonalDataAccess.objects.order_by("-id").values_list("entry_hash", flat=True).first()
-        ) or GENESIS_HASH
-        entry = PersonalDataAccess(
-            created_at=timezone.now(),
-            agent=agent,
-            citizen=citizen,
-            membre=membre,
-            action=action,
-            data=data,
-            channel=channel,
-            purpose=purpose,
-            ip=_client_ip(request),
-            previous_hash=previous_hash,
-        )
-        values = {name: getattr(entry, name) for name in HASHED_FIELDS}
-        entry.entry_hash = compute_entry_hash(values, previous_hash)
-        entry.save(force_insert=True)
-    return entry
+    return journal_record_many(
+        agent=agent,
+        membre=membre,
+        citizens=[(citizen, purpose)],
+        data=data,
+        channel=channel,
+        request=request,
+        action=action,
+    )[0]
 
 
 def journal_record_many(
@@ -226,12 +191,12 @@ def journal_record_many(
     channel: str,
     request=None,
     action: str = PersonalDataAccess.Action.READ,
-) -> int:
+) -> list[PersonalDataAccess]:
     """Record one access per citizen, each with its own purpose (an export of many citizens'
-    data): the same entries as ``journal_record`` in a loop, chained in one insert. Returns how
-    many were written."""
+    data), chained in one transaction; return the entries. ``journal_record`` is the one-citizen
+    case."""
     if not citizens:
-        return 0
+        return []
     data = _clean_text(
         data,
         field="data",
@@ -244,6 +209,15 @@ def journal_record_many(
         max_length=200,
         required_message=_("Précisez depuis quel écran ou quelle API les données sont lues."),
     )
+    purposes = [
+        _clean_text(
+            purpose,
+            field="purpose",
+            max_length=300,
+            required_message=_("Le motif de la consultation est obligatoire."),
+        )
+        for _citizen, purpose in citizens
+    ]
     if action not in PersonalDataAccess.Action.values:
         raise ValidationError({"action": _("Action inconnue : %s") % action})
     if agent is None or agent.pk is None or any(c is None or c.pk is None for c, _p in citizens):
@@ -256,7 +230,7 @@ def journal_record_many(
         ) or GENESIS_HASH
         entries = []
         now = timezone.now()
-        for citizen, purpose in citizens:
+        for (citizen, _purpose), purpose in zip(citizens, purposes, strict=True):
             entry = PersonalDataAccess(
                 created_at=now,
                 agent=agent,
@@ -265,12 +239,7 @@ def journal_record_many(
                 action=action,
                 data=data,
                 channel=channel,
-                purpose=_clean_text(
-                    purpose,
-                    field="purpose",
-                    max_length=300,
-                    required_message=_("Le motif de la consultation est obligatoire."),
-                ),
+                purpose=purpose,
                 ip=ip,
                 previous_hash=previous_hash,
             )
@@ -278,8 +247,11 @@ def journal_record_many(
             entry.entry_hash = compute_entry_hash(values, previous_hash)
             previous_hash = entry.entry_hash
             entries.append(entry)
-        PersonalDataAccess.objects.bulk_create(entries, batch_size=1000)
-    return len(entries)
+        if len(entries) == 1:
+            entries[0].save(force_insert=True)
+        else:
+            PersonalDataAccess.objects.bulk_create(entries, batch_size=1000)
+    return entries
 
 
 def parse_stored_datetime(value) -> datetime | None:
