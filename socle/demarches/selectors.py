@@ -9,6 +9,8 @@ from typing import cast
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -78,18 +80,28 @@ A_TRAITER = "a_traiter"
 COUNT_CAP = 1_000
 # What the queue's rows show besides the dossier.
 QUEUE_RELATED = ("demarche", "version", "service", "assigne_a")
+# What a page of the queue reads of its rows: what the list shows, no form nor answers (the
+# version's workflow names the status; the procedure's title is the version's).
+QUEUE_PAGE_RELATED = ("version", "service", "assigne_a")
+QUEUE_PAGE_FIELDS = (
+    "pk",
+    "reference",
+    "usager_nom",
+    "depose_le",
+    "statut",
+    "version__titre",
+    "version__workflow",
+    "service__nom",
+    "assigne_a__first_name",
+    "assigne_a__last_name",
+    "assigne_a__email",
+)
 
 
 def _instruction_scope(*, user, membre: Membre) -> QuerySet[Dossier]:
     """Return the member's filed dossiers the user may instruct: its services' ones for an agent
     attached to services, all of them for administrators and agents without a service."""
-    if not grants_for(user).has("demarches.instruire", membre):
-        raise PermissionDenied
-    qs = Dossier.objects.filter(membre=membre).exclude(statut=BROUILLON)
-    services = service_ids_for_user(user=user, membre=membre)
-    if services is not None:
-        qs = qs.filter(service_id__in=services)
-    return qs
+    return QueueScope(user=user, membre=membre).dossiers()
 
 
 def queue_demarches(*, membre: Membre) -> QuerySet[Demarche]:
@@ -106,17 +118,17 @@ def queue_demarches(*, membre: Membre) -> QuerySet[Demarche]:
 
 
 def _workflows(membre: Membre) -> list[dict]:
+    """The built-in workflow, then each different workflow of the member's procedures (the
+    database leaves out the copies: most procedures share their template's)."""
     return [wf.default_workflow()] + [
         workflow or {}
         for workflow in queue_demarches(membre=membre).order_by().values_list("workflow", flat=True)
     ]
 
 
-def status_labels(*, membre: Membre) -> dict[str, str]:
-    """Return {status code: label} for the member's queue: the built-in statuses, then those
-    its procedures add (drafts left out)."""
+def _labels(workflows: list[dict]) -> dict[str, str]:
     labels: dict[str, str] = {}
-    for workflow in _workflows(membre):
+    for workflow in workflows:
         for status in wf.statuses(workflow):
             code = str(status.get("code") or "")
             if code and code != BROUILLON:
@@ -124,14 +136,81 @@ def status_labels(*, membre: Membre) -> dict[str, str]:
     return labels
 
 
-def final_statuses(*, membre: Membre) -> set[str]:
-    """Return the status codes that close a dossier in any of the member's workflows."""
+def _finals(workflows: list[dict]) -> set[str]:
     return {
         str(status.get("code"))
-        for workflow in _workflows(membre)
+        for workflow in workflows
         for status in wf.statuses(workflow)
         if status.get("final")
     }
+
+
+def status_labels(*, membre: Membre) -> dict[str, str]:
+    """Return {status code: label} for the member's queue: the built-in statuses, then those
+    its procedures add (drafts left out)."""
+    return _labels(_workflows(membre))
+
+
+def final_statuses(*, membre: Membre) -> set[str]:
+    """Return the status codes that close a dossier in any of the member's workflows."""
+    return _finals(_workflows(membre))
+
+
+class QueueScope:
+    """What one request on the queue reads once, then shares between its filters, tabs, page
+    and forms: the permission and the user's services (checked and read here), and on first
+    use the member's procedures (id and title), their workflows' status labels and closing
+    statuses, the people a dossier may be given to and the services of the filter.
+
+    Made per request, never kept: a procedure's workflow or a role may change between two.
+    """
+
+    def __init__(self, *, user, membre: Membre):
+        if not grants_for(user).has("demarches.instruire", membre):
+            raise PermissionDenied
+        self.user = user
+        self.membre = membre
+        # None: the member's whole queue.
+        self.service_ids = service_ids_for_user(user=user, membre=membre)
+
+    def dossiers(self) -> QuerySet[Dossier]:
+        """The member's filed dossiers the user may instruct (see ``_instruction_scope``)."""
+        qs = Dossier.objects.filter(membre=self.membre).exclude(statut=BROUILLON)
+        if self.service_ids is not None:
+            qs = qs.filter(service_id__in=self.service_ids)
+        return qs
+
+    @cached_property
+    def demarches(self) -> list[Demarche]:
+        """The procedures of the filter (``queue_demarches``), their id and title only."""
+        return list(queue_demarches(membre=self.membre).only("pk", "titre"))
+
+    @cached_property
+    def workflows(self) -> list[dict]:
+        return _workflows(self.membre)
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """``status_labels`` of the member."""
+        return _labels(self.workflows)
+
+    @cached_property
+    def finals(self) -> set[str]:
+        """``final_statuses`` of the member."""
+        return _finals(self.workflows)
+
+    @cached_property
+    def agents(self) -> list[User]:
+        """``instructeurs_of`` the member."""
+        return instructeurs_of(membre=self.membre)
+
+    @cached_property
+    def services(self) -> list[Service]:
+        """``queue_services``: the member's services whose dossiers the user sees, by name."""
+        services = Service.objects.filter(membre=self.membre).only("pk", "nom").order_by("nom")
+        if self.service_ids is not None:
+            services = services.filter(pk__in=self.service_ids)
+        return list(services)
 
 
 def _reference_like(text: str) -> str | None:
@@ -155,17 +234,19 @@ def dossiers_queue(
     q: str = "",
     depose_du: date | None = None,
     depose_au: date | None = None,
+    scope: QueueScope | None = None,
 ) -> QuerySet[Dossier]:
     """Return the filed dossiers (never drafts) the user instructs in this member, filtered,
     newest filed first, with what the queue shows.
 
     ``statut``: a code, a list of codes, ``A_TRAITER`` (every status that does not close the
     dossier) or "" for all; ``assigne``: "moi", "personne" or a user's id; ``q``: a reference
-    or part of the applicant's name.
+    or part of the applicant's name. ``scope``: the request's ``QueueScope`` (else one is made).
     """
-    qs = _instruction_scope(user=user, membre=membre)
+    scope = scope or QueueScope(user=user, membre=membre)
+    qs = scope.dossiers()
     if statut == A_TRAITER:
-        qs = qs.exclude(statut__in=final_statuses(membre=membre))
+        qs = qs.exclude(statut__in=scope.finals)
     elif isinstance(statut, list | tuple | set):
         qs = qs.filter(statut__in=list(statut))
     elif statut:
@@ -199,15 +280,25 @@ def _day_start(day: date) -> datetime:
 
 
 def queue_counts(
-    *, user, membre: Membre, statuts: list[str] | None = None, cap: int = COUNT_CAP, **filters
+    *,
+    user,
+    membre: Membre,
+    statuts: list[str] | None = None,
+    cap: int = COUNT_CAP,
+    scope: QueueScope | None = None,
+    **filters,
 ) -> dict[str, int]:
     """Return the number of dossiers of each status (the queue's tabs), the other filters
     applied, each counted up to ``cap``: one bounded count per status, each walking the
-    (member or service, status, -filed) index. Statuses without dossiers are left out."""
+    (member[, service], status, -filed) index (on PostgreSQL, index-only: migration
+    0005_dossier_agent_queue_index), all in one statement. Statuses without dossiers are left
+    out."""
     filters.pop("statut", None)
-    qs = dossiers_queue(user=user, membre=membre, **filters).order_by().select_related(None)
-    codes = statuts if statuts is not None else list(status_labels(membre=membre))
-    counts = {code: capped_count(qs.filter(statut=code), cap) for code in codes}
+    scope = scope or QueueScope(user=user, membre=membre)
+    qs = dossiers_queue(user=user, membre=membre, scope=scope, **filters)
+    qs = qs.order_by().select_related(None)
+    codes = statuts if statuts is not None else list(scope.labels)
+    counts = capped_counts(qs, "statut", codes, cap)
     return {code: n for code, n in counts.items() if n}
 
 
@@ -216,15 +307,60 @@ def is_name_search(q: str) -> bool:
     return bool((q or "").strip()) and _reference_like(q) is None
 
 
-def queue_matches(qs: QuerySet[Dossier], cap: int = COUNT_CAP) -> list[tuple]:
-    """Return (statut, depose_le, pk) of a name search's dossiers, newest first, up to ``cap``:
-    the search reads the member's rows once, and its tabs and page come from this list."""
-    return list(qs.order_by("-depose_le", "-pk").values_list("statut", "depose_le", "pk")[:cap])
+def queue_matches(qs: QuerySet[Dossier], cap: int = COUNT_CAP) -> list[tuple[str, int]]:
+    """Return (statut, pk) of a search's dossiers, newest first, up to ``cap``: the search (a
+    name: the trigram index; a reference: one row at most) reads its rows once, and its tabs
+    and page come from this list."""
+    return list(qs.order_by("-depose_le", "-pk").values_list("statut", "pk")[:cap])
 
 
 def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> int:
     """Count a queryset's rows up to ``cap`` (a bounded subquery, never the whole table)."""
     return qs.order_by()[:cap].count()
+
+
+# Stands for each value of a query compiled once for several (``_compiled_per_value``).
+_EACH_VALUE = "\x00socle:each-value\x00"
+
+
+def _compiled_per_value(
+    qs: QuerySet, field: str, values: list[str], limit: int
+) -> tuple[str, list[list], BaseDatabaseWrapper]:
+    """Compile ``qs`` filtered on ``field = value``, its first ``limit`` rows, once for all the
+    values: return its SQL, its parameters for each value, and the connection. Django takes
+    longer to build and compile a query than the database takes to run these."""
+    connection = connections[qs.db]
+    once = qs.filter(**{field: _EACH_VALUE})[:limit]
+    compiler = once.query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    where = [number for number, param in enumerate(params) if param == _EACH_VALUE]
+    if len(where) != 1:
+        raise ValueError(f"{field} = value is not one parameter of the query")
+    per_value = []
+    for value in values:
+        these = list(params)
+        these[where[0]] = value
+        per_value.append(these)
+    return sql, per_value, connection
+
+
+def capped_counts(qs: QuerySet, field: str, values: list[str], cap: int = COUNT_CAP) -> dict:
+    """Return {value: ``capped_count`` of qs filtered on field = value} in one statement: one
+    bounded subquery a value (each walking its index as ``capped_count`` does), one round trip
+    and one query compiled a page instead of one a tab."""
+    if not values:
+        return {}
+    sql, per_value, connection = _compiled_per_value(
+        qs.order_by().values_list("pk"), field, values, cap
+    )
+    select = ", ".join(
+        f"(SELECT COUNT(*) FROM ({sql}) AS bounded_{number})"  # noqa: S608 - Django's SQL
+        for number in range(len(values))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + select, [param for params in per_value for param in params])
+        row = cursor.fetchone()
+    return dict(zip(values, row, strict=True))
 
 
 def queue_statuses(statut: str | list[str], counts: dict[str, int], finals: set[str]) -> list[str]:
@@ -257,7 +393,7 @@ class QueuePaginator(Paginator):
         *,
         statuts: list[str] | None = None,
         known_count: int | None = None,
-        matches: list[tuple] | None = None,
+        matches: list[tuple[str, int]] | None = None,
     ):
         super().__init__(object_list, per_page)
         self.statuts = statuts
@@ -277,21 +413,29 @@ class QueuePaginator(Paginator):
     def _ids(self, bottom: int, top: int) -> list[int]:
         if self.matches is not None:
             wanted = set(self.statuts or ())
-            ids = [pk for code, _d, pk in self.matches if self.statuts is None or code in wanted]
+            ids = [pk for code, pk in self.matches if self.statuts is None or code in wanted]
             return ids[bottom:top]
         qs = cast(QuerySet, self.object_list).order_by().select_related(None)
         if self.statuts is None:
             ordered = qs.order_by("-depose_le", "-pk").values_list("pk", flat=True)
             return list(ordered[bottom:top])
-        found: list[tuple] = []
-        for statut in self.statuts:
-            found += list(
-                qs.filter(statut=statut)
-                .order_by("-depose_le", "-pk")
-                .values_list("depose_le", "pk")[:top]
+        if not self.statuts or top <= bottom:
+            return []
+        # The first ``top`` of each status (each walking its index), merged by the database: one
+        # statement (and one query compiled) for the page.
+        newest = qs.order_by("-depose_le", "-pk").values_list("depose_le", "pk")
+        sql, per_value, connection = _compiled_per_value(newest, "statut", self.statuts, top)
+        merged = " UNION ALL ".join(
+            f"SELECT * FROM ({sql}) AS newest_{number}"  # noqa: S608 - Django's SQL
+            for number in range(len(per_value))
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT * FROM ({merged}) AS merged "  # noqa: S608 - Django's SQL, parameters
+                "ORDER BY 1 DESC, 2 DESC LIMIT %s OFFSET %s",
+                [param for params in per_value for param in params] + [top - bottom, bottom],
             )
-        found.sort(reverse=True)
-        return [pk for _depose, pk in found[bottom:top]]
+            return [pk for _depose, pk in cursor.fetchall()]
 
     def page(self, number):
         number = self.validate_number(number)
@@ -300,8 +444,8 @@ class QueuePaginator(Paginator):
         if self.count and top + self.orphans >= self.count:
             top = self.count
         ids = self._ids(bottom, top)
-        rows = Dossier.objects.filter(pk__in=ids).select_related(*QUEUE_RELATED)
-        rows = rows.defer("version__formulaire", "donnees")
+        rows = Dossier.objects.filter(pk__in=ids).select_related(*QUEUE_PAGE_RELATED)
+        rows = rows.only(*QUEUE_PAGE_FIELDS)
         by_pk = {d.pk: d for d in rows}
         return Page([by_pk[pk] for pk in ids if pk in by_pk], number, self)
 
@@ -432,7 +576,8 @@ def instructeur_of(*, membre: Membre, pk) -> User | None:
 
 
 def queue_services(*, user, membre: Membre) -> QuerySet[Service]:
-    """Return the member's services whose dossiers the user sees (the queue's filter)."""
+    """Return the member's services whose dossiers the user sees (the queue's filter; a request
+    that has a ``QueueScope`` takes its ``services``)."""
     services = Service.objects.filter(membre=membre).order_by("nom")
     allowed = service_ids_for_user(user=user, membre=membre)
     if allowed is not None:
