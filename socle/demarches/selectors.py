@@ -3,7 +3,6 @@ the user, explicitly."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 from typing import cast
 
@@ -18,6 +17,7 @@ from django.utils.functional import cached_property
 
 from socle.comptes.models import User
 from socle.demarches import workflow as wf
+from socle.demarches.codes import reference_normalise
 from socle.demarches.models import (
     BROUILLON,
     DemandePiece,
@@ -32,9 +32,6 @@ from socle.demarches.models import (
 from socle.membres.models import Membre, Role, Service
 from socle.membres.permissions import grants_for
 from socle.membres.selectors import service_ids_for_user
-
-# The characters of a dossier's reference (socle.demarches.services.REFERENCE_ALPHABET).
-REFERENCE_CHARS = frozenset("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
 
 # --- Public and the citizen's reads --------------------------------------------------------------
 
@@ -213,16 +210,6 @@ class QueueScope:
         return list(services)
 
 
-def _reference_like(text: str) -> str | None:
-    """Return the reference a search text stands for (« d-7k3m-q9tz », « 7K3MQ9TZ »), if any."""
-    compact = re.sub(r"[\s-]", "", text).upper()
-    if compact.startswith("D") and len(compact) == 9:
-        compact = compact[1:]
-    if len(compact) == 8 and all(c in REFERENCE_CHARS for c in compact):
-        return f"D-{compact[:4]}-{compact[4:]}"
-    return None
-
-
 def dossiers_queue(
     *,
     user,
@@ -263,7 +250,7 @@ def dossiers_queue(
         qs = qs.filter(assigne_a_id=int(assigne))
     q = (q or "").strip()
     if q:
-        reference = _reference_like(q)
+        reference = reference_normalise(q)
         if reference is not None:
             qs = qs.filter(reference=reference)
         else:
@@ -291,7 +278,7 @@ def queue_counts(
     """Return the number of dossiers of each status (the queue's tabs), the other filters
     applied, each counted up to ``cap``: one bounded count per status, each walking the
     (member[, service], status, -filed) index (on PostgreSQL, index-only: migration
-    0005_dossier_agent_queue_index), all in one statement. Statuses without dossiers are left
+    0006_dossier_agent_queue_index), all in one statement. Statuses without dossiers are left
     out."""
     filters.pop("statut", None)
     scope = scope or QueueScope(user=user, membre=membre)
@@ -304,7 +291,7 @@ def queue_counts(
 
 def is_name_search(q: str) -> bool:
     """Say whether a search text looks for an applicant's name (not a reference)."""
-    return bool((q or "").strip()) and _reference_like(q) is None
+    return bool((q or "").strip()) and reference_normalise(q) is None
 
 
 def queue_matches(qs: QuerySet[Dossier], cap: int = COUNT_CAP) -> list[tuple[str, int]]:
@@ -464,7 +451,7 @@ def get_dossier_for_agent(*, user, membre: Membre, reference: str) -> Dossier:
             "assigne_a",
             "usager",
         )
-        .filter(reference=str(reference or "").strip().upper())
+        .filter(reference=reference_normalise(str(reference or "")) or "")
         .first()
     )
     if found is None:

@@ -39,6 +39,6 @@ def index_drop(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("demarches", "0003_modeleversion_retention_mois")]
+    dependencies = [("demarches", "0004_document_un_valide_par_kind")]
 
     operations = [migrations.RunPython(index_create, index_drop)]

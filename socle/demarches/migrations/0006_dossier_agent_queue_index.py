@@ -37,6 +37,6 @@ def index_drop(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("demarches", "0004_dossier_nom_trigram")]
+    dependencies = [("demarches", "0005_dossier_nom_trigram")]
 
     operations = [migrations.RunPython(index_create, index_drop)]
