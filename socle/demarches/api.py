@@ -54,6 +54,7 @@ from socle.demarches.models import (
     Evenement,
     PieceJointe,
 )
+from socle.demarches.selectors import demarches_on
 from socle.demarches.services import dossier_transition_by_api
 from socle.journal.services import journal_record
 from socle.membres.models import Membre
@@ -92,7 +93,7 @@ class BadRequest(Exception):
 
 def _membre(slug: str) -> Membre | None:
     membre = membre_public(slug)
-    if membre is None or "demarches" not in (membre.modules or []):
+    if not demarches_on(membre):
         return None
     return membre
 

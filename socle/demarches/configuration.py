@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from socle.demarches import formulaire as fm
 from socle.demarches import workflow as wf
 from socle.demarches.models import Demarche, DemarcheVersion, Modele, ModeleVersion
+from socle.demarches.selectors import demarches_on
 from socle.membres.models import Membre, Service
 from socle.membres.permissions import permission_check
 from socle.membres.services import audit_record
@@ -708,7 +709,7 @@ def demarche_publish(*, acting_user, demarche: Demarche) -> DemarcheVersion:
     permission_check(acting_user, "demarches.configurer", demarche.membre)
     demarche = _locked(demarche)  # type: ignore[assignment]
     membre = demarche.membre
-    if "demarches" not in (membre.modules or []):
+    if not demarches_on(membre):
         raise _error(
             "etat",
             _(

@@ -44,6 +44,7 @@ from socle.demarches.models import (
     Message,
     PieceJointe,
 )
+from socle.demarches.selectors import demarches_on
 from socle.demarches.services import (
     dossier_locked,
     event_add,
@@ -172,7 +173,7 @@ def published_version(demarche: Demarche) -> DemarcheVersion:
         if demarche.etat == Demarche.Etat.PUBLIEE and demarche.version
         else None
     )
-    if version is None or "demarches" not in demarche.membre.modules:
+    if version is None or not demarches_on(demarche.membre):
         raise ValidationError(_("Cette démarche n’est pas ouverte en ligne."))
     return version
 

@@ -33,6 +33,12 @@ from socle.membres.models import Membre, Role, Service
 from socle.membres.permissions import grants_for
 from socle.membres.selectors import service_ids_for_user
 
+
+def demarches_on(membre: Membre | None) -> bool:
+    """Say whether a member switched the démarches module on."""
+    return membre is not None and "demarches" in (membre.modules or [])
+
+
 # --- Public and the citizen's reads --------------------------------------------------------------
 
 

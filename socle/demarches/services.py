@@ -34,6 +34,7 @@ from socle.demarches.models import (
     Message,
     PieceJointe,
 )
+from socle.demarches.selectors import demarches_on
 from socle.membres.models import Membre, Service
 from socle.membres.permissions import grants_for, permission_check
 from socle.membres.selectors import active_roles, membre_by_slug
@@ -159,7 +160,7 @@ class Placement:
 
 def _holder_membre(slug: str | None) -> Membre | None:
     membre = membre_by_slug(slug) if slug else None
-    if membre is None or not membre.active or "demarches" not in membre.modules:
+    if membre is None or not membre.active or not demarches_on(membre):
         return None
     return membre
 

@@ -47,6 +47,7 @@ from socle.demarches.forms_configuration import (
 from socle.demarches.models import Demarche, Modele
 from socle.demarches.selectors import (
     demarches_of_membre,
+    demarches_on,
     get_demarche_for_user,
     get_modele_for_user,
     modeles_published,
@@ -608,7 +609,7 @@ def liste(request, membre):
         {
             "rows": rows,
             "columns": [_("Démarche"), _("État"), _("Version publiée"), _("Modèle")],
-            "module_actif": "demarches" in (membre.modules or []),
+            "module_actif": demarches_on(membre),
         },
         title=_("Démarches en ligne"),
         crumbs=[(_("Démarches en ligne"), "")],
@@ -734,7 +735,7 @@ def fiche(request, membre, code):
             "publiee_le": date_format(latest.publiee_le, "SHORT_DATETIME_FORMAT") if latest else "",
             "a_publier": conf.demarche_unpublished_changes(demarche),
             "mise_a_jour": conf.modele_update_available(demarche),
-            "module_actif": "demarches" in (membre.modules or []),
+            "module_actif": demarches_on(membre),
         },
         title=demarche.titre,
         crumbs=[_liste_crumb(membre), (demarche.titre, "")],

@@ -37,6 +37,7 @@ from socle.demarches import selectors as sel
 from socle.demarches import workflow as wf
 from socle.demarches.documents import document_response
 from socle.demarches.models import Dossier
+from socle.demarches.selectors import demarches_on
 from socle.demarches.services import role_kinds_for
 from socle.journal.services import journal_record
 from socle.membres.decorators import membre_view
@@ -50,7 +51,7 @@ FINAL_TONES = {"accepte": "succes", "refuse": "erreur", "sans_suite": "neutre"}
 
 
 def _module_on(membre) -> None:
-    if "demarches" not in (membre.modules or []):
+    if not demarches_on(membre):
         raise Http404
 
 

@@ -44,6 +44,7 @@ from socle.demarches.formulaire import (
 )
 from socle.demarches.models import BROUILLON, DemandePiece, Demarche, Document, Dossier
 from socle.demarches.selectors import (
+    demarches_on,
     demarches_published,
     dossiers_of_user,
     get_demarche_public,
@@ -65,7 +66,7 @@ ACTION_RE = re.compile(r"^(ajouter|retirer|joindre):([a-z0-9_.]+)(?::([0-9]{1,4}
 
 def _module_membre(slug: str) -> Membre:
     membre = membre_public(slug)
-    if membre is None or "demarches" not in membre.modules:
+    if membre is None or not demarches_on(membre):
         raise Http404(
             _("Cette collectivité ne propose pas de démarches en ligne sur la plateforme.")
         )
