@@ -129,8 +129,8 @@ def export_archive(user: User) -> bytes:
     (`usager_export`: JSON under "demarches", and its files under "fichiers", by path)."""
     data, files = export_own(user)
     demarches = dict(usager_export(user))
-    for path, content in dict(demarches.pop("fichiers", None) or {}).items():
-        files[f"demarches/{path}"] = content
+    # Its paths are the archive's already (« demarches/<reference>/… »), as its JSON names them.
+    files.update(demarches.pop("fichiers", None) or {})
     data["demarches"] = demarches
     return archive_write(data, files)
 
