@@ -25,13 +25,18 @@ from django.utils.translation import gettext as _
 
 from socle.citoyen.chiffrement import fichier_delete, fichier_read
 from socle.citoyen.models import Piece
-from socle.citoyen.selectors import adresses_of, franceconnect_identity, prefill_sources
+from socle.citoyen.selectors import (
+    address_answer,
+    adresses_of,
+    franceconnect_identity,
+    prefill_sources,
+)
 from socle.comptes.models import User
 from socle.core.fichiers import DocumentRefused, document_check
-from socle.demarches import saisie
+from socle.demarches import instruction, saisie
 from socle.demarches.codes import reference_new
 from socle.demarches.documents import document_request
-from socle.demarches.formulaire import DEFAULT_FORMATS, Champ, fields, pages
+from socle.demarches.formulaire import DEFAULT_FORMATS, Champ, field_by_key, fields, pages
 from socle.demarches.models import (
     BROUILLON,
     DEPOSE,
@@ -353,7 +358,7 @@ def dossier_draft_save(
 
 def _file_field(schema: dict[str, Any], chemin: str, donnees: dict[str, Any]) -> Champ:
     parts = chemin.split(".")
-    champ = next((c for c in fields(schema) if c.cle == parts[0]), None)
+    champ = field_by_key(schema, parts[0])
     if champ is not None and len(parts) == 3 and champ.type == "bloc":
         rows = donnees.get(champ.cle)
         index = int(parts[1]) if parts[1].isdigit() else -1
@@ -426,14 +431,7 @@ def dossier_attach_from_file(
 @transaction.atomic
 def dossier_draft_delete(*, usager: User, dossier: Dossier) -> None:
     """Delete a draft and its files."""
-    dossier = _draft_locked(usager, dossier)
-    pieces = list(PieceJointe.objects.filter(dossier=dossier).select_related("fichier"))
-    fichiers = [piece.fichier for piece in pieces]
-    for piece in pieces:
-        piece.delete()
-    for fichier in fichiers:
-        fichier_delete(fichier)
-    dossier.delete()
+    instruction.draft_delete(_draft_locked(usager, dossier))
 
 
 # --- Filing ---------------------------------------------------------------------------------------
@@ -449,11 +447,7 @@ def _placement_point(dossier: Dossier, donnees: dict[str, Any], usager: User) ->
             break
     else:
         home = adresses_of(usager).first()
-        answer = (
-            {"lat": home.lat, "lon": home.lon, "commune_code": home.commune_code}
-            if home is not None
-            else {}
-        )
+        answer = address_answer(home) if home is not None else {}
     lat, lon = answer.get("lat"), answer.get("lon")
     point = isinstance(lat, (int, float)) and isinstance(lon, (int, float))
     return {
@@ -537,16 +531,13 @@ def dossier_file(*, usager: User, dossier: Dossier, jeton: str) -> Dossier:
         template="depose.txt",
         context={"version": version, "collectivite": placement.membre.collectivite.nom},
     )
-    if placement.service is not None and placement.service.email:
-        mail_send(
-            dossier,
-            to=[placement.service.email],
-            destinataire=Envoi.Destinataire.SERVICE,
-            subject=_("Nouveau dossier %(reference)s : %(demarche)s")
-            % {"reference": dossier.reference, "demarche": version.titre},
-            template="depose_service.txt",
-            context={"version": version},
-        )
+    _service_mail(
+        dossier,
+        subject=_("Nouveau dossier %(reference)s : %(demarche)s")
+        % {"reference": dossier.reference, "demarche": version.titre},
+        template="depose_service.txt",
+        context={"version": version},
+    )
     webhooks_notify(dossier=dossier, evenement="dossier.depose")
     return dossier
 

@@ -354,8 +354,17 @@ def transition_apply(
 
 def dossier_locked(dossier: Dossier) -> Dossier:
     """Return the dossier re-read under a row lock (call inside a transaction)."""
+    # Only the dossier's row is locked (a join would lock its member's row for every dossier of
+    # that member); what its callers read comes in the same query.
     return (
-        Dossier.objects.select_for_update().select_related("version", "membre").get(pk=dossier.pk)
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related(
+            "version",
+            "membre__collectivite",
+            "demarche__membre__collectivite",
+            "demarche__competence",
+        )
+        .get(pk=dossier.pk)
     )
 
 
@@ -530,17 +539,13 @@ def dossier_transition_by_api(
     event = transition_apply(
         dossier=dossier, vers=vers, acting_user=None, motif=motif, api_key=api_key
     )
-    audit_record(
-        acting_user=None,
-        membre=dossier.membre,
-        action="dossier.statut",
-        target=dossier,
-        details={
-            "reference": dossier.reference,
-            "de": avant,
-            "vers": vers,
-            "cle_api": api_key.prefix,
-            "cle_api_nom": api_key.name,
-        },
+    audit(
+        None,
+        dossier,
+        "dossier.statut",
+        de=avant,
+        vers=vers,
+        cle_api=api_key.prefix,
+        cle_api_nom=api_key.name,
     )
     return event
