@@ -40,12 +40,12 @@ from socle.demarches.models import (
     Message,
     PieceJointe,
 )
-from socle.demarches.selectors import dossiers_by_references, instructeur_of
+from socle.demarches.selectors import dossiers_by_references
 from socle.journal.models import PersonalDataAccess
 from socle.journal.services import journal_record_many
 from socle.membres.models import Membre
 from socle.membres.permissions import permission_check
-from socle.membres.selectors import service_ids_for_user
+from socle.membres.selectors import agent_of, service_ids_for_user
 from socle.membres.services import audit_record
 
 PERMISSION = "demarches.instruire"
@@ -94,7 +94,7 @@ def dossier_assign(*, acting_user, dossier: Dossier, agent: User | None) -> Doss
     locked = services.dossier_locked(dossier)
     dossier_check(acting_user, locked)
     if agent is not None:
-        if instructeur_of(membre=locked.membre, pk=agent.pk) is None:
+        if agent_of(membre=locked.membre, pk=agent.pk) is None:
             raise ValidationError(
                 {"agent": _("Cette personne n’est ni agent ni administrateur de la collectivité.")}
             )

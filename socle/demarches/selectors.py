@@ -29,9 +29,9 @@ from socle.demarches.models import (
     Modele,
     PieceJointe,
 )
-from socle.membres.models import Membre, Role, Service
+from socle.membres.models import Membre, Service
 from socle.membres.permissions import grants_for
-from socle.membres.selectors import service_ids_for_user
+from socle.membres.selectors import agents_of, service_ids_for_user
 
 
 def demarches_on(membre: Membre | None) -> bool:
@@ -68,7 +68,37 @@ def get_dossier_for_usager(*, user, reference: str) -> Dossier:
     """Return one of the citizen's own dossiers; 404 for anyone else's (or anonymous)."""
     if user is None or not user.is_authenticated:
         raise Http404
-    found = dossiers_of_user(user).filter(reference=reference).first()
+    found = (
+        dossiers_of_user(user)
+        # The procedure's member dresses the page (it may differ from the instructing one).
+        .select_related("demarche__membre__collectivite")
+        .filter(reference=reference)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_document_for_usager(*, user, reference: str, kind: str) -> Document:
+    """Return the valid, generated document of this kind of one of the citizen's dossiers;
+    404 otherwise."""
+    dossier = get_dossier_for_usager(user=user, reference=reference)
+    found = (
+        dossier.documents.filter(kind=kind, revoque_le=None, fichier__isnull=False)
+        .select_related("fichier")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    found.dossier = dossier
+    return found
+
+
+def get_piece_jointe_for_usager(*, user, reference: str, pk: int) -> PieceJointe:
+    """Return a file of one of the citizen's dossiers; 404 otherwise."""
+    dossier = get_dossier_for_usager(user=user, reference=reference)
+    found = dossier.pieces_jointes.filter(pk=pk).select_related("fichier").first()
     if found is None:
         raise Http404
     return found
@@ -154,11 +184,6 @@ def status_labels(*, membre: Membre) -> dict[str, str]:
     return _labels(_workflows(membre))
 
 
-def final_statuses(*, membre: Membre) -> set[str]:
-    """Return the status codes that close a dossier in any of the member's workflows."""
-    return _finals(_workflows(membre))
-
-
 class QueueScope:
     """What one request on the queue reads once, then shares between its filters, tabs, page
     and forms: the permission and the user's services (checked and read here), and on first
@@ -199,17 +224,17 @@ class QueueScope:
 
     @cached_property
     def finals(self) -> set[str]:
-        """``final_statuses`` of the member."""
+        """The status codes that close a dossier in any of the member's workflows."""
         return _finals(self.workflows)
 
     @cached_property
     def agents(self) -> list[User]:
-        """``instructeurs_of`` the member."""
-        return instructeurs_of(membre=self.membre)
+        """The people a dossier may be given to (``membres.selectors.agents_of``)."""
+        return agents_of(membre=self.membre)
 
     @cached_property
     def services(self) -> list[Service]:
-        """``queue_services``: the member's services whose dossiers the user sees, by name."""
+        """The member's services whose dossiers the user sees, by name (the queue's filter)."""
         services = Service.objects.filter(membre=self.membre).only("pk", "nom").order_by("nom")
         if self.service_ids is not None:
             services = services.filter(pk__in=self.service_ids)
@@ -546,36 +571,6 @@ def get_document_for_agent(*, user, membre: Membre, reference: str, pk) -> Docum
         raise Http404
     found.dossier = dossier
     return found
-
-
-def instructeurs_of(*, membre: Membre) -> list[User]:
-    """Return the people who may be given a dossier of the member (agents, administrators),
-    by name."""
-    users = User.objects.filter(
-        roles__membre=membre,
-        roles__ended_at__isnull=True,
-        roles__kind__in=[Role.Kind.AGENT, Role.Kind.ADMINISTRATEUR],
-    ).distinct()
-    return sorted(users, key=lambda u: ((u.get_full_name() or u.email).lower(), u.pk))
-
-
-def instructeur_of(*, membre: Membre, pk) -> User | None:
-    """Return one of the people who may be given the member's dossiers, by id."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return None
-    return next((u for u in instructeurs_of(membre=membre) if u.pk == pk), None)
-
-
-def queue_services(*, user, membre: Membre) -> QuerySet[Service]:
-    """Return the member's services whose dossiers the user sees (the queue's filter; a request
-    that has a ``QueueScope`` takes its ``services``)."""
-    services = Service.objects.filter(membre=membre).order_by("nom")
-    allowed = service_ids_for_user(user=user, membre=membre)
-    if allowed is not None:
-        services = services.filter(pk__in=allowed)
-    return services
 
 
 def dossiers_by_references(*, user, membre: Membre, references: list[str]) -> dict[str, Dossier]:

@@ -41,6 +41,7 @@ from socle.demarches.selectors import demarches_on
 from socle.demarches.services import role_kinds_for
 from socle.journal.services import journal_record
 from socle.membres.decorators import membre_view
+from socle.membres.selectors import agent_of, agents_of
 from socle.membres.views import membre_render
 
 PAGE_SIZE = 25
@@ -250,7 +251,7 @@ def file(request, membre):
 def lot(request, membre):
     """Run one action on the dossiers ticked in the queue; report each one that failed."""
     _module_on(membre)
-    agents = sel.instructeurs_of(membre=membre)
+    agents = agents_of(membre=membre)
     labels = sel.status_labels(membre=membre)
     form = f.BulkForm(request.POST, agents=agents, statuts=list(labels.items()))
     back = reverse("gestion:demarches:file", args=[membre.slug])
@@ -267,7 +268,7 @@ def lot(request, membre):
                 messages.error(request, f"{label} : {error}" if label else str(error))
         return redirect(back)
     data = form.cleaned_data
-    agent = sel.instructeur_of(membre=membre, pk=data["agent"]) if data["agent"] else None
+    agent = agent_of(membre=membre, pk=data["agent"]) if data["agent"] else None
     try:
         report = instruction.dossiers_bulk(
             acting_user=request.user,
@@ -349,7 +350,7 @@ def _prefilled(lines, preremplis: set[str]):
 
 def _dossier_page(request, membre, dossier: Dossier, *, failed=None, status=200):
     """The dossier's page; ``failed`` is (action name, bound form with errors[, vers])."""
-    agents = sel.instructeurs_of(membre=membre)
+    agents = agents_of(membre=membre)
     forms: dict[str, Any] = {
         "attribuer": f.AssignForm(
             agents=agents,
@@ -437,7 +438,7 @@ def _bind(request, membre, action: str):
         return f.TransitionForm(request.POST, auto_id=f"id_decision_{vers}_%s")
     if action == "attribuer":
         return f.AssignForm(
-            request.POST, agents=sel.instructeurs_of(membre=membre), auto_id="id_attribuer_%s"
+            request.POST, agents=agents_of(membre=membre), auto_id="id_attribuer_%s"
         )
     if action == "message":
         return f.MessageForm(request.POST, request.FILES, auto_id="id_message_%s")
@@ -455,7 +456,7 @@ def _apply(request, membre, dossier: Dossier, action: str, data: dict) -> str:
         )
         return _("Le dossier a changé de statut.")
     if action == "attribuer":
-        agent = sel.instructeur_of(membre=membre, pk=data["agent"]) if data["agent"] else None
+        agent = agent_of(membre=membre, pk=data["agent"]) if data["agent"] else None
         instruction.dossier_assign(acting_user=user, dossier=dossier, agent=agent)
         return _("L’attribution a été enregistrée.")
     if action == "message":

@@ -48,7 +48,9 @@ from socle.demarches.selectors import (
     demarches_published,
     dossiers_of_user,
     get_demarche_public,
+    get_document_for_usager,
     get_dossier_for_usager,
+    get_piece_jointe_for_usager,
 )
 from socle.membres.models import Membre
 from socle.membres.selectors import membre_public
@@ -737,10 +739,7 @@ def _serve_fichier(fichier) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def document(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
     """The dossier's receipt or attestation, once generated."""
-    found = get_dossier_for_usager(user=request.user, reference=reference)
-    doc = found.documents.filter(kind=kind, revoque_le=None).select_related("fichier").first()
-    if doc is None or doc.fichier is None:
-        raise Http404
+    doc = get_document_for_usager(user=request.user, reference=reference, kind=kind)
     try:
         return documents_module.document_response(doc)
     except FichierIllisible as error:
@@ -751,8 +750,5 @@ def document(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def piece(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     """One of the dossier's files (the citizen's own answers and messages' attachments)."""
-    found = get_dossier_for_usager(user=request.user, reference=reference)
-    jointe = found.pieces_jointes.filter(pk=pk).select_related("fichier").first()
-    if jointe is None:
-        raise Http404
+    jointe = get_piece_jointe_for_usager(user=request.user, reference=reference, pk=pk)
     return _serve_fichier(jointe.fichier)

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from socle.comptes.models import User
 from socle.membres.models import AuditEvent, Invitation, Membre, Role, Service
 from socle.membres.permissions import grants_for
 
@@ -231,3 +232,23 @@ def service_ids_for_user(*, user, membre: Membre) -> set[int] | None:
     if None in services:
         return None
     return services
+
+
+def agents_of(*, membre: Membre) -> list[User]:
+    """Return the people working for the member (agents and administrators), by name: whom a
+    report or a dossier may be given to."""
+    users = User.objects.filter(
+        roles__membre=membre,
+        roles__ended_at__isnull=True,
+        roles__kind__in=[Role.Kind.AGENT, Role.Kind.ADMINISTRATEUR],
+    ).distinct()
+    return sorted(users, key=lambda u: ((u.get_full_name() or u.email).lower(), u.pk))
+
+
+def agent_of(*, membre: Membre, pk) -> User | None:
+    """Return one of the member's agents by id (None when the id is not one of them)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return next((user for user in agents_of(membre=membre) if user.pk == pk), None)

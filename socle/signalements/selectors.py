@@ -11,10 +11,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from socle.comptes.models import User
 from socle.core.models import OutboxMessage
 from socle.core.outbox import MAX_ATTEMPTS
-from socle.membres.models import Membre, Role, Service
+from socle.membres.models import Membre, Service
 from socle.membres.permissions import grants_for
 from socle.membres.selectors import service_ids_for_user
 from socle.routage.routing import OK, Holder, route
@@ -381,25 +380,6 @@ def signalement_of_membre(*, membre: Membre, reference: str) -> Signalement | No
         if reference
         else None
     )
-
-
-def agents_of(*, membre: Membre) -> list[User]:
-    """Return the people working for the member (agents and administrators), by name."""
-    users = User.objects.filter(
-        roles__membre=membre,
-        roles__ended_at__isnull=True,
-        roles__kind__in=[Role.Kind.AGENT, Role.Kind.ADMINISTRATEUR],
-    ).distinct()
-    return sorted(users, key=lambda u: ((u.get_full_name() or u.email).lower(), u.pk))
-
-
-def agent_of(*, membre: Membre, pk) -> User | None:
-    """Return one of the member's agents by id (None when the id is not one of them)."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return None
-    return next((user for user in agents_of(membre=membre) if user.pk == pk), None)
 
 
 def reroute_targets() -> list[Service]:

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_safe
 from socle.core.forms import add_service_errors
 from socle.core.templatetags.socle_kit import badge
 from socle.membres.decorators import membre_view
+from socle.membres.selectors import agent_of, agents_of
 from socle.membres.views import membre_crumbs, membre_render
 from socle.signalements import forms as f
 from socle.signalements import selectors as sel
@@ -220,7 +221,7 @@ class Action:
 def _agent(request, membre, signalement, form):
     agent = None
     if form.cleaned_data["agent"]:
-        agent = sel.agent_of(membre=membre, pk=form.cleaned_data["agent"])
+        agent = agent_of(membre=membre, pk=form.cleaned_data["agent"])
         if agent is None:
             raise ValidationError(
                 {"agent": _("Cette personne n’est pas agent de la collectivité.")}
@@ -363,9 +364,7 @@ def _action_form(name: str, membre, data=None, initial=None):
     # labels the status form's « texte » field.
     auto_id = "id_" + name.replace("-", "_") + "_%s"
     if form_class is f.AttribuerForm:
-        return form_class(
-            data, agents=sel.agents_of(membre=membre), initial=initial, auto_id=auto_id
-        )
+        return form_class(data, agents=agents_of(membre=membre), initial=initial, auto_id=auto_id)
     if form_class is f.ReorienterForm:
         return form_class(data, services=sel.reroute_targets(), initial=initial, auto_id=auto_id)
     return form_class(data, initial=initial, auto_id=auto_id)
