@@ -101,17 +101,6 @@ def fichier_read(fichier: FichierChiffre) -> bytes:
         raise FichierIllisible("the encrypted file was altered") from error
 
 
-def fichier_copy(fichier: FichierChiffre, *, proprietaire=None) -> FichierChiffre:
-    """Store a copy under a new data key (a document of the citizen's file attached to a
-    dossier: deleting one leaves the other whole)."""
-    return fichier_store(
-        content=fichier_read(fichier),
-        nom=fichier.nom,
-        type_mime=fichier.type_mime,
-        proprietaire=proprietaire if proprietaire is not None else fichier.proprietaire,
-    )
-
-
 def fichier_delete(fichier: FichierChiffre) -> None:
     """Delete a stored file's row and, once the transaction commits, its ciphertext."""
     path = _path(fichier.chemin)

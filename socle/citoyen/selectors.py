@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from socle.citoyen.chiffrement import FichierIllisible, fichier_read
-from socle.citoyen.models import Adresse, FichierChiffre, Piece, Proche, Profil
+from socle.citoyen.models import Adresse, Piece, Proche, Profil
 from socle.comptes.models import Identity
 
 # The sources a form field may be pre-filled from (its "prerempli" key), and what they give.
@@ -150,14 +150,6 @@ def prefill_sources(user) -> tuple[dict[str, Any], set[str]]:
     return values, verified
 
 
-def fichier_owned_by(*, user, pk: int) -> FichierChiffre:
-    """Return a stored file of the citizen; 404 otherwise."""
-    found = FichierChiffre.objects.filter(proprietaire=user, pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 @dataclass(frozen=True)
 class Resume:
     """What « Mon espace » shows of the citizen's file."""
@@ -172,14 +164,16 @@ class Resume:
 
 def citoyen_summary(user) -> Resume:
     """Return the summary of the citizen's file for « Mon espace »."""
-    pieces = Piece.objects.filter(usager=user)
+    pieces = Piece.objects.filter(usager=user).aggregate(
+        n=Count("pk"), expirees=Count("pk", filter=Q(valide_jusqu_au__lt=timezone.localdate()))
+    )
     return Resume(
         identity=franceconnect_identity(user),
         profil=profil_of(user),
         proches=proches_of(user).count(),
         adresses=list(adresses_of(user)),
-        pieces=pieces.count(),
-        pieces_expirees=pieces.filter(valide_jusqu_au__lt=timezone.localdate()).count(),
+        pieces=pieces["n"],
+        pieces_expirees=pieces["expirees"],
     )
 
 

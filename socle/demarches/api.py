@@ -26,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -216,8 +216,9 @@ def demarches_list(request: HttpRequest, slug: str) -> HttpResponse:
     demarches = list(Demarche.objects.filter(membre=membre).order_by("slug"))
     published = {
         (v.demarche_id, v.numero): v
-        for v in DemarcheVersion.objects.filter(demarche__in=demarches)
-        if v.numero
+        for v in DemarcheVersion.objects.filter(
+            demarche__in=demarches, numero=F("demarche__version")
+        )
     }
     results = []
     for demarche in demarches:

@@ -116,17 +116,6 @@ def _document(projet: Projet, logiciels: Iterable[str], acteurs: Iterable[str]) 
     return text.document(*parts)
 
 
-def projet_document(projet: Projet) -> str:
-    """Return the stemmed search document of a project (title, summary, description, themes,
-    skills, results, lessons, software, partners and carrier)."""
-    logiciels: list[str] = []
-    acteurs: list[str] = []
-    if projet.pk:
-        logiciels = list(projet.logiciels.values_list("nom", flat=True))
-        acteurs = list(projet.participations.values_list("acteur__nom", flat=True))
-    return _document(projet, logiciels, acteurs)
-
-
 def titre_signature(words: Iterable[str]) -> int:
     """Return a 64-bit signature of stemmed words: bit crc32(word) % 64 set for each (a signed
     integer, as a bigint column holds it). A title whose signature lacks a word's bit does not

@@ -369,7 +369,9 @@ def _zones_for(user, zones: dict) -> dict:
     if held is None:
         return zones
     regions = set()
-    for membre in membres_with_permission(user=user, permission="observatoire.coherence"):
+    for membre in membres_with_permission(
+        user=user, permission="observatoire.coherence"
+    ).select_related("collectivite__departement__region", "collectivite__region"):
         _departement, region = sel.membre_zone_codes(membre)
         if region:
             regions.add(region)
@@ -387,6 +389,7 @@ def _default_zone(user, zones: dict) -> str:
     if held:
         membre = (
             membres_with_permission(user=user, permission="observatoire.coherence")
+            .select_related("collectivite__departement__region", "collectivite__region")
             .filter(active=True)
             .order_by("slug")
             .first()

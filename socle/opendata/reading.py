@@ -8,7 +8,7 @@ is a `ValidationError` in French, raised before anything is written; the size li
 before any parsing.
 
 Cells that look like formulas (`=SOMME(A1)`) are data: nothing here evaluates them, and
-`csv_safe` neutralises them in the CSV files we serve (CSV injection).
+`socle.core.tableur.csv_safe` neutralises them in the CSV files we serve (CSV injection).
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-
-from socle.core.tableur import csv_safe  # noqa: F401 (re-exported: views_public imports it here)
 
 # How many row numbers a message names before « et N autres ».
 ROWS_NAMED = 10

@@ -4,7 +4,7 @@ Pages are a member's (/<slug>/donnees/…, only where it switched the module on)
 structure's (/donnees/…; `slug` is None for its own datasets). Files are streamed from the
 stored version, with Last-Modified (the version's publication) and ETag (its SHA-256): a client
 that has them gets a 304. CSV cells that a spreadsheet would run as a formula are neutralised
-(socle.opendata.reading.csv_safe).
+(socle.core.tableur.csv_safe).
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from socle.core.tableur import csv_safe
 from socle.membres.models import Membre
 from socle.opendata import dcat, selectors
 from socle.opendata.models import Jeu, Version
-from socle.opendata.reading import csv_safe
 from socle.routage.contact import membre_centre
 from socle.territoires.holdings import outline_geojson
 from socle.territoires.selectors import departement_mapped

@@ -3,7 +3,8 @@
 
 import pytest
 
-from socle.opendata.reading import csv_safe, table_read
+from socle.core.tableur import csv_safe
+from socle.opendata.reading import table_read
 
 
 def test_it_reads_formulas_as_plain_text():
