@@ -513,38 +513,36 @@ def _changed_action(cible: Cible) -> str:
     return "demarche.modification" if isinstance(cible, Demarche) else "modele.modification"
 
 
+def _edit(acting_user, cible: Cible, operation: str, arguments: dict, *, part: str) -> dict:
+    """Run one operation of the form builder (part "formulaire") or the workflow editor (part
+    "workflow") on a procedure's or a template's part, save the checked result, return it."""
+    registry = BUILDER if part == "formulaire" else WORKFLOW_EDITOR
+    if operation not in registry:
+        raise _error("operation", _("Opération inconnue."))
+    _permission(acting_user, cible)
+    locked = _locked(cible)
+    new = registry[operation](getattr(locked, part), **arguments)
+    setattr(locked, part, new)
+    locked.modifie_le = timezone.now()
+    locked.save(update_fields=[part, "modifie_le"])
+    setattr(cible, part, new)
+    cible.modifie_le = locked.modifie_le
+    _audit(acting_user, cible, _changed_action(cible), partie=part, operation=operation)
+    return new
+
+
 @transaction.atomic
 def formulaire_edit(*, acting_user, cible: Cible, operation: str, **arguments: Any) -> dict:
     """Run one form-builder operation (``BUILDER``) on a procedure's or a template's form and
     save the checked result; return it."""
-    if operation not in BUILDER:
-        raise _error("operation", _("Opération inconnue."))
-    _permission(acting_user, cible)
-    locked = _locked(cible)
-    new = BUILDER[operation](locked.formulaire, **arguments)
-    locked.formulaire = new
-    locked.modifie_le = timezone.now()
-    locked.save(update_fields=["formulaire", "modifie_le"])
-    cible.formulaire, cible.modifie_le = locked.formulaire, locked.modifie_le
-    _audit(acting_user, cible, _changed_action(cible), partie="formulaire", operation=operation)
-    return new
+    return _edit(acting_user, cible, operation, arguments, part="formulaire")
 
 
 @transaction.atomic
 def workflow_edit(*, acting_user, cible: Cible, operation: str, **arguments: Any) -> dict:
     """Run one workflow-editor operation (``WORKFLOW_EDITOR``) on a procedure's or a template's
     workflow and save the checked result; return it."""
-    if operation not in WORKFLOW_EDITOR:
-        raise _error("operation", _("Opération inconnue."))
-    _permission(acting_user, cible)
-    locked = _locked(cible)
-    new = WORKFLOW_EDITOR[operation](locked.workflow, **arguments)
-    locked.workflow = new
-    locked.modifie_le = timezone.now()
-    locked.save(update_fields=["workflow", "modifie_le"])
-    cible.workflow, cible.modifie_le = locked.workflow, locked.modifie_le
-    _audit(acting_user, cible, _changed_action(cible), partie="workflow", operation=operation)
-    return new
+    return _edit(acting_user, cible, operation, arguments, part="workflow")
 
 
 def blank_formulaire() -> dict[str, Any]:
@@ -657,10 +655,14 @@ def demarche_latest_version(demarche: Demarche) -> DemarcheVersion | None:
     return demarche.versions.order_by("-numero").first()
 
 
-def demarche_unpublished_changes(demarche: Demarche) -> bool:
-    """Say whether the procedure's form, workflow or title changed since its last version."""
-    latest = demarche_latest_version(demarche)
-    if latest is None:
+def demarche_unpublished_changes(
+    demarche: Demarche, *, latest: DemarcheVersion | None | bool = False
+) -> bool:
+    """Say whether the procedure's form, workflow or title changed since its last version
+    (``latest``: that version, when the caller already read it)."""
+    if latest is False:
+        latest = demarche_latest_version(demarche)
+    if not isinstance(latest, DemarcheVersion):
         return True
     return (latest.titre, latest.formulaire, latest.workflow) != (
         demarche.titre,

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -22,6 +22,7 @@ from socle.demarches.models import (
     BROUILLON,
     DemandePiece,
     Demarche,
+    DemarcheVersion,
     Document,
     Dossier,
     Evenement,
@@ -594,6 +595,16 @@ def demarches_of_membre(*, membre: Membre) -> QuerySet[Demarche]:
         .select_related("modele", "competence")
         .order_by("titre", "pk")
     )
+
+
+def latest_versions(demarches) -> dict[int, DemarcheVersion]:
+    """Return the published version of each procedure (by its id), in one query."""
+    return {
+        version.demarche_id: version
+        for version in DemarcheVersion.objects.filter(
+            demarche__in=demarches, numero=F("demarche__version")
+        )
+    }
 
 
 def get_demarche_for_user(*, user, membre: Membre, code: str) -> Demarche:

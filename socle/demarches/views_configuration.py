@@ -50,6 +50,7 @@ from socle.demarches.selectors import (
     demarches_on,
     get_demarche_for_user,
     get_modele_for_user,
+    latest_versions,
     modeles_published,
 )
 from socle.membres.decorators import membre_view
@@ -580,7 +581,9 @@ def _editeur(membre: Membre, demarche: Demarche) -> Editeur:
 def liste(request, membre):
     """The member's procedures: state, version, template, updates of the template."""
     rows = []
-    for demarche in demarches_of_membre(membre=membre):
+    demarches = list(demarches_of_membre(membre=membre))
+    published = latest_versions(demarches)
+    for demarche in demarches:
         fiche = reverse("gestion:demarches:fiche", args=[membre.slug, demarche.slug])
         modele = "—"
         if demarche.modele is not None:
@@ -593,7 +596,9 @@ def liste(request, membre):
                 else "",
             )
         version = str(demarche.version) if demarche.version else _("jamais publiée")
-        if demarche.version and conf.demarche_unpublished_changes(demarche):
+        if demarche.version and conf.demarche_unpublished_changes(
+            demarche, latest=published.get(demarche.pk)
+        ):
             version = format_html("{} {}", version, badge(_("Modifications à publier"), "info"))
         rows.append(
             [
@@ -733,7 +738,7 @@ def fiche(request, membre, code):
             "etat": badge(demarche.get_etat_display(), ETAT_TONES.get(demarche.etat, "neutre")),
             "derniere_version": latest,
             "publiee_le": date_format(latest.publiee_le, "SHORT_DATETIME_FORMAT") if latest else "",
-            "a_publier": conf.demarche_unpublished_changes(demarche),
+            "a_publier": conf.demarche_unpublished_changes(demarche, latest=latest),
             "mise_a_jour": conf.modele_update_available(demarche),
             "module_actif": demarches_on(membre),
         },
