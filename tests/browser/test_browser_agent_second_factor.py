@@ -64,7 +64,8 @@ def test_it_logs_the_administrator_of_pessac_in_with_a_second_factor(
     page.wait_for_url(f"{base}/comptes/second-facteur/")
     assert page.get_by_role("heading", level=1).inner_text() == "Code de sécurité"
     page.get_by_label("Code à 6 chiffres").fill("000000")
-    page.get_by_role("button", name="Valider le code").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Valider le code").click()
     assert "Ce code n’est pas valable" in page.locator("main").inner_text()
     code = totp.code_at(totp.secret_decrypt(device.secret))
     page.get_by_label("Code à 6 chiffres").fill(code)

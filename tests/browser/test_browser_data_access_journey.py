@@ -55,7 +55,8 @@ def test_it_shows_an_agents_access_to_the_dpo_and_to_the_citizen(
     agent.get_by_role("button", name="Rechercher").click()
     agent.get_by_role("link", name="Ouvrir le compte de l’usager").click()
     agent.get_by_label("Motif de la consultation").fill(PURPOSE)
-    agent.get_by_role("button", name="Consulter le compte").click()
+    with agent.expect_navigation():
+        agent.get_by_role("button", name="Consulter le compte").click()
     assert citizen in agent.locator("main").inner_text()
     entry = PersonalDataAccess.objects.get()
     assert entry.purpose == PURPOSE
@@ -66,7 +67,8 @@ def test_it_shows_an_agents_access_to_the_dpo_and_to_the_citizen(
     _log_in(dpo, base, "dpo@pessac.socle.localhost", password, dpo_secret)
     # The DPO lands on the back office's home, which leads to the journals he or she reads.
     dpo.goto(f"{base}/gestion/")
-    dpo.get_by_role("link", name="Journal des accès aux données personnelles — Pessac").click()
+    with dpo.expect_navigation():
+        dpo.get_by_role("link", name="Journal des accès aux données personnelles — Pessac").click()
     journal = dpo.locator("main").inner_text()
     assert PURPOSE in journal
     assert citizen in journal
@@ -76,7 +78,8 @@ def test_it_shows_an_agents_access_to_the_dpo_and_to_the_citizen(
     person = browser.new_context().new_page()
     person.set_default_timeout(30_000)
     _log_in(person, base, citizen, password, lands="/comptes/espace/")
-    person.get_by_role("link", name="Qui a consulté mes données").click()
+    with person.expect_navigation():
+        person.get_by_role("link", name="Qui a consulté mes données").click()
     mine = person.locator("main").inner_text()
     assert PURPOSE in mine
     assert "Pessac" in mine

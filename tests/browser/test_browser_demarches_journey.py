@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import run_tasks
 from tests.helpers.comptes import fill_login_form
@@ -26,6 +27,7 @@ AGENT = "scolaire@pessac.socle.localhost"
 
 def _fits(page, name: str) -> None:
     """The page does not scroll sideways at 320 px (and, with SOCLE_SHOTS=1, is saved)."""
+    page.wait_for_load_state()
     for width in (320, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         if width == 320:
@@ -106,12 +108,12 @@ def test_it_files_the_canteen_inscription_then_instructs_and_attests_it(
     citizen.locator("#champ-f-tarif_qf").get_by_role("radio", name="Non").check()
     justificatif = citizen.locator("#champ-f-justificatif_domicile")
     justificatif.get_by_role("button", name="Joindre depuis mon dossier citoyen").click()
-    assert "facture.pdf" in citizen.locator("#champ-f-justificatif_domicile").inner_text()
+    expect(citizen.locator("#champ-f-justificatif_domicile")).to_contain_text("facture.pdf")
     _fits(citizen, "page-3")
     citizen.get_by_role("button", name="Vérifier avant de déposer").click()
 
     # 5. The summary, then « Déposer »: one dossier, filed, routed to the Éducation service.
-    assert "Léa" in citizen.locator("main").inner_text()
+    expect(citizen.locator("main")).to_contain_text("Léa")
     _fits(citizen, "recapitulatif")
     deposer = citizen.get_by_role("button", name=re.compile("Déposer"))
     deposer.click()
@@ -134,11 +136,12 @@ def test_it_files_the_canteen_inscription_then_instructs_and_attests_it(
     fill_login_form(agent, base, AGENT, DEMO_PASSWORD)
     agent.goto(f"{base}/gestion/pessac/demarches/dossiers/")
     _fits(agent, "file")
-    agent.get_by_role("link", name=dossier.reference).click()
+    with agent.expect_navigation():
+        agent.get_by_role("link", name=dossier.reference).click()
     _fits(agent, "dossier-agent")
     agent.get_by_label("Pièce demandée").fill("Attestation d’assurance scolaire")
     agent.get_by_role("button", name=re.compile("Demander la pièce")).click()
-    assert "Attestation d’assurance scolaire" in agent.locator("main").inner_text()
+    expect(agent.locator("main")).to_contain_text("Attestation d’assurance scolaire")
 
     # 8. The citizen sees the request and sends the document.
     insurance = tmp_path / "assurance.pdf"
@@ -151,12 +154,13 @@ def test_it_files_the_canteen_inscription_then_instructs_and_attests_it(
     requested.get_by_label("Envoyer un fichier").set_input_files(str(insurance))
     _fits(citizen, "piece-demandee")
     requested.get_by_role("button", name="Transmettre").click()
-    assert "Merci" in citizen.locator("main").inner_text()
+    expect(citizen.locator("main")).to_contain_text("Merci")
     assert dossier.demandes.get().fournie_le is not None
 
     # 9. The agent accepts the dossier.
     agent.reload()
     agent.get_by_role("button", name="Accepter").click()
+    expect(agent.locator("main")).to_contain_text("Le dossier a changé de statut.")
     dossier.refresh_from_db()
     assert dossier.statut == "accepte"
 
@@ -173,6 +177,7 @@ def test_it_files_the_canteen_inscription_then_instructs_and_attests_it(
         code.lower().replace("-", " ")
     )
     visitor.get_by_role("button", name="Vérifier", exact=True).click()
+    expect(visitor.locator("main")).to_contain_text("Document authentique")
     page_text = visitor.locator("main").inner_text()
     assert "Document authentique" in page_text
     assert "Citoyenne" not in page_text and dossier.reference not in page_text
@@ -180,7 +185,7 @@ def test_it_files_the_canteen_inscription_then_instructs_and_attests_it(
     pdf.write_bytes(attestation)
     visitor.locator("input[type=file]").set_input_files(str(pdf))
     visitor.get_by_role("button", name="Comparer", exact=True).click()
-    assert "Ce fichier est identique" in visitor.locator("main").inner_text()
+    expect(visitor.locator("main")).to_contain_text("Ce fichier est identique")
     _fits(visitor, "verification")
 
     assert errors == []

@@ -82,7 +82,8 @@ def test_it_finds_contacts_diagnoses_evaluates_and_shows_the_coherence(
     elu.get_by_label("Votre message à la structure").fill(
         "Nous voulons une application de signalement : qui a piloté DK’CL! ?"
     )
-    elu.get_by_role("button", name="Envoyer la demande").click()
+    with elu.expect_navigation():
+        elu.get_by_role("button", name="Envoyer la demande").click()
     assert "Votre demande est envoyée" in elu.locator(".messages").inner_text()
     bodies = [m.payload["body"] for m in OutboxMessage.objects.all()]
     assert any("qui a piloté DK’CL!" in body for body in bodies)
@@ -121,7 +122,8 @@ def test_it_finds_contacts_diagnoses_evaluates_and_shows_the_coherence(
     )
     agent.get_by_label("Inclusion numérique").check()
     _fits(agent, "projet-brouillon")
-    agent.get_by_role("button", name="Enregistrer le brouillon").click()
+    with agent.expect_navigation():
+        agent.get_by_role("button", name="Enregistrer le brouillon").click()
     projet = Projet.objects.get(titre="Médiateurs numériques dans les mairies de quartier")
     assert projet.etat == Projet.Etat.BROUILLON and projet.membre.slug == "pessac"
     agent.get_by_role("link", name="Évaluation ex ante").click()
@@ -131,7 +133,8 @@ def test_it_finds_contacts_diagnoses_evaluates_and_shows_the_coherence(
     for year, (costs, gains) in enumerate(flows):
         agent.get_by_label(f"Coûts de l’année {year + 1}, en euros").fill(str(costs))
         agent.get_by_label(f"Gains de l’année {year + 1}, en euros").fill(str(gains))
-    agent.get_by_role("button", name="Enregistrer et calculer").click()
+    with agent.expect_navigation():
+        agent.get_by_role("button", name="Enregistrer et calculer").click()
     evaluation = Evaluation.objects.get(projet=projet, kind=Evaluation.Kind.EX_ANTE)
     expected = _npv(flows, 0.045)  # 12 000 to recover, 3 500 a year for 4 years: ≈ 556 €
     assert abs(float(evaluation.resultat["van"]) - expected) < 0.01
