@@ -557,6 +557,8 @@ def dossier_life(rng: random.Random, now: datetime) -> dict[str, Any]:
         "cree_le": depose_le - timedelta(minutes=rng.uniform(4, 3 * 24 * 60)),
         "depose_le": depose_le,
         "modifie_le": depose_le,
+        # Its receipt, mails and webhooks were made by the worker a moment after.
+        "depot_traite_le": depose_le + timedelta(seconds=rng.uniform(0.2, 3)),
     }
     if rng.random() < open_share:
         values["statut"] = rng.choices(["depose", "en_instruction"], [40, 60])[0]
@@ -689,7 +691,7 @@ def run_cleanup() -> int:
         OutboxMessage.objects.filter(pk__in=outbox).delete()
         # Nothing runs tasks here: every queued receipt or mail is the bench's.
         DBTaskResult.objects.filter(
-            task_path__regex=r"(document_generate_run|outbox_email_send)$"
+            task_path__regex=r"(document_generate_run|outbox_email_send|dossier_filing_complete_run)$"
         ).delete()
         for fichier in FichierChiffre.objects.filter(pk__in=fichier_ids):
             fichier_delete(fichier)

@@ -14,6 +14,7 @@ import copy
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -33,6 +34,7 @@ from socle.citoyen.selectors import (
 )
 from socle.comptes.models import User
 from socle.core.fichiers import DocumentRefused, document_check
+from socle.core.tasks import task_enqueue
 from socle.demarches import instruction, saisie
 from socle.demarches.codes import reference_new
 from socle.demarches.documents import document_request
@@ -52,11 +54,11 @@ from socle.demarches.models import (
 from socle.demarches.selectors import demarches_on
 from socle.demarches.services import (
     dossier_locked,
+    dossiers_locking,
     event_add,
     mail_send,
     piece_jointe_add,
     placement_for,
-    transition_apply,
 )
 from socle.demarches.webhooks import webhooks_notify
 
@@ -287,11 +289,14 @@ def _field_pieces_by_pk(dossier: Dossier) -> dict[int, PieceJointe]:
     return {piece.pk: piece for piece in _field_pieces(dossier)}
 
 
-def _drop_unanswered_files(dossier: Dossier) -> None:
+def _drop_unanswered_files(dossier: Dossier, pieces: dict[int, PieceJointe] | None = None) -> None:
     """Delete the field files no answer names any more (replaced, removed, or at filing those
-    of fields hidden by their condition)."""
+    of fields hidden by their condition); ``pieces``: the field files, when already read."""
     kept = _pieces_answered(dossier.donnees)
-    stale = _field_pieces(dossier).exclude(pk__in=kept)
+    if pieces is None:
+        stale = list(_field_pieces(dossier).exclude(pk__in=kept))
+    else:
+        stale = [piece for pk, piece in pieces.items() if pk not in kept]
     for piece in stale:
         fichier = piece.fichier
         piece.delete()
@@ -457,8 +462,11 @@ def _placement_point(dossier: Dossier, donnees: dict[str, Any], usager: User) ->
     }
 
 
-def answers_check(dossier: Dossier) -> tuple[dict[str, Any], dict[str, str]]:
-    """Re-validate every page of a draft's saved answers (and what was kept as typed)."""
+def answers_check(
+    dossier: Dossier, pieces: dict[int, PieceJointe] | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Re-validate every page of a draft's saved answers (and what was kept as typed);
+    ``pieces``: the draft's field files, when already read."""
     schema = dossier.version.formulaire
     data = saisie.FormData(saisie.answers_as_data(schema, dossier.donnees))
     return saisie.answers_clean(
@@ -467,27 +475,34 @@ def answers_check(dossier: Dossier) -> tuple[dict[str, Any], dict[str, str]]:
         files=None,
         page=None,
         existing=dossier.donnees,
-        pieces=_field_pieces_by_pk(dossier),
+        pieces=_field_pieces_by_pk(dossier) if pieces is None else pieces,
     )
 
 
 @transaction.atomic
-def dossier_file(*, usager: User, dossier: Dossier, jeton: str) -> Dossier:
-    """File a draft, once: a second call (same token, a double click, another tab) returns the
-    dossier filed the first time. Every page is validated again; the dossier is routed, dated,
-    moved to « déposé », its receipt queued, the citizen and the service told, webhooks fired."""
+def dossier_file(*, usager: User, reference: str, jeton: str) -> Dossier:
+    """File the citizen's draft of this reference, once: a second call (same token, a double
+    click, another tab) returns the dossier filed the first time; another's dossier is a 404.
+    Every page is validated again; the dossier is routed, dated and moved to « déposé » with its
+    history, and what filing promises next (the receipt, the mails to the citizen and the
+    service, the webhooks) is queued for the worker (`dossier_filing_complete`), all in one
+    transaction."""
+    if usager is None or not usager.is_authenticated:
+        raise Http404
+    # Read once, locked, by its owner's reference: the request's only read of the dossier.
+    dossier = dossiers_locking().filter(usager=usager, reference=reference).first()
+    if dossier is None:
+        raise Http404
     if not TOKEN_RE.match(jeton or ""):
         raise ValidationError(_("Ce formulaire a expiré : rechargez le récapitulatif."))
-    dossier = _locked_own(usager, dossier)
     if dossier.statut != BROUILLON:
         return dossier
-    other = Dossier.objects.filter(jeton_depot=jeton).exclude(pk=dossier.pk).first()
-    if other is not None:
+    if Dossier.objects.filter(jeton_depot=jeton).exists():
         raise ValidationError(_("Ce formulaire a expiré : rechargez le récapitulatif."))
-    version = dossier.version
     if dossier.demarche.etat != Demarche.Etat.PUBLIEE:
         raise ValidationError(_("Cette démarche est fermée : le dossier ne peut plus être déposé."))
-    donnees, errors = answers_check(dossier)
+    pieces = _field_pieces_by_pk(dossier)
+    donnees, errors = answers_check(dossier, pieces)
     if errors:
         raise ValidationError(errors)
     placement = placement_for(dossier.demarche, **_placement_point(dossier, donnees, usager))
@@ -496,6 +511,7 @@ def dossier_file(*, usager: User, dossier: Dossier, jeton: str) -> Dossier:
     dossier.membre = placement.membre
     dossier.service = placement.service
     dossier.usager_nom = _applicant_name(usager) or dossier.usager_nom
+    dossier.statut = DEPOSE
     dossier.depose_le = now
     dossier.jeton_depot = jeton
     dossier.modifie_le = now
@@ -505,32 +521,77 @@ def dossier_file(*, usager: User, dossier: Dossier, jeton: str) -> Dossier:
             "membre",
             "service",
             "usager_nom",
+            "statut",
             "depose_le",
             "jeton_depot",
             "modifie_le",
         ]
     )
-    _drop_unanswered_files(dossier)
-    event_add(
-        dossier,
-        Evenement.Kind.DEPOSE,
-        acteur=usager,
-        visible_usager=True,
-        details={
-            "membre": placement.membre.slug,
-            "service": placement.service.pk if placement.service else None,
-        },
+    _drop_unanswered_files(dossier, pieces)
+    # The platform's own move (no workflow transition leaves the draft, see workflow.py): so
+    # not `transition_apply`, which would add only this status line to what is written here.
+    Evenement.objects.bulk_create(
+        [
+            Evenement(
+                dossier=dossier,
+                kind=Evenement.Kind.DEPOSE,
+                acteur=usager,
+                visible_usager=True,
+                details={
+                    "membre": placement.membre.slug,
+                    "service": placement.service.pk if placement.service else None,
+                },
+                cree_le=now,
+            ),
+            Evenement(
+                dossier=dossier,
+                kind=Evenement.Kind.STATUT,
+                visible_usager=True,
+                statut_avant=BROUILLON,
+                statut_apres=DEPOSE,
+                cree_le=now,
+            ),
+        ]
     )
-    transition_apply(dossier=dossier, vers=DEPOSE, acting_user=None, by_platform=True)
+    _filing_complete_enqueue(dossier.pk)
+    return dossier
+
+
+def _filing_complete_enqueue(dossier_id: int) -> None:
+    from socle.demarches.tasks import dossier_filing_complete_run
+
+    task_enqueue(dossier_filing_complete_run, dossier_id)
+
+
+@transaction.atomic
+def dossier_filing_complete(*, dossier_id: int) -> bool:
+    """Make what filing promised, once (the worker, after the filing's commit): the receipt
+    queued, the mails to the citizen and to the service, the webhooks. Return False when it
+    was made already (or the dossier is gone, a draft, or anonymised)."""
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("version", "demarche", "membre__collectivite", "service", "usager")
+        .filter(
+            pk=dossier_id,
+            depose_le__isnull=False,
+            depot_traite_le__isnull=True,
+            anonymise_le__isnull=True,
+        )
+        .first()
+    )
+    if dossier is None:
+        return False
+    version = dossier.version
     document_request(dossier=dossier, kind="recepisse")
-    mail_send(
-        dossier,
-        to=[usager.email],
-        destinataire=Envoi.Destinataire.USAGER,
-        subject=_("Votre dossier %(reference)s est déposé") % {"reference": dossier.reference},
-        template="depose.txt",
-        context={"version": version, "collectivite": placement.membre.collectivite.nom},
-    )
+    if dossier.usager is not None:
+        mail_send(
+            dossier,
+            to=[dossier.usager.email],
+            destinataire=Envoi.Destinataire.USAGER,
+            subject=_("Votre dossier %(reference)s est déposé") % {"reference": dossier.reference},
+            template="depose.txt",
+            context={"version": version, "collectivite": dossier.membre.collectivite.nom},
+        )
     _service_mail(
         dossier,
         subject=_("Nouveau dossier %(reference)s : %(demarche)s")
@@ -538,8 +599,31 @@ def dossier_file(*, usager: User, dossier: Dossier, jeton: str) -> Dossier:
         template="depose_service.txt",
         context={"version": version},
     )
-    webhooks_notify(dossier=dossier, evenement="dossier.depose")
-    return dossier
+    webhooks_notify(dossier=dossier, evenement="dossier.depose", moment=dossier.depose_le)
+    dossier.depot_traite_le = timezone.now()
+    dossier.save(update_fields=["depot_traite_le"])
+    return True
+
+
+def filings_incomplete_queue(
+    *, older_than: timedelta = timedelta(minutes=5), limit: int = 500
+) -> int:
+    """Queue again the follow-ups of filings the worker has not completed after a while (a
+    task that failed for good or was lost); return how many. Completing is done once."""
+    ids = list(
+        Dossier.objects.filter(
+            depose_le__isnull=False,
+            depot_traite_le__isnull=True,
+            depose_le__lt=timezone.now() - older_than,
+            anonymise_le__isnull=True,
+        )
+        .order_by("depose_le")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for dossier_id in ids:
+        with transaction.atomic():
+            _filing_complete_enqueue(dossier_id)
+    return len(ids)
 
 
 # --- After filing: messages and requested documents -----------------------------------------------

@@ -184,10 +184,18 @@ class Dossier(models.Model):
     # Past this date (closure + the procedure's retention) its personal data is erased.
     conserver_jusqu_au = models.DateField(null=True, blank=True)
     anonymise_le = models.DateTimeField(null=True, blank=True)
+    # When the worker made what filing promised (receipt, mails, webhooks): until then the
+    # schedule's sweep queues it again.
+    depot_traite_le = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-depose_le", "-pk"]
         indexes = [
+            models.Index(
+                fields=["depose_le"],
+                condition=models.Q(depose_le__isnull=False, depot_traite_le__isnull=True),
+                name="dossier_depot_a_traiter",
+            ),
             models.Index(fields=["membre", "statut", "-depose_le"], name="dossier_queue"),
             models.Index(fields=["service", "statut", "-depose_le"], name="dossier_service"),
             models.Index(fields=["demarche", "statut", "-depose_le"], name="dossier_demarche"),

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -39,9 +39,8 @@ from socle.membres.models import Membre, Service
 from socle.membres.permissions import grants_for, permission_check
 from socle.membres.selectors import active_roles, membre_by_slug
 from socle.membres.services import audit_record
-from socle.routage.routing import RoutingError, commune_at, resolve_holder, route
+from socle.routage.routing import Holder, RoutingError, answer_in, commune_at, route
 from socle.territoires.models import Collectivite
-from socle.territoires.selectors import collectivite_by_key
 
 
 def absolute_url(url_name: str, **kwargs: Any) -> str:
@@ -165,10 +164,9 @@ def _holder_membre(slug: str | None) -> Membre | None:
     return membre
 
 
-def _epci_holder(demarche: Demarche, commune: Collectivite) -> Membre | None:
+def _epci_holder(demarche: Demarche, holder: Holder) -> Membre | None:
     """The EPCI holding the competence in the citizen's commune, when it is a member with the
     module on and the procedure's member is that EPCI or one of its communes; else None."""
-    holder = resolve_holder(commune, demarche.competence)
     if not holder.member or holder.kind != Collectivite.Kind.EPCI:
         return None
     membre = _holder_membre(holder.slug)
@@ -207,12 +205,18 @@ def placement_for(
     procedure's chosen one, else that sector's, else the member's service for the competence."""
     competence = demarche.competence
     commune_code = str(commune_code or "").strip()
-    commune = collectivite_by_key(f"commune:{commune_code}") if commune_code else None
-    membre = (_epci_holder(demarche, commune) if commune is not None else None) or demarche.membre
+    answer = None
+    if commune_code:
+        # Who holds it there comes from the router's memory, as for reports (no query).
+        try:
+            answer = answer_in(commune_code, competence.code)
+        except RoutingError:
+            answer = None
+    membre = (_epci_holder(demarche, answer.holder) if answer else None) or demarche.membre
     service = None
     if demarche.service_id and membre.pk == demarche.membre_id:
         service = demarche.service
-    elif commune is not None and _point_checked(commune_code, lat, lon):
+    elif answer is not None and _point_checked(commune_code, lat, lon):
         assert lat is not None and lon is not None
         try:
             result = route(lat, lon, competence.code)
@@ -352,20 +356,22 @@ def transition_apply(
     return event
 
 
-def dossier_locked(dossier: Dossier) -> Dossier:
-    """Return the dossier re-read under a row lock (call inside a transaction)."""
+def dossiers_locking() -> QuerySet[Dossier]:
+    """Return dossiers to read under a row lock, with what their writers need (call inside a
+    transaction)."""
     # Only the dossier's row is locked (a join would lock its member's row for every dossier of
     # that member); what its callers read comes in the same query.
-    return (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related(
-            "version",
-            "membre__collectivite",
-            "demarche__membre__collectivite",
-            "demarche__competence",
-        )
-        .get(pk=dossier.pk)
+    return Dossier.objects.select_for_update(of=("self",)).select_related(
+        "version",
+        "membre__collectivite",
+        "demarche__membre__collectivite",
+        "demarche__competence",
     )
+
+
+def dossier_locked(dossier: Dossier) -> Dossier:
+    """Return the dossier re-read under a row lock (call inside a transaction)."""
+    return dossiers_locking().get(pk=dossier.pk)
 
 
 def is_draft(dossier: Dossier) -> bool:

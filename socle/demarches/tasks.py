@@ -1,4 +1,7 @@
-"""Background work of the démarches: generating the receipts and attestations.
+"""Background work of the démarches: completing filings, generating receipts and attestations.
+
+`depot.dossier_file` queues `dossier_filing_complete_run` in the filing's transaction; a lost
+or failed one is queued again by the schedule's sweep (`depot.filings_incomplete_queue`).
 
 `document_request` (socle/demarches/documents.py) queues `document_generate_run` in the
 transaction that files or decides the dossier; a failure is retried later with a growing delay,
@@ -14,6 +17,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from socle.core.tasks import task_enqueue
+from socle.demarches.depot import dossier_filing_complete
 from socle.demarches.documents import document_generate
 from socle.demarches.models import Document
 
@@ -39,3 +43,9 @@ def document_generate_run(document_id: int, attempt: int = 1) -> str:
         logger.exception("document %s: generation failed (attempt %s)", document_id, attempt)
         raise
     return "generated" if made else "skipped"
+
+
+@task()
+def dossier_filing_complete_run(dossier_id: int) -> str:
+    """Make what a filing promised (receipt queued, mails, webhooks), once."""
+    return "completed" if dossier_filing_complete(dossier_id=dossier_id) else "skipped"

@@ -553,14 +553,13 @@ def _error_links(dossier: Dossier, errors: dict[str, str]) -> list[dict[str, str
 @require_http_methods(["GET", "HEAD", "POST"])
 def recapitulatif(request: HttpRequest, reference: str) -> HttpResponse:
     """Every answer, « Modifier » per page, and « Déposer » (a one-time token)."""
-    dossier = get_dossier_for_usager(user=request.user, reference=reference)
     status = 200
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
             filed = depot.dossier_file(
                 usager=request.user,  # type: ignore[arg-type]
-                dossier=dossier,
+                reference=reference,
                 jeton=request.POST.get("jeton", ""),
             )
         except ValidationError as error:
@@ -579,6 +578,7 @@ def recapitulatif(request: HttpRequest, reference: str) -> HttpResponse:
                 % {"reference": filed.reference},
             )
             return redirect("demarches-site:dossier", reference=filed.reference)
+    dossier = get_dossier_for_usager(user=request.user, reference=reference)
     if dossier.statut != BROUILLON:
         return redirect("demarches-site:dossier", reference=reference)
     if not errors and request.method != "POST":
@@ -633,6 +633,9 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> di
         for event in dossier.evenements.filter(visible_usager=True).order_by("cree_le", "pk")
     ]
     documents = {doc.kind: doc for doc in dossier.documents.filter(revoque_le=None)}
+    if dossier.depose_le is not None and dossier.depot_traite_le is None:
+        # Filed a moment ago: the worker has not queued the receipt yet, but it is coming.
+        documents.setdefault(Document.Kind.RECEPISSE, Document(kind=Document.Kind.RECEPISSE))
     schema = dossier.version.formulaire
     return {
         "dossier": dossier,

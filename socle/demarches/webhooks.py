@@ -324,9 +324,12 @@ def payload_for(*, dossier: Dossier, evenement: str, uid: str, moment: datetime)
     }
 
 
-def webhooks_notify(*, dossier: Dossier, evenement: str) -> list[Livraison]:
+def webhooks_notify(
+    *, dossier: Dossier, evenement: str, moment: datetime | None = None
+) -> list[Livraison]:
     """Queue a delivery of this event to each active webhook of the dossier's member that
-    subscribes to it, in the caller's transaction; return the deliveries."""
+    subscribes to it, in the caller's transaction; return the deliveries. ``moment``: when the
+    event happened, if not now."""
     if evenement not in EVENEMENTS:
         raise ValueError(f"unknown webhook event {evenement!r}")
     hooks = [
@@ -343,7 +346,9 @@ def webhooks_notify(*, dossier: Dossier, evenement: str) -> list[Livraison]:
             uid=uid,
             evenement=evenement,
             dossier=dossier,
-            payload=payload_for(dossier=dossier, evenement=evenement, uid=uid, moment=now),
+            payload=payload_for(
+                dossier=dossier, evenement=evenement, uid=uid, moment=moment or now
+            ),
             prochain_essai=now,
         )
         _enqueue(livraison.pk)

@@ -17,7 +17,7 @@ def filed(demo_members, demarche_factory, citizen):
     dossier = depot.dossier_start(usager=citizen, demarche=demarche)
     dossier.donnees = {"nom": "Martin"}
     dossier.save(update_fields=["donnees"])
-    return depot.dossier_file(usager=citizen, dossier=dossier, jeton=depot.token_new())
+    return depot.dossier_file(usager=citizen, reference=dossier.reference, jeton=depot.token_new())
 
 
 def test_it_sends_a_message_with_attachments_to_the_service(filed, citizen):

@@ -63,7 +63,7 @@ def test_it_keeps_a_hidden_fields_file_until_filing(draft, citizen):
         citizen, draft, {"f-nom": ["Martin"], "f-garde": ["non"], "f-jugement-garder": [pk]}
     )
     fichier_id = PieceJointe.objects.get(pk=pk).fichier_id
-    filed = depot.dossier_file(usager=citizen, dossier=saved, jeton=depot.token_new())
+    filed = depot.dossier_file(usager=citizen, reference=saved.reference, jeton=depot.token_new())
     assert filed.statut == "depose" and "jugement" not in filed.donnees
     assert not PieceJointe.objects.filter(pk=pk).exists()
     assert not FichierChiffre.objects.filter(pk=fichier_id).exists()

@@ -26,7 +26,7 @@ def _file(citizen, demarche, adresse):
     dossier = depot.dossier_start(usager=citizen, demarche=demarche)
     dossier.donnees = {"nom": "Martin", "adresse": adresse}
     dossier.save(update_fields=["donnees"])
-    return depot.dossier_file(usager=citizen, dossier=dossier, jeton=depot.token_new())
+    return depot.dossier_file(usager=citizen, reference=dossier.reference, jeton=depot.token_new())
 
 
 def test_it_keeps_a_communal_procedure_filed_from_another_commune(

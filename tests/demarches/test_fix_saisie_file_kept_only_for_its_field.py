@@ -95,7 +95,7 @@ def test_it_checks_a_kept_file_again_against_its_field_at_filing(draft, citizen)
     draft.donnees = {"photo": answer}
     draft.save(update_fields=["donnees"])
     with pytest.raises(ValidationError) as raised:
-        depot.dossier_file(usager=citizen, dossier=draft, jeton=depot.token_new())
+        depot.dossier_file(usager=citizen, reference=draft.reference, jeton=depot.token_new())
     assert list(raised.value.message_dict) == ["photo"]
     assert "format accepté" in raised.value.message_dict["photo"][0]
     draft.refresh_from_db()

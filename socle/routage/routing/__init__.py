@@ -40,6 +40,7 @@ The package
 """
 
 from socle.routage.routing.cache import (
+    answer_in,
     commune_at,
     get_router,
     preload_router,
@@ -85,6 +86,7 @@ from socle.routage.routing.results import (
 )
 
 __all__ = [
+    "answer_in",
     "HORS_COMMUNE",
     "HORS_FRANCE",
     "OK",

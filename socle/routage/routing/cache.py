@@ -15,7 +15,7 @@ from django.db import DatabaseError, connections
 from django.db.models.signals import post_migrate
 
 from socle.routage.routing.inputs import check_coordinates
-from socle.routage.routing.results import RoutingResult
+from socle.routage.routing.results import Answer, RoutingResult
 from socle.routage.routing.state import Router, Rules, Territory
 from socle.territoires.models import RoutingVersion
 
@@ -125,6 +125,12 @@ def route(lat: float, lon: float, competence: str) -> RoutingResult:
     """Say who handles this competence at this point, and how to reach them."""
     check_coordinates(lat, lon)
     return get_router().route(lat, lon, competence)
+
+
+def answer_in(commune_code: str, competence: str) -> Answer | None:
+    """Say who holds a competence in a commune (INSEE code), from memory like route(); None
+    for a commune the territory does not have."""
+    return get_router().answer_in(commune_code, competence)
 
 
 def commune_at(lat: float, lon: float) -> str | None:

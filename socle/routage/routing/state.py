@@ -164,6 +164,8 @@ class Territory(_Versioned):
                 )
             )
         self.refs = [self.collectivites[pk] for pk in ids]
+        # A commune's position by its INSEE code, for answers that need no point.
+        self.positions = {row.code: i for i, row in enumerate(self.communes)}
         self.index = GeometryIndex([row.code for row in self.communes], geoms)
         self.seconds = time.perf_counter() - started
         logger.info(
@@ -301,6 +303,17 @@ class Router:
         else:
             service, service_reason = self._sector_service(answer, lon, lat)
         return RoutingResult(OK, lat, lon, rule.ref, answer, service, service_reason)
+
+    def answer_in(self, commune_code: str, competence: str) -> Answer | None:
+        """Say who holds a competence in a commune given by its INSEE code (and its services
+        there), None for a commune the territory does not have."""
+        rule = self.rules.competences.get(competence)
+        if rule is None:
+            raise UnknownCompetence(competence, self.rules.codes)
+        found = self.territory.positions.get(commune_code)
+        if found is None:
+            return None
+        return self._answers[rule.position][found] or self._answer(found, rule)
 
     def commune_at(self, lat: float, lon: float) -> str | None:
         """Return the INSEE code of the commune at a valid point, None when in none."""

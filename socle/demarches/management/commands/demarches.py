@@ -5,8 +5,9 @@
   and delete drafts untouched for six months.
 - `documents --generer-manquants`: queue again the receipts and attestations that have no file
   yet (a task that failed for good, or a lost one); the task workers make them.
-- `schedule [--loop] [--every SECONDS]`: both of the above plus the webhooks' sweep (deliveries
-  whose task was lost are queued again): the sweeps every `--every` seconds (default 300), the
+- `schedule [--loop] [--every SECONDS]`: both of the above plus two sweeps (filings whose
+  completion — receipt, mails, webhooks — and webhook deliveries whose task was lost are queued
+  again): the sweeps every `--every` seconds (default 300), the
   retention once a day, and with it the citizen's file's orphan ciphertexts (`socle citoyen
   orphelins`: files a rolled-back upload left, older than a day). `make run` and
   scripts/production_start.sh run it beside the workers.
@@ -21,6 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from socle.citoyen.services import orphelins_delete
+from socle.demarches.depot import filings_incomplete_queue
 from socle.demarches.documents import documents_missing_queue
 from socle.demarches.instruction import dossiers_retention_apply
 from socle.demarches.webhooks import livraisons_sweep
@@ -30,8 +32,8 @@ DAY = 86400
 
 class Command(BaseCommand):
     help = (
-        "Travaux des démarches en ligne : conservation des dossiers, documents à générer, "
-        "livraisons de webhooks perdues."
+        "Travaux des démarches en ligne : conservation des dossiers, dépôts à compléter, "
+        "documents à générer, livraisons de webhooks perdues."
     )
 
     def add_arguments(self, parser):
@@ -99,6 +101,8 @@ class Command(BaseCommand):
             raise CommandError(_("--every doit être un nombre de secondes positif."))
         last_retention = 0.0
         while True:
+            completed = filings_incomplete_queue()
+            self.stdout.write(_("Dépôts à compléter remis en file : %(n)d") % {"n": completed})
             self._documents()
             swept = livraisons_sweep()
             self.stdout.write(_("Livraisons de webhooks relancées : %(n)d") % {"n": swept})
