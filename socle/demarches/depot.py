@@ -53,21 +53,20 @@ from socle.demarches.models import (
 )
 from socle.demarches.selectors import demarches_on
 from socle.demarches.services import (
+    ATTACHMENT_FORMATS,
+    ATTACHMENT_MAX_BYTES,
+    attachment_check,
     dossier_locked,
     dossiers_locking,
     event_add,
     mail_send,
+    message_check,
     piece_jointe_add,
     placement_for,
 )
 from socle.demarches.webhooks import webhooks_notify
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_\-]{32,43}$")
-MESSAGE_MAX = 5000
-MESSAGE_FILES_MAX = 5
-# What a message's attachment or a requested document may be.
-ATTACHMENT_FORMATS = ("pdf", "jpeg", "png", "odt", "docx")
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def token_new() -> str:
@@ -651,42 +650,11 @@ def _filed_locked(usager: User, dossier: Dossier) -> Dossier:
     return dossier
 
 
-def attachment_check(upload, *, accepted=ATTACHMENT_FORMATS):
-    """Check an attachment of a message or a requested document; ValidationError in French."""
-    try:
-        return document_check(upload, limit=ATTACHMENT_MAX_BYTES, accepted=accepted)
-    except DocumentRefused as refused:
-        raise ValidationError(
-            _("« %(nom)s » : %(raison)s")
-            % {"nom": str(getattr(upload, "name", ""))[:100], "raison": refused.message}
-        ) from None
-
-
 @transaction.atomic
 def dossier_message_from_usager(*, usager: User, dossier: Dossier, texte: str, files=()) -> Message:
     """Write to the service instructing the dossier, with attachments."""
     dossier = _filed_locked(usager, dossier)
-    texte = (texte or "").replace("\x00", "").strip()
-    errors: dict[str, list[str]] = {}
-    if not texte:
-        errors["texte"] = [_("Écrivez votre message.")]
-    elif len(texte) > MESSAGE_MAX:
-        errors["texte"] = [
-            _("%(n)d caractères au plus : vous en avez écrit %(m)d.")
-            % {"n": MESSAGE_MAX, "m": len(texte)}
-        ]
-    files = list(files or [])
-    checked = []
-    if len(files) > MESSAGE_FILES_MAX:
-        errors["fichiers"] = [_("%(n)d fichiers au plus.") % {"n": MESSAGE_FILES_MAX}]
-    else:
-        for upload in files:
-            try:
-                checked.append(attachment_check(upload))
-            except ValidationError as error:
-                errors.setdefault("fichiers", []).extend(error.messages)
-    if errors:
-        raise ValidationError(errors)
+    texte, checked = message_check(texte=texte, files=files)
     message = Message.objects.create(dossier=dossier, auteur=usager, de_usager=True, texte=texte)
     for document in checked:
         piece_jointe_add(

@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 
 from socle.citoyen.chiffrement import fichier_delete
 from socle.comptes.models import User
-from socle.core.fichiers import DocumentRefused, document_check
 from socle.core.outbox import outbox_messages_forget
 from socle.core.tableur import csv_safe
 from socle.demarches import formulaire, services
@@ -49,7 +48,6 @@ from socle.membres.selectors import agent_of, service_ids_for_user
 from socle.membres.services import audit_record
 
 PERMISSION = "demarches.instruire"
-MAX_FILES = 5
 # A draft nobody touched for this long is deleted (with its files) by the retention.
 DRAFT_LIFETIME = timedelta(days=183)
 
@@ -125,24 +123,6 @@ def dossier_assign(*, acting_user, dossier: Dossier, agent: User | None) -> Doss
 # --- Messages and missing documents ------------------------------------------------------------
 
 
-def _checked_files(files: Iterable[Any] | None) -> list:
-    """Check every upload (all of them, errors together); return the accepted documents."""
-    files = [f for f in files or [] if f]
-    if len(files) > MAX_FILES:
-        raise ValidationError(
-            {"fichiers": _("%(n)d fichiers au plus par message.") % {"n": MAX_FILES}}
-        )
-    checked, errors = [], []
-    for upload in files:
-        try:
-            checked.append(document_check(upload))
-        except DocumentRefused as refused:
-            errors.append(f"{getattr(upload, 'name', '')} : {refused.message}")
-    if errors:
-        raise ValidationError({"fichiers": errors})
-    return checked
-
-
 def _mail_usager(dossier: Dossier, *, subject: str, template: str, **context) -> None:
     if dossier.usager is None:
         return
@@ -163,19 +143,7 @@ def dossier_message_from_agent(
     """Write to the citizen in the dossier's thread, with attachments. The citizen is told by
     mail that a message awaits on the site; the mail never carries the message itself (it may
     hold personal data, and mail is neither private nor authenticated)."""
-    texte = (texte or "").strip()
-    errors: dict[str, list[str]] = {}
-    if not texte:
-        errors["texte"] = [_("Écrivez le message.")]
-    elif len(texte) > 5000:
-        errors["texte"] = [_("5 000 caractères au plus.")]
-    try:
-        checked = _checked_files(files)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-        checked = []
-    if errors:
-        raise ValidationError(errors)
+    texte, checked = services.message_check(texte=texte, files=files)
     locked = services.dossier_locked(dossier)
     dossier_check(acting_user, locked)
     _not_anonymised(locked)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from socle.api.models import ApiKey
 from socle.citoyen.chiffrement import fichier_store
 from socle.comptes.models import User
+from socle.core.fichiers import CheckedDocument, DocumentRefused, document_check
 from socle.core.outbox import outbox_enqueue_email
 from socle.demarches import workflow as wf
 from socle.demarches.models import (
@@ -107,6 +108,52 @@ def mail_send(
     return Envoi.objects.create(
         dossier=dossier, message=message, destinataire=destinataire, objet=subject[:200]
     )
+
+
+# A message's text and attachments, either side's; the attachments' rules also bound a requested
+# document.
+MESSAGE_MAX = 5000
+MESSAGE_FILES_MAX = 5
+ATTACHMENT_FORMATS = ("pdf", "jpeg", "png", "odt", "docx")
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def attachment_check(upload, *, accepted=ATTACHMENT_FORMATS) -> CheckedDocument:
+    """Check an attachment of a message or a requested document; ValidationError in French."""
+    try:
+        return document_check(upload, limit=ATTACHMENT_MAX_BYTES, accepted=accepted)
+    except DocumentRefused as refused:
+        raise ValidationError(
+            _("« %(nom)s » : %(raison)s")
+            % {"nom": str(getattr(upload, "name", ""))[:100], "raison": refused.message}
+        ) from None
+
+
+def message_check(*, texte: str, files=()) -> tuple[str, list[CheckedDocument]]:
+    """Check a message of the citizen or of an agent, every error in one round (keys « texte »
+    and « fichiers »); return its text cleaned and its attachments checked."""
+    texte = (texte or "").replace("\x00", "").strip()
+    errors: dict[str, list[str]] = {}
+    if not texte:
+        errors["texte"] = [_("Écrivez votre message.")]
+    elif len(texte) > MESSAGE_MAX:
+        errors["texte"] = [
+            _("%(n)d caractères au plus : vous en avez écrit %(m)d.")
+            % {"n": MESSAGE_MAX, "m": len(texte)}
+        ]
+    files = [upload for upload in files or [] if upload]
+    checked = []
+    if len(files) > MESSAGE_FILES_MAX:
+        errors["fichiers"] = [_("%(n)d fichiers au plus par message.") % {"n": MESSAGE_FILES_MAX}]
+    else:
+        for upload in files:
+            try:
+                checked.append(attachment_check(upload))
+            except ValidationError as error:
+                errors.setdefault("fichiers", []).extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return texte, checked
 
 
 def audit(acting_user, dossier: Dossier, action: str, **details: Any) -> None:

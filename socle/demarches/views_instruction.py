@@ -31,8 +31,8 @@ from socle.core.fichiers import bytes_response
 from socle.core.forms import add_service_errors
 from socle.core.templatetags.socle_kit import badge
 from socle.core.uploads import upload_limited
-from socle.demarches import depot, formulaire, instruction
 from socle.demarches import forms_instruction as f
+from socle.demarches import formulaire, instruction, services
 from socle.demarches import selectors as sel
 from socle.demarches import workflow as wf
 from socle.demarches.documents import document_response
@@ -47,7 +47,7 @@ from socle.membres.views import membre_render
 PAGE_SIZE = 25
 PERMISSION = "demarches.instruire"
 # An action's body at most (a message with its attachments): refused as it arrives, kept in memory.
-ACTION_UPLOAD_MAX = depot.MESSAGE_FILES_MAX * depot.ATTACHMENT_MAX_BYTES + 1024 * 1024
+ACTION_UPLOAD_MAX = services.MESSAGE_FILES_MAX * services.ATTACHMENT_MAX_BYTES + 1024 * 1024
 FINAL_TONES = {"accepte": "succes", "refuse": "erreur", "sans_suite": "neutre"}
 
 

@@ -32,7 +32,7 @@ from socle.citoyen.selectors import get_piece_for_user, pieces_of
 from socle.core.fichiers import bytes_response
 from socle.core.markdown import markdown_to_html
 from socle.core.uploads import upload_limited
-from socle.demarches import depot, saisie
+from socle.demarches import depot, saisie, services
 from socle.demarches import documents as documents_module
 from socle.demarches import workflow as wf
 from socle.demarches.formulaire import (
@@ -59,7 +59,7 @@ from socle.routage.adresse import AddressApiUnavailable, address_search
 # A page's body at most: its files (each field checks its own limit) and the text around.
 PAGE_UPLOAD_MAX = 60 * 1024 * 1024
 # A message's or a requested document's body at most.
-ATTACHMENTS_UPLOAD_MAX = depot.MESSAGE_FILES_MAX * depot.ATTACHMENT_MAX_BYTES + 1024 * 1024
+ATTACHMENTS_UPLOAD_MAX = services.MESSAGE_FILES_MAX * services.ATTACHMENT_MAX_BYTES + 1024 * 1024
 ACTION_RE = re.compile(r"^(ajouter|retirer|joindre):([a-z0-9_.]+)(?::([0-9]{1,4}))?$")
 
 
