@@ -1062,8 +1062,9 @@ def main() -> int:
                 results.setdefault(label, Result()).add(result)
                 figures.append(f"{label.split(':')[-1].strip()[:14]} {result.throughput:.0f}/s")
             if rate > 0:
-                # Enough drafts for the rate seen so far, and a margin.
-                need = math.ceil(rate / clients * (options.warm_up + options.seconds) * 1.5) + 10
+                # Enough drafts for the rate seen so far, and a wide margin (a client that runs
+                # out only makes the figure a lower bound, but twice faster is not rare).
+                need = math.ceil(rate / clients * (options.warm_up + options.seconds) * 3) + 10
                 print(f"  preparing {need * clients} drafts…", flush=True)
                 lists = drafts.prepare(clients, need)
                 result = measure(

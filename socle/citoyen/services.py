@@ -8,7 +8,6 @@ administrative act (and the audit trail would itself copy personal data).
 
 from __future__ import annotations
 
-import calendar
 import logging
 import re
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from socle.citoyen.chiffrement import fichier_delete, fichier_store, files_dir
 from socle.citoyen.models import Adresse, FichierChiffre, Piece, Proche, Profil
 from socle.citoyen.selectors import franceconnect_identity
+from socle.core.dates import months_shift
 from socle.core.fichiers import CheckedDocument, DocumentRefused, document_check
 from socle.routage.adresse import Place
 
@@ -343,16 +343,6 @@ def adresse_delete(*, usager, adresse: Adresse) -> None:
 # --- Reference documents ---------------------------------------------------------------------
 
 
-def _months_after(day: date, months: int) -> date:
-    """The same day `months` calendar months later (the month's last day when shorter)."""
-    total = day.year * 12 + day.month - 1 + months
-    year, month = divmod(total, 12)
-    month += 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
-
-
 def piece_default_validity(type: str, date_document: date | None) -> date | None:
     """How long a document of this type is taken, when the citizen gives no date:
 
@@ -368,11 +358,11 @@ def piece_default_validity(type: str, date_document: date | None) -> date | None
     """
     issued = date_document or timezone.localdate()
     if type == Piece.Type.JUSTIFICATIF_DOMICILE:
-        return _months_after(issued, 3)
+        return months_shift(issued, 3)
     if type == Piece.Type.ATTESTATION_CAF:
         return date(issued.year, 12, 31)
     if type in (Piece.Type.AVIS_IMPOSITION, Piece.Type.ASSURANCE):
-        return _months_after(issued, 12)
+        return months_shift(issued, 12)
     return None
 
 

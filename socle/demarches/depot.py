@@ -38,7 +38,7 @@ from socle.core.tasks import task_enqueue
 from socle.demarches import instruction, saisie
 from socle.demarches.codes import reference_new
 from socle.demarches.documents import document_request
-from socle.demarches.formulaire import DEFAULT_FORMATS, Champ, field_by_key, fields, pages
+from socle.demarches.formulaire import Champ, field_by_key, fields, pages
 from socle.demarches.models import (
     BROUILLON,
     DEPOSE,
@@ -406,10 +406,7 @@ def dossier_attach_from_file(
         raise Http404
     donnees = copy.deepcopy(dossier.donnees)
     champ = _file_field(dossier.version.formulaire, chemin, donnees)
-    limit = int(float(champ.raw.get("taille_max_mo") or saisie.DEFAULT_FILE_MAX_MO) * 1024 * 1024)
-    content, nom, mime = _piece_content(
-        piece, limit=limit, accepted=champ.raw.get("formats") or DEFAULT_FORMATS
-    )
+    content, nom, mime = _piece_content(piece, limit=champ.file_limit, accepted=champ.file_formats)
     jointe = piece_jointe_add(
         dossier=dossier,
         content=content,

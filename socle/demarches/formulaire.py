@@ -41,6 +41,7 @@ LAYOUT_TYPES = frozenset({"titre_section", "texte_explicatif"})
 CHOICE_TYPES = frozenset({"choix_unique", "choix_multiple", "liste"})
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 DEFAULT_FORMATS = ("pdf", "jpeg", "png")
+DEFAULT_FILE_MAX_MO = 10
 MAX_REPETITIONS = 50
 
 
@@ -66,6 +67,16 @@ class Champ:
     def condition(self) -> dict[str, Any] | None:
         condition = self.raw.get("condition")
         return condition if isinstance(condition, dict) and condition.get("champ") else None
+
+    @property
+    def file_formats(self) -> tuple[str, ...]:
+        """The formats a file field accepts (codes of socle.core.fichiers)."""
+        return tuple(self.raw.get("formats") or DEFAULT_FORMATS)
+
+    @property
+    def file_limit(self) -> int:
+        """The size in bytes a file field accepts."""
+        return int(float(self.raw.get("taille_max_mo") or DEFAULT_FILE_MAX_MO) * 1024 * 1024)
 
     @property
     def choix(self) -> list[tuple[str, str]]:

@@ -48,7 +48,6 @@ from socle.core.fichiers import (
     size_label,
 )
 from socle.demarches.formulaire import (
-    DEFAULT_FORMATS,
     MAX_REPETITIONS,
     Champ,
     is_shown,
@@ -69,7 +68,6 @@ NUMBER_TEXT_MAX = 40
 NUMBER_DIGITS_MAX = 15
 DEFAULT_TEXT_MAX = 200
 DEFAULT_LONG_TEXT_MAX = 5000
-DEFAULT_FILE_MAX_MO = 10
 
 
 @dataclass(frozen=True)
@@ -417,13 +415,8 @@ def _clean_fichier(
 ) -> dict | NouveauFichier | None:
     upload = files.get(field_name(path)) if files is not None else None
     if upload is not None and getattr(upload, "size", True):
-        limit_mo = float(champ.raw.get("taille_max_mo") or DEFAULT_FILE_MAX_MO)
         try:
-            checked = document_check(
-                upload,
-                limit=int(limit_mo * 1024 * 1024),
-                accepted=champ.raw.get("formats") or DEFAULT_FORMATS,
-            )
+            checked = document_check(upload, limit=champ.file_limit, accepted=champ.file_formats)
         except DocumentRefused as refused:
             raise Invalid(refused.message) from None
         return NouveauFichier(checked)
@@ -433,8 +426,7 @@ def _clean_fichier(
     garde = kept.get(pk) if pk is not None else None
     if garde is None or garde.champ != field_path(path):
         return None  # only a file this very field answers (another field's rules differ)
-    formats = champ.raw.get("formats") or DEFAULT_FORMATS
-    limit = int(float(champ.raw.get("taille_max_mo") or DEFAULT_FILE_MAX_MO) * 1024 * 1024)
+    formats, limit = champ.file_formats, champ.file_limit
     if garde.type_mime is not None:
         kind = document_type_of(garde.type_mime)
         if kind is None or kind.code not in set(formats):
@@ -775,5 +767,4 @@ def raw_texts(schema: dict[str, Any], data, errors: dict[str, str]) -> dict[str,
 
 def file_limit_label(champ: Champ) -> str:
     """The size a file field accepts, « 10 Mo »."""
-    limit_mo = float(champ.raw.get("taille_max_mo") or DEFAULT_FILE_MAX_MO)
-    return size_label(int(limit_mo * 1024 * 1024))
+    return size_label(champ.file_limit)

@@ -7,7 +7,7 @@ instruction (``instruction.py``), the procedures and templates (``configuration.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from socle.api.models import ApiKey
 from socle.citoyen.chiffrement import fichier_store
 from socle.comptes.models import User
+from socle.core.dates import months_shift
 from socle.core.fichiers import CheckedDocument, DocumentRefused, document_check
 from socle.core.outbox import outbox_enqueue_email
 from socle.demarches import workflow as wf
@@ -295,9 +296,9 @@ def role_kinds_for(user, dossier: Dossier) -> set[str]:
 
 
 def retention_until(dossier: Dossier, closed_on: date) -> date:
-    """Return the day a closed dossier's personal data is to be erased."""
-    months = dossier.demarche.retention_mois
-    return closed_on + timedelta(days=round(months * 30.44))
+    """Return the day a closed dossier's personal data is to be erased: its closure plus the
+    procedure's retention, in calendar months."""
+    return months_shift(closed_on, dossier.demarche.retention_mois)
 
 
 def _mail_text(text: str, dossier: Dossier, *, statut: str, motif: str) -> str:

@@ -45,6 +45,7 @@ from socle.demarches.forms_configuration import (
     type_choices,
 )
 from socle.demarches.models import Demarche, Modele
+from socle.demarches.saisie import file_limit_label
 from socle.demarches.selectors import (
     demarches_of_membre,
     demarches_on,
@@ -481,9 +482,8 @@ def _apercu_champ(champ: fm.Champ, libelles: dict[str, str]) -> dict[str, Any]:
     """A field as the preview shows it: texts ready to read."""
     details = [str(fm.TYPES.get(champ.type, champ.type))]
     if champ.type == "fichier":
-        formats = champ.raw.get("formats") or list(fm.DEFAULT_FORMATS)
-        details.append(", ".join(str(f).upper() for f in formats))
-        details.append(_("%(n)s Mo au plus") % {"n": champ.raw.get("taille_max_mo") or 10})
+        details.append(", ".join(str(f).upper() for f in champ.file_formats))
+        details.append(_("%(taille)s au plus") % {"taille": file_limit_label(champ)})
         if champ.raw.get("piece_type"):
             details.append(
                 _("joignable depuis le dossier citoyen : %(piece)s")

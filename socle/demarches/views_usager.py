@@ -36,7 +36,6 @@ from socle.demarches import depot, saisie, services
 from socle.demarches import documents as documents_module
 from socle.demarches import workflow as wf
 from socle.demarches.formulaire import (
-    DEFAULT_FORMATS,
     Champ,
     Page,
     answers_display,
@@ -289,8 +288,7 @@ def _widget(champ: Champ, path: str, build: _Build, siblings: list[str], row_pre
         wanted = str(champ.raw.get("piece_type") or "")
         widget.pieces = sorted(build.pieces, key=lambda p: (p.type != wanted, p.expiree))
         widget.limite = saisie.file_limit_label(champ)
-        formats = champ.raw.get("formats") or DEFAULT_FORMATS
-        widget.formats = ", ".join(str(f).upper() for f in formats)
+        widget.formats = ", ".join(str(f).upper() for f in champ.file_formats)
     return widget
 
 

@@ -12,7 +12,6 @@ import hmac
 import math
 import re
 import secrets
-from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -34,6 +33,7 @@ from django.utils.translation import gettext as _
 from socle.comptes.models import User
 from socle.comptes.security import client_ip, normalise_email, user_for_email
 from socle.comptes.services import account_address_proven, user_create
+from socle.core.dates import months_shift
 from socle.core.outbox import outbox_enqueue_email, outbox_messages_forget, outbox_retry
 from socle.journal.services import journal_record
 from socle.membres.models import Membre, Role, Service
@@ -1228,16 +1228,6 @@ def signalement_contact_read(*, acting_user, signalement: Signalement, request=N
     }
 
 
-def _months_before(moment, months: int):
-    """Return the same moment `months` calendar months earlier (the last day of a shorter
-    month): « 12 months » means a year, not 360 days."""
-    total = moment.year * 12 + moment.month - 1 - months
-    year, month = divmod(total, 12)
-    month += 1
-    days = monthrange(year, month)[1]
-    return moment.replace(year=year, month=month, day=min(moment.day, days))
-
-
 def _messages_forget(signalement: Signalement) -> None:
     """Keep only the subject of the report's sent or failed messages, and no citizen's
     address."""
@@ -1261,7 +1251,7 @@ def signalements_retention_apply(*, now=None) -> dict[str, int]:
     shortest = min(
         [Reglages().retention_mois, *Reglages.objects.values_list("retention_mois", flat=True)]
     )
-    cutoff = _months_before(now, shortest)
+    cutoff = months_shift(now, -shortest)
     candidates = (
         Signalement.objects.filter(anonymise_le__isnull=True)
         # A report for a non-member is never closed on the platform: it counts from its filing.
@@ -1271,7 +1261,7 @@ def signalements_retention_apply(*, now=None) -> dict[str, int]:
     for signalement in candidates.iterator():
         months = reglages_for(signalement.membre).retention_mois
         since = signalement.clos_le or signalement.cree_le
-        if since > _months_before(now, months):
+        if since > months_shift(now, -months):
             continue
         # Conditional: a run beside this one (two schedulers) erases each report once.
         if not Signalement.objects.filter(pk=signalement.pk, anonymise_le__isnull=True).update(
