@@ -549,6 +549,8 @@ def answers_check_sample(donnees: list[dict[str, Any]]) -> None:
 # ---- The fill -----------------------------------------------------------------------------------
 def dossier_life(rng: random.Random, now: datetime) -> dict[str, Any]:
     """Draw a dossier's life: filed over two years, then instructed and mostly decided."""
+    from socle.core.dates import months_shift
+
     age = timedelta(seconds=rng.uniform(0, 730 * 86400))
     depose_le = now - age
     days = age.total_seconds() / 86400
@@ -568,7 +570,7 @@ def dossier_life(rng: random.Random, now: datetime) -> dict[str, Any]:
     statut = rng.choices(["accepte", "refuse", "sans_suite"], [85, 8, 7])[0]
     decided = min(now, depose_le + timedelta(days=rng.expovariate(1 / 10)))
     values.update(statut=statut, decide_le=decided, modifie_le=decided)
-    values["conserver_jusqu_au"] = (decided + timedelta(days=RETENTION_MONTHS * 30.44)).date()
+    values["conserver_jusqu_au"] = months_shift(decided.date(), RETENTION_MONTHS)
     if statut in MOTIFS:
         values["motif"] = rng.choice(MOTIFS[statut])
     return values

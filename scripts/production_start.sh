@@ -43,8 +43,8 @@ socle opendata_generer --worker --loop &
 children+=($!)
 socle datagouv_sweep --loop &
 children+=($!)
-# Démarches: missing documents and lost webhook deliveries queued again (every 5 minutes), the
-# dossiers' retention (daily).
+# Démarches: incomplete filings, missing documents and lost webhook deliveries queued again
+# (every 5 minutes), the dossiers' retention (daily).
 socle demarches schedule --loop &
 children+=($!)
 # --preload: the routing index is built once in the master and shared by the forked workers.

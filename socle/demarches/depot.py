@@ -595,7 +595,10 @@ def dossier_filing_complete(*, dossier_id: int) -> bool:
         template="depose_service.txt",
         context={"version": version},
     )
-    webhooks_notify(dossier=dossier, evenement="dossier.depose", moment=dossier.depose_le)
+    # What happened at the filing, even when an agent has moved the dossier on since.
+    webhooks_notify(
+        dossier=dossier, evenement="dossier.depose", moment=dossier.depose_le, statut=DEPOSE
+    )
     dossier.depot_traite_le = timezone.now()
     dossier.save(update_fields=["depot_traite_le"])
     return True

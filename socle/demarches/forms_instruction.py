@@ -218,12 +218,12 @@ class MessageForm(forms.Form):
         label=_("Votre message à l’usager"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": _("Écrivez le message.")},
+        error_messages={"required": _("Écrivez votre message.")},
     )
     fichiers = MultipleFileField(
         label=_("Pièces jointes"),
         required=False,
-        help_text=_("5 fichiers au plus : PDF, image, document bureautique."),
+        help_text=_("5 fichiers au plus : PDF, JPEG, PNG, ODT ou DOCX, 10 Mo chacun."),
     )
 
 

@@ -41,8 +41,16 @@ from socle.membres.models import Membre, Service
 from socle.membres.permissions import grants_for, permission_check
 from socle.membres.selectors import active_roles, membre_by_slug
 from socle.membres.services import audit_record
-from socle.routage.routing import Holder, RoutingError, answer_in, commune_at, route
-from socle.territoires.models import Collectivite
+from socle.routage.routing import (
+    Holder,
+    RoutingError,
+    answer_in,
+    commune_at,
+    resolve_holder,
+    route,
+)
+from socle.territoires.models import Collectivite, Competence
+from socle.territoires.selectors import collectivite_by_key
 
 
 def absolute_url(url_name: str, **kwargs: Any) -> str:
@@ -228,6 +236,20 @@ def _epci_holder(demarche: Demarche, holder: Holder) -> Membre | None:
     return None
 
 
+def _holder_in(commune_code: str, competence: Competence) -> Holder | None:
+    """Who holds the competence in the commune (INSEE code); None for an unknown commune."""
+    # From the router's memory, as reports are routed (no query); the database when the router
+    # does not have the commune (no boundary known) or not yet the competence (just created).
+    try:
+        answer = answer_in(commune_code, competence.code)
+    except RoutingError:
+        answer = None
+    if answer is not None:
+        return answer.holder
+    commune = collectivite_by_key(f"commune:{commune_code}")
+    return resolve_holder(commune, competence) if commune is not None else None
+
+
 def _point_checked(commune_code: str, lat: float | None, lon: float | None) -> bool:
     """Whether the point (given by the client) lies in the address's commune."""
     if lat is None or lon is None or not commune_code:
@@ -253,18 +275,12 @@ def placement_for(
     procedure's chosen one, else that sector's, else the member's service for the competence."""
     competence = demarche.competence
     commune_code = str(commune_code or "").strip()
-    answer = None
-    if commune_code:
-        # Who holds it there comes from the router's memory, as for reports (no query).
-        try:
-            answer = answer_in(commune_code, competence.code)
-        except RoutingError:
-            answer = None
-    membre = (_epci_holder(demarche, answer.holder) if answer else None) or demarche.membre
+    holder = _holder_in(commune_code, competence) if commune_code else None
+    membre = (_epci_holder(demarche, holder) if holder else None) or demarche.membre
     service = None
     if demarche.service_id and membre.pk == demarche.membre_id:
         service = demarche.service
-    elif answer is not None and _point_checked(commune_code, lat, lon):
+    elif holder is not None and _point_checked(commune_code, lat, lon):
         assert lat is not None and lon is not None
         try:
             result = route(lat, lon, competence.code)

@@ -309,8 +309,11 @@ def dossier_api_url(dossier: Dossier) -> str:
     )
 
 
-def payload_for(*, dossier: Dossier, evenement: str, uid: str, moment: datetime) -> dict:
-    """Return what a delivery says: no personal data, only what to read with the API."""
+def payload_for(
+    *, dossier: Dossier, evenement: str, uid: str, moment: datetime, statut: str = ""
+) -> dict:
+    """Return what a delivery says: no personal data, only what to read with the API;
+    ``statut``: the dossier's status at the event, if not its current one."""
     return {
         "evenement": evenement,
         "livraison": uid,
@@ -318,18 +321,18 @@ def payload_for(*, dossier: Dossier, evenement: str, uid: str, moment: datetime)
         "dossier": {
             "reference": dossier.reference,
             "demarche": dossier.demarche.slug,
-            "statut": dossier.statut,
+            "statut": statut or dossier.statut,
             "url": dossier_api_url(dossier),
         },
     }
 
 
 def webhooks_notify(
-    *, dossier: Dossier, evenement: str, moment: datetime | None = None
+    *, dossier: Dossier, evenement: str, moment: datetime | None = None, statut: str = ""
 ) -> list[Livraison]:
     """Queue a delivery of this event to each active webhook of the dossier's member that
-    subscribes to it, in the caller's transaction; return the deliveries. ``moment``: when the
-    event happened, if not now."""
+    subscribes to it, in the caller's transaction; return the deliveries. ``moment`` and
+    ``statut``: when the event happened and the status it left, if not now's."""
     if evenement not in EVENEMENTS:
         raise ValueError(f"unknown webhook event {evenement!r}")
     hooks = [
@@ -347,7 +350,11 @@ def webhooks_notify(
             evenement=evenement,
             dossier=dossier,
             payload=payload_for(
-                dossier=dossier, evenement=evenement, uid=uid, moment=moment or now
+                dossier=dossier,
+                evenement=evenement,
+                uid=uid,
+                moment=moment or now,
+                statut=statut,
             ),
             prochain_essai=now,
         )

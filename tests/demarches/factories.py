@@ -113,6 +113,9 @@ def make_dossier(
         service = membre.services.filter(competences=demarche.competence).order_by("pk").first()
     elif isinstance(service, str):
         service = membre.services.get(nom=service)
+    filed = None if statut == BROUILLON else (depose_le or timezone.now() - timedelta(hours=1))
+    # A filed row as if its filing had been completed (receipt, mails) by the worker too.
+    fields.setdefault("depot_traite_le", filed)
     dossier = Dossier.objects.create(
         reference=reference_new(),
         demarche=demarche,
@@ -123,9 +126,7 @@ def make_dossier(
         usager_nom=nom,
         statut=statut,
         donnees=dict(donnees) if donnees is not None else {"nom": nom, "quotient": 640},
-        depose_le=None
-        if statut == BROUILLON
-        else (depose_le or timezone.now() - timedelta(hours=1)),
+        depose_le=filed,
         **fields,
     )
     if pieces:

@@ -44,7 +44,7 @@ def test_it_completes_a_filing_once_however_often_it_runs(filed, citizen):
     assert depot.dossier_filing_complete(dossier_id=filed.pk) is True
     made = _made(filed)
     assert made[0] == 1 and made[1] == 2  # the receipt; the citizen's and the service's mails
-    # The task queued by the filing, a sweep's copy, a second worker: nothing more.
+    # The task queued by the filing, then a sweep's copy: nothing more.
     run_tasks()
     assert depot.dossier_filing_complete(dossier_id=filed.pk) is False
     assert _made(filed) == made
@@ -52,7 +52,7 @@ def test_it_completes_a_filing_once_however_often_it_runs(filed, citizen):
     assert OutboxMessage.objects.get(pk=mail.message_id).payload["to"] == [citizen.email]
 
 
-def test_it_dates_the_filing_webhook_at_the_filing(
+def test_it_dates_the_filing_webhook_at_the_filing_with_its_status(
     demo_members, demarche_factory, citizen, receiver
 ):
     webhook_create(
@@ -65,12 +65,16 @@ def test_it_dates_the_filing_webhook_at_the_filing(
     draft = depot.dossier_start(usager=citizen, demarche=demarche)
     Dossier.objects.filter(pk=draft.pk).update(donnees={"nom": "Martin"})
     filed = depot.dossier_file(usager=citizen, reference=draft.reference, jeton=depot.token_new())
-    Dossier.objects.filter(pk=filed.pk).update(depose_le=filed.depose_le - timedelta(minutes=3))
+    # The worker comes late: an agent has already started the instruction.
+    Dossier.objects.filter(pk=filed.pk).update(
+        depose_le=filed.depose_le - timedelta(minutes=3), statut="en_instruction"
+    )
     filed.refresh_from_db()
     depot.dossier_filing_complete(dossier_id=filed.pk)
     delivery = Livraison.objects.get(dossier=filed)
     assert delivery.evenement == "dossier.depose"
     assert delivery.payload["date"] == filed.depose_le.isoformat(timespec="seconds")
+    assert delivery.payload["dossier"]["statut"] == "depose"
 
 
 def test_it_queues_again_a_filing_left_incomplete(filed):
@@ -87,3 +91,42 @@ def test_it_queues_again_a_filing_left_incomplete(filed):
     assert filed.depot_traite_le is not None
     assert _made(filed)[:2] == (1, 2)
     assert depot.filings_incomplete_queue() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_completes_once_when_two_workers_take_it_at_once(
+    gironde_transactional, demarche_factory
+):
+    # PostgreSQL: the row lock then the re-read of depot_traite_le; SQLite: one at a time.
+    import threading
+
+    from django.db import connection
+
+    from socle.demo.setup import setup_members
+    from tests.helpers.personas import persona
+
+    pessac = setup_members().members["pessac"]
+    citizen = persona("dominique.deux-workers@example.fr")
+    demarche = demarche_factory(pessac, SCHEMA, competence="etat-civil")
+    draft = depot.dossier_start(usager=citizen, demarche=demarche)
+    Dossier.objects.filter(pk=draft.pk).update(donnees={"nom": "Martin"})
+    filed = depot.dossier_file(usager=citizen, reference=draft.reference, jeton=depot.token_new())
+    barrier = threading.Barrier(2)
+    results, failures = [], []
+
+    def complete():
+        try:
+            barrier.wait()
+            results.append(depot.dossier_filing_complete(dossier_id=filed.pk))
+        except Exception as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=complete) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [] and sorted(results) == [False, True]
+    assert _made(filed)[:2] == (1, 2)
