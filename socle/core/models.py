@@ -1,6 +1,8 @@
-"""Shared building blocks: the outbox of messages to deliver after commit."""
+"""Shared building blocks: the outbox of messages to deliver after commit, the counted actions
+of the rate limits."""
 
 from django.db import models
+from django.utils import timezone
 
 
 class OutboxMessage(models.Model):
@@ -25,3 +27,21 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class RateLimitHit(models.Model):
+    """One action counted by a rate limit (an anonymous report, a verification lookup…), by a
+    keyed digest of who made it (IP, email, never in clear), in a sliding window that every
+    worker process shares (socle.core.ratelimit)."""
+
+    cle = models.CharField(max_length=64)
+    cree_le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["cle", "cree_le"], name="ratelimit_cle"),
+            models.Index(fields=["cree_le"], name="ratelimit_age"),
+        ]
+
+    def __str__(self) -> str:
+        return self.cree_le.isoformat()

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from socle.citoyen.chiffrement import fichier_read, fichier_store
 from socle.comptes.security import client_ip
+from socle.core.ratelimit import rate_key, rate_limit_hit
 from socle.core.tasks import task_enqueue
 from socle.demarches import workflow as wf
 from socle.demarches.codes import document_code_new, document_code_normalise
@@ -529,29 +530,12 @@ def document_matches(document: Document, content: bytes) -> bool:
     return hmac.compare_digest(hashlib.sha256(content).hexdigest(), document.sha256)
 
 
-def _lookup_key(ip: str) -> str:
-    return hmac.new(
-        settings.SECRET_KEY.encode(), f"verifier-ip:{ip}".encode(), hashlib.sha256
-    ).hexdigest()
-
-
-@transaction.atomic
 def verification_allowed(*, request: HttpRequest) -> bool:
-    """Count a lookup on the public verification page by its IP; False over the hourly limit.
-
-    Shares the sliding-window table of the reports' anonymous writes (keyed digests only)."""
-    from socle.signalements.models import Depot
-
+    """Count a lookup on the public verification page by its IP; False over the hourly limit."""
     ip = client_ip(request)
     if not ip:
         return True
     limit = int(
         getattr(settings, "DEMARCHES_VERIFIER_LIMITE_IP_HEURE", VERIFICATION_LIMIT_PER_HOUR)
     )
-    now = timezone.now()
-    key = _lookup_key(ip)
-    if Depot.objects.filter(cle=key, cree_le__gte=now - timedelta(hours=1)).count() >= limit:
-        return False
-    Depot.objects.create(cle=key, cree_le=now)
-    Depot.objects.filter(cle=key, cree_le__lt=now - timedelta(hours=1)).delete()
-    return True
+    return rate_limit_hit(limits=[(rate_key("verifier-ip", ip), limit)])

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -626,6 +626,16 @@ def modeles_published() -> QuerySet[Modele]:
 def modeles_all() -> QuerySet[Modele]:
     """Return every template of the structure (unpublished ones too)."""
     return Modele.objects.select_related("competence").order_by("titre")
+
+
+def modeles_with_adoptions() -> QuerySet[Modele]:
+    """Return every template, each with `nb_adoptions`: the members' procedures that follow it
+    (closed ones left out)."""
+    return modeles_all().annotate(
+        nb_adoptions=Count(
+            "adoptions", filter=~Q(adoptions__etat=Demarche.Etat.ARCHIVEE), distinct=True
+        )
+    )
 
 
 def get_modele_for_user(*, user, code: str, published: bool = False) -> Modele:

@@ -17,7 +17,7 @@ from socle.core.templatetags.socle_kit import badge
 from socle.demarches import configuration as conf
 from socle.demarches.forms_configuration import ModeleCreateForm, PresentationForm, PublicationForm
 from socle.demarches.models import Modele
-from socle.demarches.selectors import get_modele_for_user, modeles_all
+from socle.demarches.selectors import get_modele_for_user, modeles_with_adoptions
 from socle.demarches.views_configuration import (
     Editeur,
     apercu_page,
@@ -80,8 +80,7 @@ def modeles(request):
             messages.success(request, _("Modèle créé : construisez son formulaire."))
             return redirect("demarches-site:modele_formulaire", code=modele.code)
     rows = []
-    for modele in modeles_all():
-        adoptions = sum(conf.modele_adoptions(modele).values())
+    for modele in modeles_with_adoptions():
         version = str(modele.version) if modele.version else _("jamais publié")
         if conf.modele_unpublished_changes(modele):
             version = format_html("{} {}", version, badge(_("Modifications à publier"), "info"))
@@ -94,7 +93,7 @@ def modeles(request):
                 ),
                 modele.competence.nom,
                 version,
-                str(adoptions),
+                str(modele.nb_adoptions),  # type: ignore[attr-defined]  # annotated
             ]
         )
     return _render(

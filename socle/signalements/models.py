@@ -403,17 +403,3 @@ class Envoi(models.Model):
 
     def __str__(self) -> str:
         return f"{self.destinataire}: {self.objet}"
-
-
-class Depot(models.Model):
-    """An anonymous write (report, « moi aussi »), by a keyed digest of its IP or email, counted
-    in a sliding window so that every worker process shares the limit."""
-
-    cle = models.CharField(max_length=64)
-    cree_le = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        indexes = [models.Index(fields=["cle", "cree_le"])]
-
-    def __str__(self) -> str:
-        return self.cree_le.isoformat()

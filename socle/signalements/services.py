@@ -7,8 +7,6 @@ that the back office can tell what reached whom and send again what failed for g
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import math
 import re
 import secrets
@@ -35,6 +33,7 @@ from socle.comptes.security import client_ip, normalise_email, user_for_email
 from socle.comptes.services import account_address_proven, user_create
 from socle.core.dates import months_shift
 from socle.core.outbox import outbox_enqueue_email, outbox_messages_forget, outbox_retry
+from socle.core.ratelimit import rate_key, rate_limit_hit
 from socle.journal.services import journal_record
 from socle.membres.models import Membre, Role, Service
 from socle.membres.permissions import grants_for, permission_check
@@ -47,7 +46,6 @@ from socle.signalements.models import (
     Abonnement,
     Categorie,
     CategorieReglage,
-    Depot,
     Envoi,
     Evenement,
     ModeleReponse,
@@ -184,42 +182,27 @@ def _tell_followers(
 # --- Rate limits on anonymous writes -----------------------------------------------------------
 
 
-def _digest(kind: str, value: str) -> str:
-    return hmac.new(
-        settings.SECRET_KEY.encode(), f"{kind}:{value}".encode(), hashlib.sha256
-    ).hexdigest()
-
-
 def _client_ip(request) -> str:
     # Behind the reverse proxies (SOCLE_PROXY_COUNT), REMOTE_ADDR is the proxy's: every
     # citizen would share one limit.
     return client_ip(request) or ""
 
 
-@transaction.atomic
 def anonymous_write_check(*, request, email: str) -> None:
-    """Count an anonymous write by its IP and email; raise ValidationError over the limits.
-
-    The limits (per hour) are settings; the rows hold keyed digests only, never the address.
-    """
-    now = timezone.now()
-    window = now - timedelta(hours=1)
-    keys = []
+    """Count an anonymous write by its IP and email; raise ValidationError over the limits
+    (per hour, settings)."""
+    limits = []
     ip = _client_ip(request)
     if ip:
-        keys.append((_digest("ip", ip), settings.SIGNALEMENTS_LIMITE_IP_HEURE))
+        limits.append((rate_key("ip", ip), settings.SIGNALEMENTS_LIMITE_IP_HEURE))
     if email:
-        keys.append(
-            (_digest("email", normalise_email(email)), settings.SIGNALEMENTS_LIMITE_EMAIL_HEURE)
+        limits.append(
+            (rate_key("email", normalise_email(email)), settings.SIGNALEMENTS_LIMITE_EMAIL_HEURE)
         )
-    for cle, limit in keys:
-        if Depot.objects.filter(cle=cle, cree_le__gte=window).count() >= limit:
-            raise ValidationError(
-                _("Trop d’envois depuis une heure. Réessayez plus tard, ou connectez-vous.")
-            )
-    Depot.objects.bulk_create([Depot(cle=cle, cree_le=now) for cle, _limit in keys])
-    # Old rows are useless: forget them as we go.
-    Depot.objects.filter(cree_le__lt=now - timedelta(days=1)).delete()
+    if not rate_limit_hit(limits=limits):
+        raise ValidationError(
+            _("Trop d’envois depuis une heure. Réessayez plus tard, ou connectez-vous.")
+        )
 
 
 @transaction.atomic

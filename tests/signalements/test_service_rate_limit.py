@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.utils import timezone
 
-from socle.signalements.models import Depot
+from socle.core.models import RateLimitHit
 from socle.signalements.services import anonymous_write_check
 from tests.helpers.task_workers import worker_env
 
@@ -44,8 +44,8 @@ def test_it_refuses_the_write_after_the_limit_per_email_whatever_its_case(db, li
     with pytest.raises(ValidationError):
         anonymous_write_check(request=_request("198.51.100.3"), email=" CAMILLE@example.fr")
     # The refused write is not counted, and rows keep no address.
-    assert Depot.objects.count() == 4
-    assert not Depot.objects.filter(cle__icontains="camille").exists()
+    assert RateLimitHit.objects.count() == 4
+    assert not RateLimitHit.objects.filter(cle__icontains="camille").exists()
 
 
 def test_it_counts_each_client_behind_the_reverse_proxy(db, limits):
@@ -69,7 +69,7 @@ def test_it_forgets_writes_older_than_an_hour(db, limits):
         anonymous_write_check(request=None, email="camille@example.fr")
     with pytest.raises(ValidationError):
         anonymous_write_check(request=None, email="camille@example.fr")
-    Depot.objects.update(cree_le=timezone.now() - timedelta(minutes=61))
+    RateLimitHit.objects.update(cree_le=timezone.now() - timedelta(minutes=61))
     anonymous_write_check(request=None, email="camille@example.fr")
 
 
@@ -87,6 +87,6 @@ def test_it_shares_the_count_with_another_process(transactional_db, limits):
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert Depot.objects.count() == 2
+    assert RateLimitHit.objects.count() == 2
     with pytest.raises(ValidationError):
         anonymous_write_check(request=None, email="camille@example.fr")
