@@ -1,16 +1,14 @@
 """Filing a draft: every page validated again, routed, dated, receipted and told, once."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from socle.citoyen.models import Adresse
 from socle.core.models import OutboxMessage
 from socle.demarches import depot
 from socle.demarches.models import DEPOSE, Document, Dossier, Envoi, Evenement
 from tests.conftest import run_tasks
+from tests.helpers.concurrency import at_once
 
 SCHEMA = {
     "pages": [
@@ -146,25 +144,10 @@ def test_it_files_one_dossier_for_two_concurrent_clicks(gironde_transactional, d
     dossier = depot.dossier_start(usager=citizen, demarche=demarche)
     Dossier.objects.filter(pk=dossier.pk).update(donnees={"nom": "Martin", "adresse": PESSAC})
     jeton = depot.token_new()
-    barrier = threading.Barrier(2)
-    results, failures = [], []
-
-    def click():
-        try:
-            barrier.wait()
-            results.append(
-                depot.dossier_file(usager=citizen, reference=dossier.reference, jeton=jeton).pk
-            )
-        except Exception as error:  # noqa: BLE001 - reported below
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=click) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, failures = at_once(
+        *[lambda: depot.dossier_file(usager=citizen, reference=dossier.reference, jeton=jeton).pk]
+        * 2
+    )
     assert failures == [] and results == [dossier.pk, dossier.pk]
     assert Evenement.objects.filter(dossier=dossier, kind=Evenement.Kind.DEPOSE).count() == 1
     run_tasks()

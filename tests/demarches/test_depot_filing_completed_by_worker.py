@@ -12,6 +12,7 @@ from socle.demarches import depot
 from socle.demarches.models import Document, Dossier, Envoi, Livraison
 from socle.demarches.webhooks import webhook_create
 from tests.conftest import run_tasks
+from tests.helpers.concurrency import at_once
 
 SCHEMA = {
     "pages": [
@@ -98,10 +99,6 @@ def test_it_completes_once_when_two_workers_take_it_at_once(
     gironde_transactional, demarche_factory
 ):
     # PostgreSQL: the row lock then the re-read of depot_traite_le; SQLite: one at a time.
-    import threading
-
-    from django.db import connection
-
     from socle.demo.setup import setup_members
     from tests.helpers.personas import persona
 
@@ -111,22 +108,6 @@ def test_it_completes_once_when_two_workers_take_it_at_once(
     draft = depot.dossier_start(usager=citizen, demarche=demarche)
     Dossier.objects.filter(pk=draft.pk).update(donnees={"nom": "Martin"})
     filed = depot.dossier_file(usager=citizen, reference=draft.reference, jeton=depot.token_new())
-    barrier = threading.Barrier(2)
-    results, failures = [], []
-
-    def complete():
-        try:
-            barrier.wait()
-            results.append(depot.dossier_filing_complete(dossier_id=filed.pk))
-        except Exception as error:  # noqa: BLE001 - reported below
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=complete) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, failures = at_once(*[lambda: depot.dossier_filing_complete(dossier_id=filed.pk)] * 2)
     assert failures == [] and sorted(results) == [False, True]
     assert _made(filed)[:2] == (1, 2)
