@@ -219,3 +219,32 @@ def verdict(label: str, met: bool | None, detail: str) -> None:
     """Print a target: met, MISSED or not measured."""
     state = "not measured" if met is None else "met" if met else "MISSED"
     print(f"Target {label:<40} {state:<13} {detail}")
+
+
+def verdict_p99(label: str, result: Result | None, target_ms: float) -> None:
+    """Print a latency target: the load's p99 under `target_ms`, without errors."""
+    verdict(
+        f"{label} p99 < {target_ms:.0f} ms",
+        None if result is None else result.p99 < target_ms and not result.errors,
+        "" if result is None else f"({result.p99:.1f} ms)",
+    )
+
+
+def verdict_share(
+    label: str, result: Result | None, floor: Result, share: float, *, p99: bool = False
+) -> None:
+    """Print a throughput target: at least `share` of the floor's (with the p99 if asked)."""
+    detail = ""
+    if result is not None:
+        detail = f"({result.throughput / floor.throughput:.2f}x"
+        detail += f", p99 {result.p99:.1f} ms)" if p99 else ")"
+    verdict(
+        label,
+        None if result is None else result.throughput >= share * floor.throughput,
+        detail,
+    )
+
+
+def command_line(script: str) -> None:
+    """Print the command that reproduces this run."""
+    print(f"\nCommand: .venv/bin/python bench/{script} {' '.join(sys.argv[1:])}".rstrip())

@@ -61,6 +61,7 @@ sys.path.insert(0, str(BENCH))
 from benchkit import (  # noqa: E402 - the cluster, server and report shared with other benches
     FLOOR_PATH,
     cluster_up,
+    command_line,
     free_port,
     line,
     prepare_database,
@@ -70,7 +71,8 @@ from benchkit import (  # noqa: E402 - the cluster, server and report shared wit
     shutdown,
     since,
     stop,
-    verdict,
+    verdict_p99,
+    verdict_share,
 )
 from loadgen import Request, Result, fetch, measure  # noqa: E402
 
@@ -1151,22 +1153,10 @@ def main() -> int:
     )
     print()
     for label in QUEUE_LOADS:
-        queue_result = results.get(label)
-        verdict(
-            f"{label.removeprefix('queue, agent: ')[:26]}: p99 < {QUEUE_P99_TARGET_MS:.0f} ms",
-            None
-            if queue_result is None
-            else queue_result.p99 < QUEUE_P99_TARGET_MS and not queue_result.errors,
-            "" if queue_result is None else f"({queue_result.p99:.1f} ms)",
-        )
-    verdict(
-        "filing throughput >= 1/4 floor",
-        None if filing is None else filing.throughput >= FILING_FLOOR_SHARE * floor.throughput,
-        ""
-        if filing is None
-        else f"({filing.throughput / floor.throughput:.2f}x, p99 {filing.p99:.1f} ms)",
-    )
-    print(f"\nCommand: .venv/bin/python bench/demarches.py {' '.join(sys.argv[1:])}".rstrip())
+        short = label.removeprefix("queue, agent: ")[:26]
+        verdict_p99(f"{short}:", results.get(label), QUEUE_P99_TARGET_MS)
+    verdict_share("filing throughput >= 1/4 floor", filing, floor, FILING_FLOOR_SHARE, p99=True)
+    command_line("demarches.py")
     return 0
 
 

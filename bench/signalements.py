@@ -40,6 +40,7 @@ sys.path.insert(0, str(BENCH))
 import benchkit  # noqa: E402
 from benchkit import (  # noqa: E402 - the cluster, server and report shared with other benches
     cluster_up,
+    command_line,
     free_port,
     line,
     prepare_database,
@@ -47,7 +48,8 @@ from benchkit import (  # noqa: E402 - the cluster, server and report shared wit
     session_open,
     shutdown,
     stop,
-    verdict,
+    verdict_p99,
+    verdict_share,
 )
 from benchkit import since as _since  # noqa: E402
 from loadgen import Request, Result, fetch, measure  # noqa: E402
@@ -520,24 +522,10 @@ def main() -> int:
         line(label, results.get(label), None if label == FLOOR else floor, missing.get(label, ""))
     print()
     get, post = results.get(GET), results.get(POST)
-    verdict(
-        f"GET p99 < {GET_P99_TARGET_MS:.0f} ms",
-        None if get is None else get.p99 < GET_P99_TARGET_MS and not get.errors,
-        "" if get is None else f"({get.p99:.1f} ms)",
-    )
-    verdict(
-        "GET throughput >= 1/2 floor",
-        None if get is None else get.throughput >= GET_FLOOR_SHARE * floor.throughput,
-        "" if get is None else f"({get.throughput / floor.throughput:.2f}x)",
-    )
-    verdict(
-        "POST throughput >= 1/4 floor",
-        None if post is None else post.throughput >= POST_FLOOR_SHARE * floor.throughput,
-        ""
-        if post is None
-        else f"({post.throughput / floor.throughput:.2f}x, p99 {post.p99:.1f} ms)",
-    )
-    print(f"\nCommand: .venv/bin/python bench/signalements.py {' '.join(sys.argv[1:])}".rstrip())
+    verdict_p99("GET", get, GET_P99_TARGET_MS)
+    verdict_share("GET throughput >= 1/2 floor", get, floor, GET_FLOOR_SHARE)
+    verdict_share("POST throughput >= 1/4 floor", post, floor, POST_FLOOR_SHARE, p99=True)
+    command_line("signalements.py")
     return 0
 
 
