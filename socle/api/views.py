@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -19,7 +18,7 @@ from socle.api.scopes import api_scopes
 from socle.api.selectors import get_api_key_for_user, membre_api_keys
 from socle.api.services import api_key_create, api_key_revoke
 from socle.core.forms import add_service_errors
-from socle.core.templatetags.socle_kit import badge
+from socle.core.templatetags.socle_kit import badge, post_button
 from socle.membres.decorators import membre_view
 from socle.membres.views import membre_render
 
@@ -35,15 +34,11 @@ def _key_row(request, membre, key: ApiKey) -> list:
     action: str
     if key.revoked_at is None:
         state = badge(_("Active"), "succes")
-        action = format_html(
-            '<form method="post" action="{url}"><input type="hidden" '
-            'name="csrfmiddlewaretoken" value="{token}"><button type="submit" '
-            'class="button button-secondary">{label}<span class="visually-hidden"> '
-            "{name}</span></button></form>",
-            url=reverse("gestion:api:cle_revoquer", kwargs={"slug": membre.slug, "pk": key.pk}),
-            token=get_token(request),
-            label=_("Révoquer"),
-            name=key.name,
+        action = post_button(
+            request,
+            reverse("gestion:api:cle_revoquer", kwargs={"slug": membre.slug, "pk": key.pk}),
+            _("Révoquer"),
+            key.name,
         )
     else:
         state = badge(_("Révoquée le %(date)s") % {"date": _when(key.revoked_at)}, "erreur")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from socle.core.forms import add_service_errors
-from socle.core.templatetags.socle_kit import badge
+from socle.core.templatetags.socle_kit import badge, post_button
 from socle.demarches.forms_webhooks import WebhookForm
 from socle.demarches.models import Livraison, Webhook
 from socle.demarches.webhooks import (
@@ -42,18 +41,6 @@ def _when(moment) -> str:
     return date_format(moment, "SHORT_DATETIME_FORMAT") if moment else "—"
 
 
-def _button(request, url: str, label: str, hidden: str):
-    return format_html(
-        '<form method="post" action="{url}"><input type="hidden" name="csrfmiddlewaretoken" '
-        'value="{token}"><button type="submit" class="button button-secondary">{label}'
-        '<span class="visually-hidden"> {hidden}</span></button></form>',
-        url=url,
-        token=get_token(request),
-        label=label,
-        hidden=hidden,
-    )
-
-
 def _webhook_row(request, membre, hook: Webhook) -> list:
     kwargs = {"slug": membre.slug, "pk": hook.pk}
     events = (
@@ -71,7 +58,7 @@ def _webhook_row(request, membre, hook: Webhook) -> list:
             _("Livraisons"),
             hook.url,
         ),
-        _button(
+        post_button(
             request,
             reverse("gestion:demarches:webhook_supprimer", kwargs=kwargs),
             _("Supprimer"),
@@ -138,7 +125,7 @@ def _livraison_row(request, membre, hook: Webhook, livraison: Livraison) -> list
         last = livraison.derniere_erreur or "—"
     action = "—"
     if livraison.etat == Livraison.Etat.ECHEC:
-        action = _button(
+        action = post_button(
             request,
             reverse(
                 "gestion:demarches:livraison_relancer",

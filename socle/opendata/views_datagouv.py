@@ -12,17 +12,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 
 from socle.core.forms import add_service_errors
-from socle.core.templatetags.socle_kit import badge
+from socle.core.templatetags.socle_kit import badge, post_button
 from socle.membres.decorators import membre_view
 from socle.membres.views import membre_render
 from socle.opendata import datagouv as dg
@@ -92,18 +90,14 @@ def _row(request, membre, publication: PublicationDataGouv, *, can_set: bool) ->
         when = _("Prévue le %(date)s") % {"date": _when(publication.prochain_essai)}
     action: object = "—"
     if can_set and publication.etat in (E.ECHEC, E.ABANDON):
-        action = format_html(
-            '<form method="post" action="{url}"><input type="hidden" '
-            'name="csrfmiddlewaretoken" value="{token}"><button type="submit" '
-            'class="button button-secondary">{label}<span class="visually-hidden"> {what}'
-            "</span></button></form>",
-            url=reverse(
+        action = post_button(
+            request,
+            reverse(
                 "gestion:opendata:datagouv_relancer",
                 kwargs={"slug": membre.slug, "pk": publication.pk},
             ),
-            token=get_token(request),
-            label=_("Relancer"),
-            what=_("la publication de %(jeu)s, version %(n)s")
+            _("Relancer"),
+            _("la publication de %(jeu)s, version %(n)s")
             % {"jeu": version.jeu.titre, "n": version.numero},
         )
     return [

@@ -56,6 +56,22 @@ def badge(label: Any, tone: str = "neutre") -> SafeString:
     )
 
 
+def post_button(request: Any, url: str, label: Any, hidden: Any) -> SafeString:
+    """A one-button POST form (CSRF token included) for a table's row action; `hidden` names
+    the row to screen readers (« Révoquer <span>la clé X</span> »)."""
+    from django.middleware.csrf import get_token
+
+    return format_html(
+        '<form method="post" action="{url}"><input type="hidden" name="csrfmiddlewaretoken" '
+        'value="{token}"><button type="submit" class="button button-secondary">{label}'
+        '<span class="visually-hidden"> {hidden}</span></button></form>',
+        url=url,
+        token=get_token(request),
+        label=label,
+        hidden=hidden,
+    )
+
+
 @register.inclusion_tag("core/components/table.html")
 def data_table(
     caption: str,
