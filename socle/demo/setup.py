@@ -392,6 +392,21 @@ def setup_signalements(
     return created
 
 
+def _module_on(membre, code: str):
+    """Switch a module on for a member (the demo's own set-up); return the member."""
+    from socle.membres.services import membre_update
+
+    if code in membre.modules:
+        return membre
+    return membre_update(
+        acting_user=None,
+        membre=membre,
+        couleur=membre.couleur,
+        modules=[*membre.modules, code],
+        hostname=membre.hostname,
+    )
+
+
 def setup_opendata(*, log: Callable[[str], None] = lambda _: None) -> int:
     """Generate the open data of the demo members that have the module (Bordeaux Métropole):
     its mairies, reports, élus and catalogue, as `socle opendata_generer` does every day.
@@ -402,7 +417,6 @@ def setup_opendata(*, log: Callable[[str], None] = lambda _: None) -> int:
     if "opendata" not in module_codes():
         return 0
     from socle.demo.fake_datagouv import DEMO_KEY, DEMO_ORGANISATION
-    from socle.membres.services import membre_update
     from socle.opendata.datagouv import datagouv_account_set
     from socle.opendata.models import CompteDataGouv, Jeu
     from socle.opendata.services import opendata_generate, opendata_generate_structure
@@ -414,14 +428,8 @@ def setup_opendata(*, log: Callable[[str], None] = lambda _: None) -> int:
         membre = Membre.objects.select_related("collectivite").filter(slug=slug).first()
         if membre is None:
             continue
-        if "opendata" not in membre.modules and not Jeu.objects.filter(membre=membre).exists():
-            membre = membre_update(
-                acting_user=None,
-                membre=membre,
-                couleur=membre.couleur,
-                modules=[*membre.modules, "opendata"],
-                hostname=membre.hostname,
-            )
+        if not Jeu.objects.filter(membre=membre).exists():
+            membre = _module_on(membre, "opendata")
         if not CompteDataGouv.objects.filter(membre=membre).exists():
             # The local fake of data.gouv.fr (`socle fake_datagouv`, started by make run)
             # accepts this organisation and key: publications reach it.
@@ -597,7 +605,6 @@ def setup_demarches(users: dict[str, User], *, log: Callable[[str], None] = lamb
     from socle.demarches import configuration
     from socle.demarches.defaults import modeles_defaults_ensure
     from socle.demarches.models import Demarche, Modele
-    from socle.membres.services import membre_update
     from socle.routage.adresse import Place
 
     modeles_defaults_ensure()
@@ -607,28 +614,21 @@ def setup_demarches(users: dict[str, User], *, log: Callable[[str], None] = lamb
         modele = Modele.objects.filter(code=code, version__gt=0).first()
         if membre is None or modele is None:
             continue
-        if "demarches" not in membre.modules:
-            membre = membre_update(
-                acting_user=None,
-                membre=membre,
-                couleur=membre.couleur,
-                modules=[*membre.modules, "demarches"],
-                hostname=membre.hostname,
-            )
+        membre = _module_on(membre, "demarches")
         if Demarche.objects.filter(membre=membre, modele=modele).exists():
             continue
         demarche = configuration.modele_adopt(acting_user=None, membre=membre, modele=modele)
         if code == "inscription-restauration-scolaire":
-            ecole = next(
-                champ
-                for champ in demarche.formulaire["pages"][1]["champs"][0]["champs"]
-                if champ["cle"] == "ecole"
+            page, ecole = next(
+                (number, champ)
+                for number, chemin, champ in configuration.walk(demarche.formulaire)
+                if chemin == "enfants.ecole"
             )
             configuration.formulaire_edit(
                 acting_user=None,
                 cible=demarche,
                 operation="champ_update",
-                page=1,
+                page=page,
                 chemin="enfants.ecole",
                 champ={
                     **ecole,
