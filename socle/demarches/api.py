@@ -26,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -47,14 +47,20 @@ from socle.core.fichiers import bytes_response
 from socle.demarches import formulaire
 from socle.demarches import workflow as wf
 from socle.demarches.models import (
-    BROUILLON,
     Demarche,
-    DemarcheVersion,
     Dossier,
     Evenement,
     PieceJointe,
 )
-from socle.demarches.selectors import demarches_on
+from socle.demarches.selectors import (
+    demarches_on,
+    dossier_decisions,
+    dossier_pieces_jointes,
+    dossiers_filed,
+    get_dossier_filed,
+    get_piece_jointe_filed,
+    latest_versions,
+)
 from socle.demarches.services import dossier_transition_by_api
 from socle.journal.services import journal_record
 from socle.membres.models import Membre
@@ -104,20 +110,6 @@ def _membre_unknown(slug: str) -> HttpResponse:
         MEMBRE_INCONNU,
         _("Aucun membre « %(slug)s » ne propose de démarches en ligne.") % {"slug": slug[:80]},
     )
-
-
-def _dossiers_of(membre: Membre) -> QuerySet[Dossier]:
-    """The dossiers the member instructs, filed ones only (a draft is the citizen's alone)."""
-    return (
-        Dossier.objects.filter(membre=membre)
-        .exclude(statut=BROUILLON)
-        .exclude(depose_le__isnull=True)
-        .select_related("demarche", "version", "membre", "service")
-    )
-
-
-def _dossier_of(membre: Membre, reference: str) -> Dossier | None:
-    return _dossiers_of(membre).filter(reference=reference[:20]).first()
 
 
 def _dossier_unknown(reference: str) -> HttpResponse:
@@ -214,15 +206,10 @@ def demarches_list(request: HttpRequest, slug: str) -> HttpResponse:
     if membre is None:
         return _membre_unknown(slug)
     demarches = list(Demarche.objects.filter(membre=membre).order_by("slug"))
-    published = {
-        (v.demarche_id, v.numero): v
-        for v in DemarcheVersion.objects.filter(
-            demarche__in=demarches, numero=F("demarche__version")
-        )
-    }
+    published = latest_versions(demarches)
     results = []
     for demarche in demarches:
-        version = published.get((demarche.pk, demarche.version))
+        version = published.get(demarche.pk)
         results.append(
             {
                 "code": demarche.slug,
@@ -306,7 +293,7 @@ def dossiers_list(request: HttpRequest, slug: str) -> HttpResponse:
         after = _cursor_decode(cursor) if cursor else None
     except BadRequest as bad:
         return api_error(400, PARAMETRE_INVALIDE, bad.message, bad.details)
-    dossiers = _dossiers_of(membre)
+    dossiers = dossiers_filed(membre=membre)
     if demarche := request.GET.get("demarche", "").strip():
         dossiers = dossiers.filter(demarche__slug=demarche)
     if statut := request.GET.get("statut", "").strip():
@@ -337,9 +324,7 @@ def dossiers_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _history(dossier: Dossier) -> list[dict[str, Any]]:
     workflow = dossier.version.workflow
-    events = Evenement.objects.filter(
-        dossier=dossier, kind__in=(Evenement.Kind.DEPOSE, Evenement.Kind.STATUT)
-    ).order_by("cree_le", "pk")
+    events = dossier_decisions(dossier)
     return [
         {
             "date": _when(event.cree_le),
@@ -379,14 +364,14 @@ def dossier_detail(request: HttpRequest, slug: str, reference: str) -> HttpRespo
     membre = _membre(slug)
     if membre is None:
         return _membre_unknown(slug)
-    dossier = _dossier_of(membre, reference)
+    dossier = get_dossier_filed(membre=membre, reference=reference)
     if dossier is None:
         return _dossier_unknown(reference)
     key: ApiKey = request.api_key  # type: ignore[attr-defined]
     if not _journal(request, key, dossier, _("Dossier de démarche (réponses, pièces, historique)")):
         return _no_owner()
     workflow = dossier.version.workflow
-    pieces = PieceJointe.objects.filter(dossier=dossier).select_related("fichier")
+    pieces = dossier_pieces_jointes(dossier)
     body = {
         **_summary(dossier),
         "demarche_titre": dossier.version.titre,
@@ -414,10 +399,10 @@ def dossier_piece(request: HttpRequest, slug: str, reference: str, pk: int) -> H
     membre = _membre(slug)
     if membre is None:
         return _membre_unknown(slug)
-    dossier = _dossier_of(membre, reference)
+    dossier = get_dossier_filed(membre=membre, reference=reference)
     if dossier is None:
         return _dossier_unknown(reference)
-    piece = PieceJointe.objects.select_related("fichier").filter(dossier=dossier, pk=pk).first()
+    piece = get_piece_jointe_filed(dossier=dossier, pk=pk)
     if piece is None:
         return api_error(
             404, PIECE_INCONNUE, _("Ce dossier n’a pas de pièce n° %(pk)s.") % {"pk": pk}
@@ -469,7 +454,7 @@ def dossier_statut(request: HttpRequest, slug: str, reference: str) -> HttpRespo
         vers, motif = _decision_body(request)
     except BadRequest as bad:
         return api_error(400, JSON_INVALIDE, bad.message, bad.details)
-    dossier = _dossier_of(membre, reference)
+    dossier = get_dossier_filed(membre=membre, reference=reference)
     if dossier is None:
         return _dossier_unknown(reference)
     key: ApiKey = request.api_key  # type: ignore[attr-defined]

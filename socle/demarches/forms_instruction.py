@@ -172,12 +172,12 @@ class BulkForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, data=None, *, references=(), agents=(), statuts=(), **kwargs):
+    def __init__(self, data=None, *, agents=(), statuts=(), **kwargs):
         super().__init__(data, **kwargs)
         # Any reference may be posted: the service says which ones the user may not touch.
         posted = data.getlist("dossiers") if data is not None and hasattr(data, "getlist") else []
         cast(forms.MultipleChoiceField, self.fields["dossiers"]).choices = [
-            (r, r) for r in dict.fromkeys([*references, *posted])
+            (r, r) for r in dict.fromkeys(posted)
         ]
         cast(forms.ChoiceField, self.fields["agent"]).choices = [("", _("Personne"))] + [
             (str(u.pk), u.get_full_name() or u.email) for u in agents

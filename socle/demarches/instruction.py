@@ -254,12 +254,10 @@ class BulkReport:
     echecs: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _reason(error: Exception) -> str:
+def _reason(error: ValidationError | PermissionDenied) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
-    if isinstance(error, PermissionDenied):
-        return _("Vous ne pouvez pas faire ce changement sur ce dossier.")
-    return str(error)
+    return _("Vous ne pouvez pas faire ce changement sur ce dossier.")
 
 
 def dossiers_bulk(
@@ -289,14 +287,12 @@ def dossiers_bulk(
         if dossier is None:
             report.echecs.append((reference, _("Dossier introuvable dans votre file.")))
             continue
+        # Each move is its own transaction (both are atomic): one refused leaves the others done.
         try:
-            with transaction.atomic():
-                if action == "attribuer":
-                    dossier_assign(acting_user=acting_user, dossier=dossier, agent=agent)
-                else:
-                    dossier_transition(
-                        acting_user=acting_user, dossier=dossier, vers=vers, motif=motif
-                    )
+            if action == "attribuer":
+                dossier_assign(acting_user=acting_user, dossier=dossier, agent=agent)
+            else:
+                dossier_transition(acting_user=acting_user, dossier=dossier, vers=vers, motif=motif)
         except (ValidationError, PermissionDenied) as error:
             report.echecs.append((reference, _reason(error)))
         else:

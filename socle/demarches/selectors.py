@@ -112,8 +112,6 @@ A_TRAITER = "a_traiter"
 # Counts above this are shown as « plus de … »: an exact COUNT(*) of a large queue costs more
 # than the page itself.
 COUNT_CAP = 1_000
-# What the queue's rows show besides the dossier.
-QUEUE_RELATED = ("demarche", "version", "service", "assigne_a")
 # What a page of the queue reads of its rows: what the list shows, no form nor answers (the
 # version's workflow names the status; the procedure's title is the version's).
 QUEUE_PAGE_RELATED = ("version", "service", "assigne_a")
@@ -179,12 +177,6 @@ def _finals(workflows: list[dict]) -> set[str]:
     }
 
 
-def status_labels(*, membre: Membre) -> dict[str, str]:
-    """Return {status code: label} for the member's queue: the built-in statuses, then those
-    its procedures add (drafts left out)."""
-    return _labels(_workflows(membre))
-
-
 class QueueScope:
     """What one request on the queue reads once, then shares between its filters, tabs, page
     and forms: the permission and the user's services (checked and read here), and on first
@@ -220,7 +212,8 @@ class QueueScope:
 
     @cached_property
     def labels(self) -> dict[str, str]:
-        """``status_labels`` of the member."""
+        """{status code: label} for the member's queue: the built-in statuses, then those its
+        procedures add (drafts left out)."""
         return _labels(self.workflows)
 
     @cached_property
@@ -246,7 +239,7 @@ def dossiers_queue(
     *,
     user,
     membre: Membre,
-    statut: str | list[str] = "",
+    statut: str = "",
     demarche: Demarche | int | None = None,
     service: Service | int | None = None,
     assigne: str | int | None = None,
@@ -256,9 +249,9 @@ def dossiers_queue(
     scope: QueueScope | None = None,
 ) -> QuerySet[Dossier]:
     """Return the filed dossiers (never drafts) the user instructs in this member, filtered,
-    newest filed first, with what the queue shows.
+    newest filed first (a page reads its rows' columns itself: ``QueuePaginator.page``).
 
-    ``statut``: a code, a list of codes, ``A_TRAITER`` (every status that does not close the
+    ``statut``: a code, ``A_TRAITER`` (every status that does not close the
     dossier) or "" for all; ``assigne``: "moi", "personne" or a user's id; ``q``: a reference
     or part of the applicant's name. ``scope``: the request's ``QueueScope`` (else one is made).
     """
@@ -266,8 +259,6 @@ def dossiers_queue(
     qs = scope.dossiers()
     if statut == A_TRAITER:
         qs = qs.exclude(statut__in=scope.finals)
-    elif isinstance(statut, list | tuple | set):
-        qs = qs.filter(statut__in=list(statut))
     elif statut:
         qs = qs.filter(statut=statut)
     if demarche:
@@ -291,7 +282,7 @@ def dossiers_queue(
         qs = qs.filter(depose_le__gte=_day_start(depose_du))
     if depose_au:
         qs = qs.filter(depose_le__lt=_day_start(depose_au + timedelta(days=1)))
-    return qs.select_related(*QUEUE_RELATED).order_by("-depose_le", "-pk")
+    return qs.order_by("-depose_le", "-pk")
 
 
 def _day_start(day: date) -> datetime:
@@ -315,15 +306,10 @@ def queue_counts(
     filters.pop("statut", None)
     scope = scope or QueueScope(user=user, membre=membre)
     qs = dossiers_queue(user=user, membre=membre, scope=scope, **filters)
-    qs = qs.order_by().select_related(None)
+    qs = qs.order_by()
     codes = statuts if statuts is not None else list(scope.labels)
     counts = capped_counts(qs, "statut", codes, cap)
     return {code: n for code, n in counts.items() if n}
-
-
-def is_name_search(q: str) -> bool:
-    """Say whether a search text looks for an applicant's name (not a reference)."""
-    return bool((q or "").strip()) and reference_normalise(q) is None
 
 
 def queue_matches(qs: QuerySet[Dossier], cap: int = COUNT_CAP) -> list[tuple[str, int]]:
@@ -382,12 +368,10 @@ def capped_counts(qs: QuerySet, field: str, values: list[str], cap: int = COUNT_
     return dict(zip(values, row, strict=True))
 
 
-def queue_statuses(statut: str | list[str], counts: dict[str, int], finals: set[str]) -> list[str]:
+def queue_statuses(statut: str, counts: dict[str, int], finals: set[str]) -> list[str]:
     """Return the status codes a queue's tab stands for, among those its dossiers have."""
     if statut == A_TRAITER:
         return [code for code in counts if code not in finals]
-    if isinstance(statut, list | tuple | set):
-        return [code for code in statut if code in counts]
     if statut:
         return [statut] if statut in counts else []
     return list(counts)
@@ -434,7 +418,7 @@ class QueuePaginator(Paginator):
             wanted = set(self.statuts or ())
             ids = [pk for code, pk in self.matches if self.statuts is None or code in wanted]
             return ids[bottom:top]
-        qs = cast(QuerySet, self.object_list).order_by().select_related(None)
+        qs = cast(QuerySet, self.object_list).order_by()
         if self.statuts is None:
             ordered = qs.order_by("-depose_le", "-pk").values_list("pk", flat=True)
             return list(ordered[bottom:top])
@@ -545,7 +529,7 @@ def get_piece_jointe_for_agent(*, user, membre: Membre, reference: str, pk) -> P
     dossier = get_dossier_for_agent(user=user, membre=membre, reference=reference)
     try:
         found = (
-            PieceJointe.objects.select_related("fichier", "dossier")
+            PieceJointe.objects.select_related("fichier")
             .filter(dossier=dossier, pk=int(pk))
             .first()
         )
@@ -575,14 +559,56 @@ def get_document_for_agent(*, user, membre: Membre, reference: str, pk) -> Docum
 
 
 def dossiers_by_references(*, user, membre: Membre, references: list[str]) -> dict[str, Dossier]:
-    """Return {reference: dossier} for the references the user instructs (others left out)."""
-    wanted = {str(r).strip().upper() for r in references if r}
+    """Return {reference: dossier} for the normalised references the user instructs (others
+    left out), their id and reference only."""
+    # Only their ids: each write re-reads its dossier under a lock (``services.dossier_locked``).
     found = (
         _instruction_scope(user=user, membre=membre)
-        .select_related("demarche", "version", "membre", "service", "assigne_a", "usager")
-        .filter(reference__in=wanted)
+        .filter(reference__in=references)
+        .only("pk", "reference")
     )
     return {d.reference: d for d in found}
+
+
+# --- The API's reads (a key stands for the member: no user) ------------------------------------
+
+
+def dossiers_filed(*, membre: Membre) -> QuerySet[Dossier]:
+    """Return the dossiers the member instructs, filed ones only (a draft is the citizen's
+    alone), with what a list of them shows."""
+    return (
+        Dossier.objects.filter(membre=membre)
+        .exclude(statut=BROUILLON)
+        .exclude(depose_le__isnull=True)
+        .select_related("demarche", "version", "membre", "service")
+    )
+
+
+def get_dossier_filed(*, membre: Membre, reference: str) -> Dossier | None:
+    """Return one filed dossier of the member by its exact reference, with its citizen."""
+    return (
+        dossiers_filed(membre=membre)
+        .select_related("usager")
+        .filter(reference=reference[:20])
+        .first()
+    )
+
+
+def dossier_pieces_jointes(dossier: Dossier) -> QuerySet[PieceJointe]:
+    """Return a dossier's files, with their stored file."""
+    return PieceJointe.objects.filter(dossier=dossier).select_related("fichier")
+
+
+def get_piece_jointe_filed(*, dossier: Dossier, pk: int) -> PieceJointe | None:
+    """Return one file of the dossier, with its stored file."""
+    return dossier_pieces_jointes(dossier).filter(pk=pk).first()
+
+
+def dossier_decisions(dossier: Dossier) -> QuerySet[Evenement]:
+    """Return a dossier's filing and status changes, oldest first."""
+    return Evenement.objects.filter(
+        dossier=dossier, kind__in=(Evenement.Kind.DEPOSE, Evenement.Kind.STATUT)
+    ).order_by("cree_le", "pk")
 
 
 # --- Configuration: a member's procedures, the structure's templates ---------------------------

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -39,7 +39,7 @@ from socle.demarches.models import (
 from socle.demarches.selectors import demarches_on
 from socle.membres.models import Membre, Service
 from socle.membres.permissions import grants_for, permission_check
-from socle.membres.selectors import active_roles, membre_by_slug
+from socle.membres.selectors import membre_by_slug
 from socle.membres.services import audit_record
 from socle.routage.routing import (
     Holder,
@@ -304,8 +304,8 @@ def role_kinds_for(user, dossier: Dossier) -> set[str]:
     if user is None or not user.is_authenticated:
         return set()
     grants = grants_for(user)
-    kinds: set[str] = set()
-    kinds.update(active_roles(user).filter(membre=dossier.membre).values_list("kind", flat=True))
+    # The grants hold the user's current roles by member: no query of their own.
+    kinds = set(grants.members.get(dossier.membre_id, set()))
     if grants.has("demarches.modeles"):
         kinds.add("administrateur")
     return kinds
@@ -459,7 +459,16 @@ def usager_export(user: User) -> dict[str, Any]:
     dossiers = (
         Dossier.objects.filter(usager=user)
         .select_related("version", "membre__collectivite")
-        .prefetch_related("pieces_jointes__fichier", "documents__fichier")
+        .prefetch_related(
+            "pieces_jointes__fichier",
+            "documents__fichier",
+            Prefetch(
+                "evenements",
+                queryset=Evenement.objects.filter(visible_usager=True).order_by("cree_le", "pk"),
+            ),
+            Prefetch("messages", queryset=Message.objects.order_by("cree_le", "pk")),
+            Prefetch("demandes", queryset=DemandePiece.objects.order_by("cree_le", "pk")),
+        )
         .order_by("cree_le", "pk")
     )
 
@@ -501,9 +510,7 @@ def usager_export(user: User) -> dict[str, Any]:
                         else "",
                         "texte": e.texte,
                     }
-                    for e in dossier.evenements.filter(visible_usager=True).order_by(
-                        "cree_le", "pk"
-                    )
+                    for e in dossier.evenements.all()
                 ],
                 "messages": [
                     {
@@ -514,7 +521,7 @@ def usager_export(user: User) -> dict[str, Any]:
                             paths.get(p.pk) for p in pieces.values() if p.message_id == m.pk
                         ],
                     }
-                    for m in dossier.messages.order_by("cree_le", "pk")
+                    for m in dossier.messages.all()
                 ],
                 "pieces_demandees": [
                     {
@@ -527,7 +534,7 @@ def usager_export(user: User) -> dict[str, Any]:
                             paths.get(p.pk) for p in pieces.values() if p.demande_id == d.pk
                         ],
                     }
-                    for d in dossier.demandes.order_by("cree_le", "pk")
+                    for d in dossier.demandes.all()
                 ],
                 "pieces_jointes": [path for path in paths.values() if path],
                 "documents": [

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from socle.citoyen.chiffrement import FichierIllisible, fichier_read
 from socle.citoyen.selectors import franceconnect_identity
+from socle.comptes.models import User
 from socle.core.fichiers import bytes_response
 from socle.core.forms import add_service_errors
 from socle.core.templatetags.socle_kit import badge
@@ -41,7 +42,7 @@ from socle.demarches.selectors import demarches_on
 from socle.demarches.services import role_kinds_for
 from socle.journal.services import journal_record
 from socle.membres.decorators import membre_view
-from socle.membres.selectors import agent_of, agents_of
+from socle.membres.selectors import agents_of
 from socle.membres.views import membre_render
 
 PAGE_SIZE = 25
@@ -251,9 +252,8 @@ def file(request, membre):
 def lot(request, membre):
     """Run one action on the dossiers ticked in the queue; report each one that failed."""
     _module_on(membre)
-    agents = agents_of(membre=membre)
-    labels = sel.status_labels(membre=membre)
-    form = f.BulkForm(request.POST, agents=agents, statuts=list(labels.items()))
+    scope = sel.QueueScope(user=request.user, membre=membre)
+    form = f.BulkForm(request.POST, agents=scope.agents, statuts=list(scope.labels.items()))
     back = reverse("gestion:demarches:file", args=[membre.slug])
     retour = request.POST.get("retour", "")
     if retour:
@@ -268,7 +268,7 @@ def lot(request, membre):
                 messages.error(request, f"{label} : {error}" if label else str(error))
         return redirect(back)
     data = form.cleaned_data
-    agent = agent_of(membre=membre, pk=data["agent"]) if data["agent"] else None
+    agent = _agent_in(scope.agents, data["agent"])
     try:
         report = instruction.dossiers_bulk(
             acting_user=request.user,
@@ -292,6 +292,11 @@ def lot(request, membre):
     for reference, reason in report.echecs:
         messages.error(request, f"{reference} : {reason}")
     return redirect(back)
+
+
+def _agent_in(agents: list[User], pk: str) -> User | None:
+    """Return the chosen agent among those the form offered (None for « Personne »)."""
+    return next((user for user in agents if str(user.pk) == pk), None) if pk else None
 
 
 def _query_pairs(query: str) -> list[tuple[str, str]]:
@@ -348,9 +353,11 @@ def _prefilled(lines, preremplis: set[str]):
     return marked
 
 
-def _dossier_page(request, membre, dossier: Dossier, *, failed=None, status=200):
-    """The dossier's page; ``failed`` is (action name, bound form with errors[, vers])."""
-    agents = agents_of(membre=membre)
+def _dossier_page(request, membre, dossier: Dossier, *, failed=None, status=200, agents=None):
+    """The dossier's page; ``failed`` is (action name, bound form with errors[, vers]);
+    ``agents``: the member's, when the request already read them."""
+    if agents is None:
+        agents = agents_of(membre=membre)
     forms: dict[str, Any] = {
         "attribuer": f.AssignForm(
             agents=agents,
@@ -431,15 +438,13 @@ def dossier(request, membre, reference):
     return _dossier_page(request, membre, found)
 
 
-def _bind(request, membre, action: str):
+def _bind(request, action: str, agents: list[User]):
     """Return the action's form bound to the POST."""
     if action == "decision":
         vers = request.POST.get("vers", "")
         return f.TransitionForm(request.POST, auto_id=f"id_decision_{vers}_%s")
     if action == "attribuer":
-        return f.AssignForm(
-            request.POST, agents=agents_of(membre=membre), auto_id="id_attribuer_%s"
-        )
+        return f.AssignForm(request.POST, agents=agents, auto_id="id_attribuer_%s")
     if action == "message":
         return f.MessageForm(request.POST, request.FILES, auto_id="id_message_%s")
     if action == "demande":
@@ -447,7 +452,7 @@ def _bind(request, membre, action: str):
     return f.DemandeCancelForm(request.POST)
 
 
-def _apply(request, membre, dossier: Dossier, action: str, data: dict) -> str:
+def _apply(request, dossier: Dossier, action: str, data: dict, agents: list[User]) -> str:
     """Run the action's service with its form's data; return the message to show."""
     user = request.user
     if action == "decision":
@@ -456,7 +461,7 @@ def _apply(request, membre, dossier: Dossier, action: str, data: dict) -> str:
         )
         return _("Le dossier a changé de statut.")
     if action == "attribuer":
-        agent = agent_of(membre=membre, pk=data["agent"]) if data["agent"] else None
+        agent = _agent_in(agents, data["agent"])
         instruction.dossier_assign(acting_user=user, dossier=dossier, agent=agent)
         return _("L’attribution a été enregistrée.")
     if action == "message":
@@ -491,10 +496,12 @@ def action(request, membre, reference, action):
     if action not in ACTIONS:
         raise Http404
     found = sel.get_dossier_for_agent(user=request.user, membre=membre, reference=reference)
-    form = _bind(request, membre, action)
+    # Read once for the assignment's form, its service call and its page again.
+    agents = agents_of(membre=membre) if action == "attribuer" else None
+    form = _bind(request, action, agents or [])
     if form.is_valid():
         try:
-            done = _apply(request, membre, found, action, form.cleaned_data)
+            done = _apply(request, found, action, form.cleaned_data, agents or [])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -507,10 +514,15 @@ def action(request, membre, reference, action):
             for text in errors:
                 messages.error(request, text)
         return redirect("gestion:demarches:dossier", slug=membre.slug, reference=found.reference)
-    # The page again, with this form's errors (re-read: the service rolled back).
-    found = sel.get_dossier_for_agent(user=request.user, membre=membre, reference=reference)
+    # The page again, with this form's errors: ``found`` is as read (every service changes
+    # its own copy, locked, and rolled back).
     return _dossier_page(
-        request, membre, found, failed=(action, form, request.POST.get("vers", "")), status=400
+        request,
+        membre,
+        found,
+        failed=(action, form, request.POST.get("vers", "")),
+        status=400,
+        agents=agents,
     )
 
 
