@@ -208,6 +208,7 @@ def dossier_start(*, usager: User, demarche: Demarche) -> Dossier:
     values, verified = prefill_sources(usager)
     donnees, marks = prefill_answers(version.formulaire, values, verified)
     now = timezone.now()
+    usager_nom = _applicant_name(usager)
     for _attempt in range(10):
         try:
             with transaction.atomic():
@@ -217,7 +218,7 @@ def dossier_start(*, usager: User, demarche: Demarche) -> Dossier:
                     version=version,
                     membre=demarche.membre,
                     usager=usager,
-                    usager_nom=_applicant_name(usager),
+                    usager_nom=usager_nom,
                     statut=BROUILLON,
                     donnees=donnees,
                     preremplis=list(marks),
@@ -247,7 +248,7 @@ class Enregistrement:
     errors: dict[str, str]
 
 
-def _store_new_files(dossier: Dossier, schema: dict[str, Any], value: Any, prefix: str = "") -> Any:
+def _store_new_files(dossier: Dossier, value: Any, prefix: str = "") -> Any:
     """Store the new uploads among answers and put their file answers in their place."""
     if isinstance(value, saisie.NouveauFichier):
         document = value.document
@@ -261,18 +262,12 @@ def _store_new_files(dossier: Dossier, schema: dict[str, Any], value: Any, prefi
         return {"piece_jointe": piece.pk, "nom": document.name, "taille": len(document.content)}
     if isinstance(value, dict):
         return {
-            k: _store_new_files(dossier, schema, v, f"{prefix}.{k}" if prefix else k)
+            k: _store_new_files(dossier, v, f"{prefix}.{k}" if prefix else k)
             for k, v in value.items()
         }
     if isinstance(value, list):
-        return [_store_new_files(dossier, schema, v, f"{prefix}.{i}") for i, v in enumerate(value)]
+        return [_store_new_files(dossier, v, f"{prefix}.{i}") for i, v in enumerate(value)]
     return value
-
-
-def _pieces_answered(donnees: dict[str, Any]) -> set[int]:
-    found: dict[int, dict] = {}
-    saisie._pieces_in({k: v for k, v in donnees.items() if not k.startswith("_")}, found)
-    return set(found)
 
 
 def _field_pieces(dossier: Dossier):
@@ -291,7 +286,7 @@ def _field_pieces_by_pk(dossier: Dossier) -> dict[int, PieceJointe]:
 def _drop_unanswered_files(dossier: Dossier, pieces: dict[int, PieceJointe] | None = None) -> None:
     """Delete the field files no answer names any more (replaced, removed, or at filing those
     of fields hidden by their condition); ``pieces``: the field files, when already read."""
-    kept = _pieces_answered(dossier.donnees)
+    kept = set(saisie.files_answered(dossier.donnees))
     if pieces is None:
         stale = list(_field_pieces(dossier).exclude(pk__in=kept))
     else:
@@ -306,12 +301,11 @@ def _page_keys(schema: dict[str, Any], page: int | None) -> set[str]:
     return {c.cle for p in pages(schema) if page is None or p.numero == page for c in p.champs}
 
 
-def _prefill_still(dossier: Dossier, donnees: dict[str, Any]) -> list[str]:
-    """The pre-filled paths whose answer is still what the citizen's file gave."""
+def _prefill_still(usager: User, dossier: Dossier, donnees: dict[str, Any]) -> list[str]:
+    """Return the pre-filled paths whose answer is still what the citizen's file gave."""
     if not dossier.preremplis:
         return []
-    assert dossier.usager is not None
-    values, verified = prefill_sources(dossier.usager)
+    values, verified = prefill_sources(usager)
     expected, _marks = prefill_answers(dossier.version.formulaire, values, verified)
     return [
         path
@@ -331,32 +325,29 @@ def dossier_draft_save(
     schema = dossier.version.formulaire
     count = len(pages(schema))
     page = min(max(int(page), 0), max(count - 1, 0))
+    pieces = _field_pieces_by_pk(dossier)
     donnees, errors = saisie.answers_clean(
-        schema,
-        data,
-        files=files,
-        page=page,
-        existing=dossier.donnees,
-        pieces=_field_pieces_by_pk(dossier),
+        schema, data, files=files, page=page, existing=dossier.donnees, pieces=pieces
     )
-    donnees = _store_new_files(dossier, schema, donnees)
+    donnees = _store_new_files(dossier, donnees)
     keys = _page_keys(schema, page)
     raw = {
         path: text
         for path, text in (dossier.donnees.get(saisie.RAW_KEY) or {}).items()
         if path.split(".")[0] not in keys
     }
-    raw.update(saisie.raw_texts(schema, data, errors))
+    raw.update(saisie.raw_texts(data, errors))
     if raw:
         donnees[saisie.RAW_KEY] = raw
     else:
         donnees.pop(saisie.RAW_KEY, None)
     dossier.donnees = donnees
-    dossier.preremplis = _prefill_still(dossier, donnees)
+    dossier.preremplis = _prefill_still(usager, dossier, donnees)
     dossier.page = page
     dossier.modifie_le = timezone.now()
     dossier.save(update_fields=["donnees", "preremplis", "page", "modifie_le"])
-    _drop_unanswered_files(dossier)
+    # The files stored just now are answered: the field files read before are all that may go.
+    _drop_unanswered_files(dossier, pieces)
     return Enregistrement(dossier=dossier, errors=errors)
 
 
@@ -565,8 +556,8 @@ def dossier_filing_complete(*, dossier_id: int) -> bool:
     queued, the mails to the citizen and to the service, the webhooks. Return False when it
     was made already (or the dossier is gone, a draft, or anonymised)."""
     dossier = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("version", "demarche", "membre__collectivite", "service", "usager")
+        dossiers_locking()
+        .select_related("service", "usager")
         .filter(
             pk=dossier_id,
             depose_le__isnull=False,

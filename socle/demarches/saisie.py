@@ -445,20 +445,6 @@ def _clean_fichier(
 # --- The form ----------------------------------------------------------------------------------
 
 
-def _pieces_in(value: Any, found: dict[int, dict]) -> None:
-    """Collect the file answers of existing answers, by PieceJointe pk."""
-    if isinstance(value, dict):
-        pk = small_int(str(value.get("piece_jointe", "")))
-        if pk is not None:
-            found[pk] = value
-            return
-        for sub in value.values():
-            _pieces_in(sub, found)
-    elif isinstance(value, list):
-        for sub in value:
-            _pieces_in(sub, found)
-
-
 def _files_kept(value: Any, path: str, found: dict[int, FichierGarde]) -> None:
     """Collect the file answers of existing answers with the field path they answer."""
     if isinstance(value, dict):
@@ -471,6 +457,18 @@ def _files_kept(value: Any, path: str, found: dict[int, FichierGarde]) -> None:
     elif isinstance(value, list):
         for index, sub in enumerate(value):
             _files_kept(sub, f"{path}.{index}", found)
+
+
+def _answers_only(donnees: dict[str, Any] | None) -> dict[str, Any]:
+    """Drop the keys that are not answers (``_``-prefixed, as the draft's raw text)."""
+    return {k: v for k, v in (donnees or {}).items() if not k.startswith("_")}
+
+
+def files_answered(donnees: dict[str, Any] | None) -> dict[int, dict]:
+    """Return the file answers among a dossier's answers, by PieceJointe pk."""
+    found: dict[int, FichierGarde] = {}
+    _files_kept(_answers_only(donnees), "", found)
+    return {pk: garde.reponse for pk, garde in found.items()}
 
 
 def _empty(value: Any) -> bool:
@@ -653,7 +651,7 @@ def answers_clean(
     ``pieces`` (the dossier's ``PieceJointe`` by pk, with their ``fichier``), when given, must
     hold it too, and its type and size are checked again against the field.
     """
-    existing = {k: v for k, v in (existing or {}).items() if not k.startswith("_")}
+    existing = _answers_only(existing)
     kept: dict[int, FichierGarde] = {}
     _files_kept(existing, "", kept)
     if pieces is not None:
@@ -752,7 +750,7 @@ class FormData(dict):
         return list(super().get(key) or [])
 
 
-def raw_texts(schema: dict[str, Any], data, errors: dict[str, str]) -> dict[str, Any]:
+def raw_texts(data, errors: dict[str, str]) -> dict[str, Any]:
     """Return what was typed in the fields in error, by path (kept in the draft)."""
     raw: dict[str, Any] = {}
     for path in errors:

@@ -36,20 +36,24 @@ from socle.demarches import depot, saisie, services
 from socle.demarches import documents as documents_module
 from socle.demarches import workflow as wf
 from socle.demarches.formulaire import (
+    MAX_REPETITIONS,
     Champ,
     Page,
     answers_display,
     pages,
 )
-from socle.demarches.models import BROUILLON, DemandePiece, Demarche, Document, Dossier
+from socle.demarches.models import BROUILLON, Demarche, Document, Dossier
 from socle.demarches.selectors import (
     demarches_on,
     demarches_published,
+    dossier_messages,
     dossiers_of_user,
+    get_demande_for_agent,
     get_demarche_public,
     get_document_for_usager,
     get_dossier_for_usager,
     get_piece_jointe_for_usager,
+    latest_versions,
 )
 from socle.membres.models import Membre
 from socle.membres.selectors import membre_public
@@ -85,19 +89,6 @@ def _with_tiles(response: HttpResponse) -> HttpResponse:
 
 def _status(dossier: Dossier) -> str:
     return wf.status_label(dossier.version.workflow, dossier.statut)
-
-
-def _draft_or_redirect(request: HttpRequest, reference: str) -> Dossier:
-    dossier = get_dossier_for_usager(user=request.user, reference=reference)
-    if dossier.statut != BROUILLON:
-        raise _Redirect(reverse("demarches-site:dossier", kwargs={"reference": reference}))
-    return dossier
-
-
-class _Redirect(Exception):
-    def __init__(self, url: str):
-        super().__init__(url)
-        self.url = url
 
 
 # --- Catalogue -----------------------------------------------------------------------------------
@@ -145,7 +136,7 @@ def demarche(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 
 
 def _version_schema(demarche_: Demarche) -> dict[str, Any]:
-    version = demarche_.versions.filter(numero=demarche_.version).first()
+    version = latest_versions([demarche_]).get(demarche_.pk)
     return version.formulaire if version is not None else {}
 
 
@@ -241,7 +232,7 @@ class _Build:
     errors: dict[str, str]
     marks: dict[str, bool]
     pieces: list[Piece]
-    top: dict[str, Any]
+    fichiers: dict[int, dict]  # the files the dossier answers, by PieceJointe pk
 
 
 def _widget(champ: Champ, path: str, build: _Build, siblings: list[str], row_prefix: str) -> Widget:
@@ -271,7 +262,7 @@ def _widget(champ: Champ, path: str, build: _Build, siblings: list[str], row_pre
             ]
             for index in range(rows)
         ]
-        high = min(int(champ.raw.get("max_repetitions") or 10), 50)
+        high = min(int(champ.raw.get("max_repetitions") or 10), MAX_REPETITIONS)
         widget.peut_ajouter = rows < high
         widget.peut_retirer = rows > int(champ.raw.get("min_repetitions") or 0)
         return widget
@@ -284,7 +275,7 @@ def _widget(champ: Champ, path: str, build: _Build, siblings: list[str], row_pre
         }
     if champ.type == "fichier":
         garder = saisie.small_int(str(data.get(saisie.field_name(path, "garder")) or ""))
-        widget.fichier = build.top.get("_fichiers", {}).get(garder) if garder is not None else None
+        widget.fichier = build.fichiers.get(garder) if garder is not None else None
         wanted = str(champ.raw.get("piece_type") or "")
         widget.pieces = sorted(build.pieces, key=lambda p: (p.type != wanted, p.expiree))
         widget.limite = saisie.file_limit_label(champ)
@@ -319,14 +310,13 @@ def _page_context(
     schema = dossier.version.formulaire
     all_pages = pages(schema)
     page = all_pages[numero]
-    kept: dict[int, dict] = {}
-    saisie._pieces_in({k: v for k, v in dossier.donnees.items() if not k.startswith("_")}, kept)
     build = _Build(
         data=data,
         errors=errors,
         marks=depot.prefill_marks(dossier),
-        pieces=list(pieces_of(request.user)),
-        top={"_fichiers": kept},
+        # The citizen's documents are offered only by file fields.
+        pieces=list(pieces_of(request.user)) if _has_file_field(page.champs) else [],
+        fichiers=saisie.files_answered(dossier.donnees),
     )
     widgets = _widgets(page, build, schema)
     in_error = [w for w in _flatten(widgets) if w.erreur]
@@ -345,6 +335,19 @@ def _page_context(
         "tuiles": settings.MAP_TILES_URL,
         "attribution": settings.MAP_TILES_ATTRIBUTION,
     }
+
+
+def _has_file_field(champs: tuple[Champ, ...]) -> bool:
+    return any(c.type == "fichier" or _has_file_field(c.enfants) for c in champs)
+
+
+def _render_page(
+    request: HttpRequest, dossier: Dossier, index: int, errors: dict[str, str], status: int = 200
+) -> HttpResponse:
+    """Render a page of the form filled with the dossier's saved answers."""
+    shown = saisie.FormData(saisie.answers_as_data(dossier.version.formulaire, dossier.donnees))
+    context = _page_context(request, dossier, index, shown, errors)
+    return _with_tiles(render(request, "demarches/usager/page.html", context, status=status))
 
 
 def _shift_rows(data, files, path: str, removed: int):
@@ -393,19 +396,15 @@ def _with_rows(data, path: str, count: int):
 def page(request: HttpRequest, reference: str, numero: int) -> HttpResponse:
     """One page of the form: « Précédent », « Suivant » (this page validated), a block's rows
     added and removed, a document of the file attached."""
-    try:
-        dossier = _draft_or_redirect(request, reference)
-    except _Redirect as go:
-        return redirect(go.url)
-    schema = dossier.version.formulaire
-    count = len(pages(schema))
+    dossier = get_dossier_for_usager(user=request.user, reference=reference)
+    if dossier.statut != BROUILLON:
+        return redirect("demarches-site:dossier", reference=reference)
+    count = len(pages(dossier.version.formulaire))
     index = numero - 1
-    if not 0 <= index < max(count, 1) or count == 0:
+    if not 0 <= index < count:
         raise Http404
     if request.method != "POST":
-        shown = saisie.FormData(saisie.answers_as_data(schema, dossier.donnees))
-        context = _page_context(request, dossier, index, shown, {})
-        return _with_tiles(render(request, "demarches/usager/page.html", context))
+        return _render_page(request, dossier, index, {})
     action = request.POST.get("action", "suivant")
     data: Any = request.POST
     files: Any = request.FILES
@@ -440,13 +439,9 @@ def page(request: HttpRequest, reference: str, numero: int) -> HttpResponse:
                     piece=get_piece_for_user(user=request.user, pk=choice),
                 )
             except ValidationError as error:
+                # The failed attach rolled back on its own locked copy: ``dossier`` is as saved.
                 errors = {path: " ".join(error.messages)}
-                dossier.refresh_from_db()
-                again = saisie.FormData(saisie.answers_as_data(schema, dossier.donnees))
-                context = _page_context(request, dossier, index, again, errors)
-                return _with_tiles(
-                    render(request, "demarches/usager/page.html", context, status=400)
-                )
+                return _render_page(request, dossier, index, errors, status=400)
             messages.success(request, _("Le document de votre dossier citoyen est joint."))
         return redirect(f"{here}#{saisie.field_name(path)}")
     if after is not None:
@@ -457,9 +452,7 @@ def page(request: HttpRequest, reference: str, numero: int) -> HttpResponse:
         messages.success(request, _("Votre brouillon est enregistré."))
         return redirect(here)
     if saved.errors:
-        shown = saisie.FormData(saisie.answers_as_data(schema, dossier.donnees))
-        context = _page_context(request, dossier, index, shown, saved.errors)
-        return _with_tiles(render(request, "demarches/usager/page.html", context, status=400))
+        return _render_page(request, dossier, index, saved.errors, status=400)
     if numero < count:
         return redirect("demarches-site:page", reference=reference, numero=numero + 1)
     return redirect("demarches-site:recapitulatif", reference=reference)
@@ -635,6 +628,7 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> di
         # Filed a moment ago: the worker has not queued the receipt yet, but it is coming.
         documents.setdefault(Document.Kind.RECEPISSE, Document(kind=Document.Kind.RECEPISSE))
     schema = dossier.version.formulaire
+    demandes = [d for d in dossier.demandes.all() if d.en_attente]
     return {
         "dossier": dossier,
         "membre": dossier.demarche.membre,
@@ -647,11 +641,10 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> di
             for kind, label in Document.Kind.choices
             if kind in documents
         ],
-        "demandes": [d for d in dossier.demandes.all() if d.en_attente],
-        "messages_dossier": list(
-            dossier.messages.prefetch_related("pieces_jointes__fichier").order_by("cree_le", "pk")
-        ),
-        "pieces_citoyen": list(pieces_of(request.user)),
+        "demandes": demandes,
+        "messages_dossier": list(dossier_messages(dossier)),
+        # The citizen's documents are offered only to answer a pending request.
+        "pieces_citoyen": list(pieces_of(request.user)) if demandes else [],
         "reponses": answers_display(schema, dossier.donnees),
         "pieces_jointes": list(
             dossier.pieces_jointes.filter(message=None).select_related("fichier", "demande")
@@ -702,9 +695,8 @@ def message(request: HttpRequest, reference: str) -> HttpResponse:
 def demande(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     """Provide a requested document: an upload, or one of the citizen's file."""
     found = get_dossier_for_usager(user=request.user, reference=reference)
-    requested = DemandePiece.objects.filter(pk=pk, dossier=found).first()
-    if requested is None:
-        raise Http404
+    # The agents' selector, but only a request of the citizen's own dossier.
+    requested = get_demande_for_agent(dossier=found, pk=pk)
     choice = saisie.small_int(request.POST.get("piece", ""))
     piece = get_piece_for_user(user=request.user, pk=choice) if choice is not None else None
     try:
