@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from socle.citoyen.models import Piece, Proche
+from socle.citoyen.services import PIECE_FORMATS
 from socle.core.fichiers import accepted_labels, size_label
 from socle.routage.adresse import Place
 
@@ -210,4 +211,4 @@ class PieceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["fichier"].help_text = _(
             "Formats acceptés : %(formats)s ; %(limite)s au plus."
-        ) % {"formats": accepted_labels(["pdf", "jpeg", "png"]), "limite": size_label(limit)}
+        ) % {"formats": accepted_labels(PIECE_FORMATS), "limite": size_label(limit)}

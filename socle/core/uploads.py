@@ -42,10 +42,6 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from socle.core.fichiers import size_label
 
 
-class BodyTooLarge(Exception):
-    """Raised (as StopUpload's reason) when a request body passes its limit."""
-
-
 class LimitedUploadHandler(FileUploadHandler):
     """Count what arrives and stop the upload past ``max_bytes`` (the whole body)."""
 

@@ -671,24 +671,35 @@ def demarche_unpublished_changes(
     )
 
 
+_Checked = tuple[dict[str, list[str]], dict[str, Any], dict[str, Any]]
+
+
+def _checked(schema: dict[str, Any], workflow: dict[str, Any]) -> _Checked:
+    """Return every problem of a form and a workflow, by part, with their checked copies."""
+    errors: dict[str, list[str]] = {}
+    checked_schema: dict[str, Any] = {}
+    checked_workflow: dict[str, Any] = {}
+    try:
+        checked_schema = fm.schema_check(schema)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        checked_workflow = wf.workflow_check(workflow)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    return errors, checked_schema, checked_workflow
+
+
 def _check_errors(schema: dict[str, Any], workflow: dict[str, Any]) -> dict[str, list[str]]:
     """Return every problem of a form and a workflow, by part."""
-    errors: dict[str, list[str]] = {}
-    try:
-        fm.schema_check(schema)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    try:
-        wf.workflow_check(workflow)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    return errors
+    return _checked(schema, workflow)[0]
 
 
-def _publishable(schema: dict[str, Any], workflow: dict[str, Any]) -> dict[str, list[str]]:
-    errors = _check_errors(schema, workflow)
+def _publishable(schema: dict[str, Any], workflow: dict[str, Any]) -> _Checked:
+    """Return what keeps a form and a workflow from being published, with their checked copies."""
+    errors, checked_schema, checked_workflow = _checked(schema, workflow)
     if "formulaire" in errors:
-        return errors
+        return errors, checked_schema, checked_workflow
     empty = [page for page in fm.pages(schema) if not page.champs]
     if not any(c.a_reponse for c in fm.fields(schema)):
         errors["formulaire"] = [_("Ajoutez au moins un champ à remplir avant de publier.")]
@@ -701,7 +712,7 @@ def _publishable(schema: dict[str, Any], workflow: dict[str, Any]) -> dict[str, 
             % {"page": page.titre or page.numero + 1}
             for page in empty
         ]
-    return errors
+    return errors, checked_schema, checked_workflow
 
 
 @transaction.atomic
@@ -720,18 +731,18 @@ def demarche_publish(*, acting_user, demarche: Demarche) -> DemarcheVersion:
             )
             % {"collectivite": membre.collectivite.nom},
         )
-    errors = _publishable(demarche.formulaire, demarche.workflow)
+    errors, formulaire, workflow = _publishable(demarche.formulaire, demarche.workflow)
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
     latest = demarche_latest_version(demarche)
-    if latest is None or demarche_unpublished_changes(demarche):
+    if latest is None or demarche_unpublished_changes(demarche, latest=latest):
         latest = DemarcheVersion.objects.create(
             demarche=demarche,
             numero=demarche.version + 1,
             titre=demarche.titre,
-            formulaire=fm.schema_check(demarche.formulaire),
-            workflow=wf.workflow_check(demarche.workflow),
+            formulaire=formulaire,
+            workflow=workflow,
             publiee_le=now,
         )
         demarche.version = latest.numero
@@ -826,10 +837,16 @@ def modele_latest_version(modele: Modele) -> ModeleVersion | None:
     return modele.versions.order_by("-numero").first()
 
 
-def modele_unpublished_changes(modele: Modele) -> bool:
-    """Say whether the template changed since its last published version."""
-    latest = modele_latest_version(modele)
-    return latest is None or _parts_of(modele) != _parts_of(latest)
+def modele_unpublished_changes(
+    modele: Modele, *, latest: ModeleVersion | None | bool = False
+) -> bool:
+    """Say whether the template changed since its last published version (``latest``: that
+    version, when the caller already read it)."""
+    if latest is False:
+        latest = modele_latest_version(modele)
+    if not isinstance(latest, ModeleVersion):
+        return True
+    return _parts_of(modele) != _parts_of(latest)
 
 
 @transaction.atomic
@@ -837,7 +854,7 @@ def modele_publish(*, acting_user, modele: Modele, note: str = "") -> ModeleVers
     """Publish a template as version N+1, with a note for the members who adopted it."""
     permission_check(acting_user, "demarches.modeles")
     modele = _locked(modele)  # type: ignore[assignment]
-    errors = _publishable(modele.formulaire, modele.workflow)
+    errors, formulaire, workflow = _publishable(modele.formulaire, modele.workflow)
     if modele.version and not modele_unpublished_changes(modele):
         errors.setdefault("note", []).append(
             _("Rien n’a changé depuis la version %(n)d.") % {"n": modele.version}
@@ -851,8 +868,8 @@ def modele_publish(*, acting_user, modele: Modele, note: str = "") -> ModeleVers
         titre=modele.titre,
         resume=modele.resume,
         description=modele.description,
-        formulaire=fm.schema_check(modele.formulaire),
-        workflow=wf.workflow_check(modele.workflow),
+        formulaire=formulaire,
+        workflow=workflow,
         retention_mois=modele.retention_mois,
         note=(note or "").strip(),
         publie_le=now,

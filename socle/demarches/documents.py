@@ -115,16 +115,16 @@ def documents_revoke(*, dossier: Dossier, kinds: set[str]) -> list[Document]:
     return documents
 
 
-def documents_missing_queue(*, limit: int = 500) -> int:
+def documents_missing_queue(*, limit: int = 500, older_than: timedelta | None = None) -> int:
     """Queue again the generation of the documents without a file (a task that failed for good
-    or was lost); return how many. A document queued twice is generated once."""
-    ids = list(
-        Document.objects.filter(
-            fichier__isnull=True, revoque_le__isnull=True, dossier__anonymise_le__isnull=True
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
+    or was lost), only those created over ``older_than`` ago when given; return how many. A
+    document queued twice is generated once."""
+    missing = Document.objects.filter(
+        fichier__isnull=True, revoque_le__isnull=True, dossier__anonymise_le__isnull=True
     )
+    if older_than is not None:
+        missing = missing.filter(cree_le__lt=timezone.now() - older_than)
+    ids = list(missing.order_by("pk").values_list("pk", flat=True)[:limit])
     from socle.demarches.tasks import document_generate_run
 
     for document_id in ids:
@@ -466,13 +466,14 @@ def document_generate(document: Document) -> bool:
         if document.fichier_id or document.revoque_le or dossier.anonymise_le:
             return False
         content = document_pdf(document)
-        document.fichier = fichier_store(
+        stored = fichier_store(
             content=content,
             nom=_file_name(document),
             type_mime="application/pdf",
             proprietaire=dossier.usager,
         )
-        document.sha256 = hashlib.sha256(content).hexdigest()
+        document.fichier = stored
+        document.sha256 = stored.sha256
         document.genere_le = timezone.now()
         document.save(update_fields=["fichier", "sha256", "genere_le"])
         event_add(

@@ -22,20 +22,11 @@ from socle.membres.models import Service
 from socle.territoires.models import Competence
 
 
-def _competences():
-    return Competence.objects.order_by("nom")
-
-
-class CompetenceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.nom
-
-
 class DemarcheCreateForm(forms.Form):
     titre = forms.CharField(label=_lazy("Titre de la démarche"), max_length=200)
-    competence = CompetenceField(
+    competence: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_lazy("Compétence"),
-        queryset=Competence.objects.none(),
+        queryset=Competence.objects.order_by("nom"),
         help_text=_lazy("Elle oriente les dossiers vers la collectivité et le service compétents."),
     )
     resume = forms.CharField(
@@ -44,10 +35,6 @@ class DemarcheCreateForm(forms.Form):
         required=False,
         help_text=_lazy("Une phrase, montrée dans la liste des démarches."),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["competence"]).queryset = _competences()
 
 
 class PresentationForm(forms.Form):
@@ -62,7 +49,9 @@ class PresentationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_lazy("Montrée avant de commencer : ce qu’il faut préparer (Markdown)."),
     )
-    competence = CompetenceField(label=_lazy("Compétence"), queryset=Competence.objects.none())
+    competence: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_lazy("Compétence"), queryset=Competence.objects.order_by("nom")
+    )
     service: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_lazy("Service instructeur"),
         queryset=Service.objects.none(),
@@ -79,7 +68,6 @@ class PresentationForm(forms.Form):
 
     def __init__(self, *args: Any, services=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["competence"]).queryset = _competences()
         if services is None:
             del self.fields["service"]
         else:
@@ -94,11 +82,9 @@ class ModeleCreateForm(forms.Form):
         required=False,
         help_text=_lazy("Lettres, chiffres et tirets ; tiré du titre si vide."),
     )
-    competence = CompetenceField(label=_lazy("Compétence"), queryset=Competence.objects.none())
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["competence"]).queryset = _competences()
+    competence: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_lazy("Compétence"), queryset=Competence.objects.order_by("nom")
+    )
 
 
 class PublicationForm(forms.Form):
@@ -138,9 +124,9 @@ class TypeForm(forms.Form):
 
     type = forms.ChoiceField(label=_lazy("Type du champ"), choices=())
 
-    def __init__(self, *args: Any, in_bloc: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["type"]).choices = type_choices(in_bloc=in_bloc)
+        cast(forms.ChoiceField, self.fields["type"]).choices = type_choices()
 
 
 def _number(value: Any) -> int | float | None:

@@ -3,6 +3,7 @@ the user, explicitly."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import cast
 
@@ -10,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -28,6 +29,7 @@ from socle.demarches.models import (
     Evenement,
     Message,
     Modele,
+    ModeleVersion,
     PieceJointe,
 )
 from socle.membres.models import Membre, Service
@@ -679,3 +681,15 @@ def get_modele_for_user(*, user, code: str, published: bool = False) -> Modele:
     if found is None:
         raise Http404
     return found
+
+
+def modeles_latest_versions(modeles: Iterable[Modele]) -> dict[int, ModeleVersion]:
+    """Return the last published version of each template, by template id, in one query."""
+    newest = ModeleVersion.objects.filter(modele=OuterRef("modele")).order_by("-numero")
+    return {
+        version.modele_id: version
+        for version in ModeleVersion.objects.filter(
+            modele__in=[modele.pk for modele in modeles],
+            numero=Subquery(newest.values("numero")[:1]),
+        )
+    }

@@ -31,11 +31,11 @@ MAX_ATTEMPTS = 5
 def document_generate_run(document_id: int, attempt: int = 1) -> str:
     """Generate one document (once: a generated one is left alone); on failure, queue a
     later attempt and fail this one (its error kept by the task backend)."""
-    document = Document.objects.filter(pk=document_id).first()
-    if document is None:
-        return "missing"
     try:
-        made = document_generate(document)
+        # document_generate reads the row again under a lock: the pk is all it needs.
+        made = document_generate(Document(pk=document_id))
+    except Document.DoesNotExist:
+        return "missing"
     except Exception:
         if attempt < MAX_ATTEMPTS:
             retry_at = timezone.now() + timedelta(minutes=2**attempt)

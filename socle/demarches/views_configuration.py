@@ -83,10 +83,6 @@ class Editeur:
     crumbs: list[tuple[str, str]]
     render: Callable[..., HttpResponse]
 
-    @property
-    def est_modele(self) -> bool:
-        return isinstance(self.cible, Modele)
-
     def page(self, request, template: str, context: dict, *, title: str, status: int = 200):
         crumbs = [*self.crumbs, (title, "")]
         return self.render(
@@ -402,7 +398,7 @@ def _workflow_forms(workflow: dict[str, Any], bound: tuple[str, Any] | None) -> 
         or TransitionForm(
             prefix="nouvelle",
             workflow=workflow,
-            initial={"roles": list(wf.HANDLERS), "motif": "non"},
+            initial={"roles": list(wf.ROLE_CHOICES), "motif": "non"},
         ),
     }
 
@@ -451,8 +447,6 @@ def workflow_page(request, editeur: Editeur) -> HttpResponse:
         if form is None or form.is_valid():
             if form is not None:
                 arguments = {**arguments, **form.cleaned_data}
-                if operation == "statut_update" and "final" not in arguments:
-                    arguments["final"] = False
             try:
                 conf.workflow_edit(
                     acting_user=request.user,
@@ -694,7 +688,8 @@ def nouvelle(request, membre):
     )
 
 
-def _presentation_initial(cible: Demarche | Modele) -> dict[str, Any]:
+def presentation_initial(cible: Demarche | Modele) -> dict[str, Any]:
+    """Return the presentation form's initial data for a procedure or a template."""
     initial = {
         "titre": cible.titre,
         "resume": cible.resume,
@@ -725,7 +720,7 @@ def fiche(request, membre, code):
                 messages.success(request, _("La présentation a été enregistrée."))
                 return redirect("gestion:demarches:fiche", slug=membre.slug, code=demarche.slug)
     else:
-        form = PresentationForm(initial=_presentation_initial(demarche), services=services)
+        form = PresentationForm(initial=presentation_initial(demarche), services=services)
     editeur = _editeur(membre, demarche)
     latest = conf.demarche_latest_version(demarche)
     return editeur.render(

@@ -17,12 +17,17 @@ from socle.core.templatetags.socle_kit import badge
 from socle.demarches import configuration as conf
 from socle.demarches.forms_configuration import ModeleCreateForm, PresentationForm, PublicationForm
 from socle.demarches.models import Modele
-from socle.demarches.selectors import get_modele_for_user, modeles_with_adoptions
+from socle.demarches.selectors import (
+    get_modele_for_user,
+    modeles_latest_versions,
+    modeles_with_adoptions,
+)
 from socle.demarches.views_configuration import (
     Editeur,
     apercu_page,
     builder_page,
     champ_page,
+    presentation_initial,
     workflow_page,
 )
 from socle.membres.decorators import structure_view
@@ -80,9 +85,11 @@ def modeles(request):
             messages.success(request, _("Modèle créé : construisez son formulaire."))
             return redirect("demarches-site:modele_formulaire", code=modele.code)
     rows = []
-    for modele in modeles_with_adoptions():
+    listed = list(modeles_with_adoptions())
+    latest = modeles_latest_versions(listed)
+    for modele in listed:
         version = str(modele.version) if modele.version else _("jamais publié")
-        if conf.modele_unpublished_changes(modele):
+        if conf.modele_unpublished_changes(modele, latest=latest.get(modele.pk)):
             version = format_html("{} {}", version, badge(_("Modifications à publier"), "info"))
         rows.append(
             [
@@ -131,7 +138,7 @@ def modele(request, code):
     bound = request.POST.get("formulaire") if request.method == "POST" else None
     presentation = PresentationForm(
         request.POST if bound == "presentation" else None,
-        initial=None if bound == "presentation" else _presentation_initial(found),
+        initial=None if bound == "presentation" else presentation_initial(found),
     )
     publication = PublicationForm(request.POST if bound == "publication" else None)
     failed: PresentationForm | PublicationForm | None = None
@@ -165,6 +172,7 @@ def modele(request, code):
     elif bound == "publication":
         failed = publication if publication.errors else None
     adoptions = conf.modele_adoptions(found)
+    published = list(found.versions.order_by("-numero"))
     versions = [
         [
             str(version.numero),
@@ -172,7 +180,7 @@ def modele(request, code):
             version.note or "—",
             str(adoptions.get(version.numero, 0)),
         ]
-        for version in found.versions.order_by("-numero")
+        for version in published
     ]
     editeur = _editeur(found)
     return _render(
@@ -191,22 +199,14 @@ def modele(request, code):
                 _("Note"),
                 _("Démarches qui la suivent"),
             ],
-            "a_publier": conf.modele_unpublished_changes(found),
+            "a_publier": conf.modele_unpublished_changes(
+                found, latest=published[0] if published else None
+            ),
         },
         title=found.titre,
         crumbs=[_liste_crumb(), (found.titre, "")],
         status=400 if failed is not None else 200,
     )
-
-
-def _presentation_initial(modele: Modele) -> dict:
-    return {
-        "titre": modele.titre,
-        "resume": modele.resume,
-        "description": modele.description,
-        "competence": modele.competence_id,
-        "retention_mois": modele.retention_mois,
-    }
 
 
 @structure_view("demarches.modeles")

@@ -39,7 +39,6 @@ BUILT_IN = (BROUILLON, DEPOSE, EN_INSTRUCTION, ACCEPTE, REFUSE, SANS_SUITE)
 MOTIF_CHOICES = ("non", "facultatif", "obligatoire")
 DOCUMENT_CHOICES = ("", "attestation")
 ROLE_CHOICES = ("agent", "administrateur")
-HANDLERS = ["agent", "administrateur"]
 
 _MAIL_TEXT = (
     "Bonjour,\n\nVotre dossier {reference} ({demarche}) est maintenant : {statut}.\n"
@@ -68,7 +67,7 @@ def default_workflow() -> dict[str, Any]:
             {
                 "de": DEPOSE,
                 "vers": EN_INSTRUCTION,
-                "roles": HANDLERS,
+                "roles": list(ROLE_CHOICES),
                 "libelle": "Commencer l’instruction",
                 "motif": "non",
                 "courriel": {
@@ -81,7 +80,7 @@ def default_workflow() -> dict[str, Any]:
                 {
                     "de": de,
                     "vers": ACCEPTE,
-                    "roles": HANDLERS,
+                    "roles": list(ROLE_CHOICES),
                     "libelle": "Accepter",
                     "motif": "facultatif",
                     "courriel": {
@@ -96,7 +95,7 @@ def default_workflow() -> dict[str, Any]:
                 {
                     "de": de,
                     "vers": vers,
-                    "roles": HANDLERS,
+                    "roles": list(ROLE_CHOICES),
                     "libelle": libelle,
                     "motif": "obligatoire",
                     "courriel": {

@@ -5,17 +5,19 @@
   and delete drafts untouched for six months.
 - `documents --generer-manquants`: queue again the receipts and attestations that have no file
   yet (a task that failed for good, or a lost one); the task workers make them.
-- `schedule [--loop] [--every SECONDS]`: both of the above plus two sweeps (filings whose
-  completion — receipt, mails, webhooks — and webhook deliveries whose task was lost are queued
-  again): the sweeps every `--every` seconds (default 300), the
-  retention once a day, and with it the citizen's file's orphan ciphertexts (`socle citoyen
-  orphelins`: files a rolled-back upload left, older than a day). `make run` and
-  scripts/production_start.sh run it beside the workers.
+- `schedule [--loop] [--every SECONDS]`: both of the above (documents created over 40 minutes
+  ago only: their own task retries until then) plus two sweeps (filings whose completion —
+  receipt, mails, webhooks — and webhook deliveries whose task was lost are queued again): the
+  sweeps every `--every` seconds (default 300), the retention once a day, and with it the
+  citizen's file's orphan ciphertexts (`socle citoyen orphelins`: files a rolled-back upload
+  left, older than a day). `make run` and scripts/production_start.sh run it beside the
+  workers.
 
 Running any of them twice is harmless: each only touches what is due, once.
 """
 
 import time
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -28,6 +30,9 @@ from socle.demarches.instruction import dossiers_retention_apply
 from socle.demarches.webhooks import livraisons_sweep
 
 DAY = 86400
+# A document's own task retries for about 30 minutes (tasks.MAX_ATTEMPTS): the sweep leaves the
+# documents younger than that to it.
+MISSING_AFTER = timedelta(minutes=40)
 
 
 class Command(BaseCommand):
@@ -86,8 +91,8 @@ class Command(BaseCommand):
             + _("Brouillons abandonnés supprimés : %(n)d") % {"n": counts["brouillons_supprimes"]}
         )
 
-    def _documents(self) -> None:
-        count = documents_missing_queue()
+    def _documents(self, *, older_than: timedelta | None = None) -> None:
+        count = documents_missing_queue(older_than=older_than)
         self.stdout.write(_("Documents mis en file de génération : %(n)d") % {"n": count})
 
     def _orphelins(self) -> None:
@@ -103,7 +108,7 @@ class Command(BaseCommand):
         while True:
             completed = filings_incomplete_queue()
             self.stdout.write(_("Dépôts à compléter remis en file : %(n)d") % {"n": completed})
-            self._documents()
+            self._documents(older_than=MISSING_AFTER)
             swept = livraisons_sweep()
             self.stdout.write(_("Livraisons de webhooks relancées : %(n)d") % {"n": swept})
             if time.monotonic() - last_retention >= DAY or not last_retention:
