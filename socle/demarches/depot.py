@@ -60,6 +60,7 @@ from socle.demarches.services import (
     dossiers_locking,
     event_add,
     mail_send,
+    message_add,
     message_check,
     piece_jointe_add,
     placement_for,
@@ -646,24 +647,7 @@ def dossier_message_from_usager(*, usager: User, dossier: Dossier, texte: str, f
     """Write to the service instructing the dossier, with attachments."""
     dossier = _filed_locked(usager, dossier)
     texte, checked = message_check(texte=texte, files=files)
-    message = Message.objects.create(dossier=dossier, auteur=usager, de_usager=True, texte=texte)
-    for document in checked:
-        piece_jointe_add(
-            dossier=dossier,
-            content=document.content,
-            nom=document.name,
-            type_mime=document.mime,
-            message=message,
-        )
-    event_add(
-        dossier,
-        Evenement.Kind.MESSAGE,
-        acteur=usager,
-        visible_usager=True,
-        details={"message": message.pk, "de_usager": True},
-    )
-    dossier.modifie_le = timezone.now()
-    dossier.save(update_fields=["modifie_le"])
+    message = message_add(dossier, auteur=usager, de_usager=True, texte=texte, checked=checked)
     _service_mail(
         dossier,
         subject=_("Message de l’usager sur le dossier %(reference)s")

@@ -147,24 +147,8 @@ def dossier_message_from_agent(
     locked = services.dossier_locked(dossier)
     dossier_check(acting_user, locked)
     _not_anonymised(locked)
-    message = Message.objects.create(
-        dossier=locked, auteur=acting_user, de_usager=False, texte=texte
-    )
-    for document in checked:
-        services.piece_jointe_add(
-            dossier=locked,
-            content=document.content,
-            nom=document.name,
-            type_mime=document.mime,
-            message=message,
-        )
-    locked.modifie_le = timezone.now()
-    locked.save(update_fields=["modifie_le"])
-    services.event_add(
-        locked,
-        Evenement.Kind.MESSAGE,
-        acteur=acting_user,
-        details={"message": message.pk, "de_usager": False, "pieces": len(checked)},
+    message = services.message_add(
+        locked, auteur=acting_user, de_usager=False, texte=texte, checked=checked
     )
     _mail_usager(
         locked,

@@ -165,6 +165,35 @@ def message_check(*, texte: str, files=()) -> tuple[str, list[CheckedDocument]]:
     return texte, checked
 
 
+def message_add(
+    dossier: Dossier, *, auteur, de_usager: bool, texte: str, checked: list[CheckedDocument]
+) -> Message:
+    """Write a checked message with its attachments in a locked dossier's thread, with its
+    history line (shown to the citizen when the citizen wrote it), in the caller's
+    transaction."""
+    message = Message.objects.create(
+        dossier=dossier, auteur=auteur, de_usager=de_usager, texte=texte
+    )
+    for document in checked:
+        piece_jointe_add(
+            dossier=dossier,
+            content=document.content,
+            nom=document.name,
+            type_mime=document.mime,
+            message=message,
+        )
+    event_add(
+        dossier,
+        Evenement.Kind.MESSAGE,
+        acteur=auteur,
+        visible_usager=de_usager,
+        details={"message": message.pk, "de_usager": de_usager, "pieces": len(checked)},
+    )
+    dossier.modifie_le = timezone.now()
+    dossier.save(update_fields=["modifie_le"])
+    return message
+
+
 def audit(acting_user, dossier: Dossier, action: str, **details: Any) -> None:
     """Record an agent's change of a dossier in the member's audit trail."""
     audit_record(
