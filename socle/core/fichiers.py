@@ -24,7 +24,6 @@ from typing import Any, TypeVar
 from xml.etree import ElementTree
 
 import filetype
-from django.conf import settings
 from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -161,11 +160,6 @@ class CheckedDocument:
     name: str
 
 
-def max_bytes() -> int:
-    """The largest document accepted, in bytes (settings.OBSERVATOIRE_DOCUMENT_MAX_BYTES)."""
-    return int(getattr(settings, "OBSERVATOIRE_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024))
-
-
 def size_label(size: int) -> str:
     """Write a size in bytes as a French reader expects it (« 10 Mo », « 1,5 ko »)."""
     for unit, scale in (("Mo", 1024 * 1024), ("ko", 1024)):
@@ -180,15 +174,18 @@ def accepted_labels(accepted: Iterable[str] | None = None) -> str:
     return ", ".join(TYPES[code].extension.upper() for code in codes)
 
 
+# The size a caller accepts when it names none (each module passes its own limit).
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
 def document_check(
-    upload, *, limit: int | None = None, accepted: Iterable[str] | None = None
+    upload, *, limit: int = DEFAULT_MAX_BYTES, accepted: Iterable[str] | None = None
 ) -> CheckedDocument:
     """Read an upload (a Django UploadedFile, or any file with a name) and tell what it is;
     raise DocumentRefused, with a French message, when it is not accepted.
 
     ``accepted`` narrows the formats to some codes of TYPES (a procedure's file field).
     """
-    limit = max_bytes() if limit is None else limit
     declared = getattr(upload, "size", None)
     if declared is not None and declared > limit:
         raise _too_large(limit)

@@ -394,7 +394,7 @@ class DocumentForm(forms.Form):
             "Formats acceptés : %(formats)s. Taille maximale : %(taille)s."
         ) % {
             "formats": documents.accepted_labels(),
-            "taille": documents.size_label(documents.max_bytes()),
+            "taille": documents.size_label(services.document_max_bytes()),
         }
 
 

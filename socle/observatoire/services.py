@@ -93,6 +93,11 @@ CONSENT_MAX_AGE = 30 * 24 * 3600
 RNA_RE = re.compile(r"^W\d{9}$")
 
 
+def document_max_bytes() -> int:
+    """The largest project document accepted, in bytes (OBSERVATOIRE_DOCUMENT_MAX_BYTES)."""
+    return int(getattr(settings, "OBSERVATOIRE_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024))
+
+
 # --- Actors ------------------------------------------------------------------------------------
 
 
@@ -1086,7 +1091,7 @@ def document_add(*, acting_user, projet: Projet, upload, public: bool = True) ->
     """
     _project_permission(acting_user, projet)
     try:
-        checked = documents.document_check(upload)
+        checked = documents.document_check(upload, limit=document_max_bytes())
     except documents.DocumentRefused as refused:
         raise ValidationError({"fichier": refused.message}) from None
     author = acting_person(acting_user)

@@ -991,7 +991,7 @@ def projet_contacts(request, membre, pk):
 def projet_documents(request, membre, pk):
     """A project's documents, and the upload of a new one (type and size checked)."""
     found = _projet_of(request, membre, pk)
-    limit = documents.max_bytes()
+    limit = services.document_max_bytes()
     status = 200
     if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > (
         limit + BODY_MARGIN
