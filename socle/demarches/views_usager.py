@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -29,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from socle.citoyen.chiffrement import FichierIllisible, fichier_read
 from socle.citoyen.models import Piece
 from socle.citoyen.selectors import get_piece_for_user, pieces_of
+from socle.core.cartes import map_tiles_allowed
 from socle.core.fichiers import bytes_response
 from socle.core.markdown import markdown_to_html
 from socle.core.uploads import upload_limited
@@ -76,15 +76,6 @@ def _module_membre(slug: str) -> Membre:
             _("Cette collectivité ne propose pas de démarches en ligne sur la plateforme.")
         )
     return membre
-
-
-def _with_tiles(response: HttpResponse) -> HttpResponse:
-    if settings.MAP_TILES_URL:
-        # The tiles' host may serve images on this page (strict CSP otherwise).
-        parts = urlsplit(settings.MAP_TILES_URL.replace("{s}", "a"))
-        origin = f"{parts.scheme}://{parts.netloc}".replace("://a.", "://*.")
-        response._csp_update = {"img-src": [origin]}  # type: ignore[attr-defined]
-    return response
 
 
 def _status(dossier: Dossier) -> str:
@@ -347,7 +338,7 @@ def _render_page(
     """Render a page of the form filled with the dossier's saved answers."""
     shown = saisie.FormData(saisie.answers_as_data(dossier.version.formulaire, dossier.donnees))
     context = _page_context(request, dossier, index, shown, errors)
-    return _with_tiles(render(request, "demarches/usager/page.html", context, status=status))
+    return map_tiles_allowed(render(request, "demarches/usager/page.html", context, status=status))
 
 
 def _shift_rows(data, files, path: str, removed: int):

@@ -10,7 +10,6 @@ JavaScript; the map is an extra beside its list.
 from __future__ import annotations
 
 from typing import Any, cast
-from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from socle.core.cartes import map_tiles_allowed
 from socle.core.charts import radar_chart
 from socle.core.forms import add_service_errors
 from socle.core.markdown import markdown_to_html
@@ -81,11 +81,7 @@ def _crumbs(*items: tuple[str, str]) -> list[tuple[str, str]]:
 def _carte_response(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     """Render a page; when it holds a map over tiles, let the tiles' host serve images."""
     response = render(request, template, context)
-    if settings.MAP_TILES_URL and context.get("carte"):
-        parts = urlsplit(settings.MAP_TILES_URL.replace("{s}", "a"))
-        origin = f"{parts.scheme}://{parts.netloc}".replace("://a.", "://*.")
-        response._csp_update = {"img-src": [origin]}  # type: ignore[attr-defined]
-    return response
+    return map_tiles_allowed(response) if context.get("carte") else response
 
 
 def _contour(lieu: Collectivite) -> str:

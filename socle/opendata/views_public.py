@@ -16,7 +16,6 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
-from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from socle.core.cartes import map_tiles_allowed
 from socle.core.tableur import csv_safe
 from socle.membres.models import Membre
 from socle.opendata import dcat, selectors
@@ -174,12 +174,7 @@ def _carte(membre: Membre | None) -> dict[str, Any]:
 
 def _render(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     response = render(request, template, context)
-    if settings.MAP_TILES_URL and context.get("carte"):
-        # The tiles' host may serve images on this page (strict CSP otherwise).
-        parts = urlsplit(settings.MAP_TILES_URL.replace("{s}", "a"))
-        origin = f"{parts.scheme}://{parts.netloc}".replace("://a.", "://*.")
-        response._csp_update = {"img-src": [origin]}  # type: ignore[attr-defined]
-    return response
+    return map_tiles_allowed(response) if context.get("carte") else response
 
 
 # --- Portal pages --------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ whose steps are submits of the same form, the map only fills the hidden lat/lon 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from socle.core.cartes import map_tiles_allowed
 from socle.membres.models import Membre
 from socle.membres.selectors import membre_public
 from socle.routage.adresse import AddressApiUnavailable, address_search
@@ -96,13 +96,7 @@ def _carte(membre: Membre | None, *, commune_code: str = "") -> dict[str, Any]:
 
 
 def _render(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
-    response = render(request, template, context, status=status)
-    if settings.MAP_TILES_URL:
-        # The tiles' host may serve images on this page (strict CSP otherwise).
-        parts = urlsplit(settings.MAP_TILES_URL.replace("{s}", "a"))
-        origin = f"{parts.scheme}://{parts.netloc}".replace("://a.", "://*.")
-        response._csp_update = {"img-src": [origin]}  # type: ignore[attr-defined]
-    return response
+    return map_tiles_allowed(render(request, template, context, status=status))
 
 
 def _problem(request: HttpRequest, title: str, text: str, status: int) -> HttpResponse:
