@@ -61,8 +61,7 @@ from socle.demarches.selectors import (
     get_piece_jointe_filed,
     latest_versions,
 )
-from socle.demarches.services import dossier_transition_by_api
-from socle.journal.services import journal_record
+from socle.demarches.services import dossier_read_journal, dossier_transition_by_api
 from socle.membres.models import Membre
 from socle.membres.selectors import membre_public
 
@@ -173,13 +172,12 @@ def _journal(request: HttpRequest, key: ApiKey, dossier: Dossier, data: str) -> 
         return True  # no account left to account to: its personal data went with it
     if key.created_by is None:
         return False
-    journal_record(
+    dossier_read_journal(
         agent=key.created_by,
-        citizen=dossier.usager,
         membre=dossier.membre,
+        dossier=dossier,
         data=data,
         channel=_("API démarches (clé %(prefix)s)") % {"prefix": key.prefix},
-        purpose=_("dossier %(reference)s") % {"reference": dossier.reference},
         request=request,
     )
     return True

@@ -37,6 +37,7 @@ from socle.demarches.models import (
     PieceJointe,
 )
 from socle.demarches.selectors import demarches_on
+from socle.journal.services import journal_record
 from socle.membres.models import Membre, Service
 from socle.membres.permissions import grants_for, permission_check
 from socle.membres.selectors import membre_by_slug
@@ -192,6 +193,24 @@ def message_add(
     dossier.modifie_le = timezone.now()
     dossier.save(update_fields=["modifie_le"])
     return message
+
+
+def dossier_read_journal(
+    *, agent, membre: Membre, dossier: Dossier, data: str, channel: str, request=None
+) -> None:
+    """Journal someone's sight of the citizen's data in a dossier (an agent on its page, the
+    owner of an API key); nothing once the dossier has no account left."""
+    if dossier.usager is None:
+        return
+    journal_record(
+        agent=agent,
+        citizen=dossier.usager,
+        membre=membre,
+        data=data,
+        channel=channel,
+        purpose=_("dossier %(reference)s") % {"reference": dossier.reference},
+        request=request,
+    )
 
 
 def audit(acting_user, dossier: Dossier, action: str, **details: Any) -> None:

@@ -40,7 +40,6 @@ from socle.demarches.documents import document_response
 from socle.demarches.models import Dossier
 from socle.demarches.selectors import demarches_on
 from socle.demarches.services import role_kinds_for
-from socle.journal.services import journal_record
 from socle.membres.decorators import membre_view
 from socle.membres.selectors import agents_of
 from socle.membres.views import membre_render
@@ -71,15 +70,12 @@ def status_badge(dossier: Dossier, labels: dict[str, str] | None = None):
 
 def _journal(request, membre, dossier: Dossier, *, data: str, channel: str) -> None:
     """Journal an agent's sight of a citizen's data (nothing once the dossier is unlinked)."""
-    if dossier.usager is None:
-        return
-    journal_record(
+    services.dossier_read_journal(
         agent=request.user,
-        citizen=dossier.usager,
         membre=membre,
+        dossier=dossier,
         data=data,
         channel=channel,
-        purpose=f"dossier {dossier.reference}",
         request=request,
     )
 
