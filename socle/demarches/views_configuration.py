@@ -18,7 +18,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -57,7 +57,7 @@ from socle.demarches.selectors import (
 from socle.membres.decorators import membre_view
 from socle.membres.models import Membre
 from socle.membres.selectors import membre_services
-from socle.membres.views import membre_crumbs, membre_menu
+from socle.membres.views import membre_render
 
 ETAT_TONES: dict[str, str] = {
     Demarche.Etat.BROUILLON: "info",
@@ -537,20 +537,10 @@ def apercu_page(request, editeur: Editeur) -> HttpResponse:
 
 
 def _render_membre(membre: Membre):
-    def render_page(request, template, context, *, title, crumbs, status=200):
-        return render(
-            request,
-            template,
-            {
-                "nav": "gestion",
-                "membre": membre,
-                "title": title,
-                "breadcrumbs": [*membre_crumbs(membre), *crumbs],
-                "menu": membre_menu(request, membre),
-                **context,
-            },
-            status=status,
-        )
+    """A member's back-office renderer, as the editor's pages call it."""
+
+    def render_page(request, template, context, **options):
+        return membre_render(request, membre, template, context, **options)
 
     return render_page
 

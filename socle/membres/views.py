@@ -79,11 +79,12 @@ def _posted(request):
 
 
 def membre_crumbs(membre: Membre | None = None, *pages) -> list[tuple[str, str]]:
-    """Breadcrumbs of a back-office page: Gestion › the member › the pages given."""
+    """Breadcrumbs of a back-office page: Gestion › the member › the pages given (a label, or
+    a (label, url) pair for a page that leads somewhere)."""
     crumbs = [(_("Gestion"), reverse("gestion:tableau"))]
     if membre is not None:
         crumbs.append((membre.collectivite.nom, reverse("gestion:membre", args=[membre.slug])))
-    crumbs.extend((page, "") for page in pages)
+    crumbs.extend(page if isinstance(page, tuple) else (page, "") for page in pages)
     return crumbs
 
 

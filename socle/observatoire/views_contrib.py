@@ -38,7 +38,7 @@ from socle.core.markdown import markdown_to_html
 from socle.core.templatetags.socle_kit import badge
 from socle.membres.decorators import membre_view, structure_view
 from socle.membres.permissions import grants_for
-from socle.membres.views import membre_crumbs, membre_menu
+from socle.membres.views import membre_crumbs, membre_render
 from socle.observatoire import selectors, services
 from socle.observatoire.forms import (
     ActeurForm,
@@ -245,22 +245,17 @@ def _missing_for_submission(projet: Projet) -> list[str]:
 def _member_page(request, membre, template, context, *, title, trail=(), status=200):
     """Render a page of the member's observatory: breadcrumbs Gestion › member › Observatoire
     › …, and the member's menu."""
-    crumbs = [
-        *membre_crumbs(membre),
-        (_("Observatoire"), reverse("gestion:observatoire:projets", args=[membre.slug])),
-        *trail,
-    ]
-    return render(
+    observatoire = (
+        _("Observatoire"),
+        reverse("gestion:observatoire:projets", args=[membre.slug]),
+    )
+    return membre_render(
         request,
+        membre,
         template,
-        {
-            "nav": "gestion",
-            "membre": membre,
-            "title": title,
-            "breadcrumbs": crumbs,
-            "menu": membre_menu(request, membre),
-            **context,
-        },
+        context,
+        title=title,
+        crumbs=(observatoire, *trail),
         status=status,
     )
 
