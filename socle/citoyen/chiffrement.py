@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,9 +104,23 @@ def fichier_read(fichier: FichierChiffre) -> bytes:
 
 def fichier_delete(fichier: FichierChiffre) -> None:
     """Delete a stored file's row and, once the transaction commits, its ciphertext."""
-    path = _path(fichier.chemin)
-    fichier.delete()
-    transaction.on_commit(lambda: path.unlink(missing_ok=True))
+    fichiers_delete([fichier])
+
+
+def fichiers_delete(fichiers: Iterable[FichierChiffre]) -> None:
+    """Delete stored files' rows in one statement and, once the transaction commits, their
+    ciphertexts."""
+    fichiers = list(fichiers)
+    if not fichiers:
+        return
+    paths = [_path(fichier.chemin) for fichier in fichiers]
+    FichierChiffre.objects.filter(pk__in=[fichier.pk for fichier in fichiers]).delete()
+
+    def unlink() -> None:
+        for path in paths:
+            path.unlink(missing_ok=True)
+
+    transaction.on_commit(unlink)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from socle.citoyen.chiffrement import fichier_delete, fichier_store, files_dir
+from socle.citoyen.chiffrement import fichier_delete, fichier_store, fichiers_delete, files_dir
 from socle.citoyen.models import Adresse, FichierChiffre, Piece, Proche, Profil
 from socle.citoyen.selectors import franceconnect_identity
 from socle.core.dates import months_shift
@@ -464,12 +464,11 @@ def citoyen_forget(*, usager) -> dict[str, int]:
     """Delete the citizen's whole file: profile, household, addresses, documents (their
     ciphertext once this commits); return counts. Files attached to dossiers belong to the
     démarches module, which forgets them its own way."""
-    counts = {"pieces": 0}
-    for piece in Piece.objects.select_for_update().filter(usager=usager).select_related("fichier"):
-        fichier = piece.fichier
-        piece.delete()
-        fichier_delete(fichier)
-        counts["pieces"] += 1
+    pieces = list(Piece.objects.select_for_update().filter(usager=usager).select_related("fichier"))
+    # The documents first: their rows protect their files.
+    Piece.objects.filter(pk__in=[piece.pk for piece in pieces]).delete()
+    fichiers_delete(piece.fichier for piece in pieces)
+    counts = {"pieces": len(pieces)}
     counts["proches"] = Proche.objects.filter(usager=usager).delete()[0]
     counts["adresses"] = Adresse.objects.filter(usager=usager).delete()[0]
     counts["profil"] = Profil.objects.filter(usager=usager).delete()[0]

@@ -24,7 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from socle.citoyen.chiffrement import fichier_delete, fichier_read
+from socle.citoyen.chiffrement import fichier_read, fichiers_delete
 from socle.citoyen.models import Piece
 from socle.citoyen.selectors import (
     address_answer,
@@ -292,10 +292,8 @@ def _drop_unanswered_files(dossier: Dossier, pieces: dict[int, PieceJointe] | No
         stale = list(_field_pieces(dossier).exclude(pk__in=kept))
     else:
         stale = [piece for pk, piece in pieces.items() if pk not in kept]
-    for piece in stale:
-        fichier = piece.fichier
-        piece.delete()
-        fichier_delete(fichier)
+    PieceJointe.objects.filter(pk__in=[piece.pk for piece in stale]).delete()
+    fichiers_delete(piece.fichier for piece in stale)
 
 
 def _page_keys(schema: dict[str, Any], page: int | None) -> set[str]:

@@ -22,7 +22,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from socle.citoyen.chiffrement import fichier_delete
+from socle.citoyen.chiffrement import fichiers_delete
 from socle.comptes.models import User
 from socle.core.outbox import outbox_messages_forget
 from socle.core.tableur import csv_safe
@@ -441,9 +441,7 @@ def _purpose(references: list[str]) -> str:
 
 
 def _fichiers_delete(fichiers: Iterable[Any]) -> None:
-    for fichier in fichiers:
-        if fichier is not None:
-            fichier_delete(fichier)
+    fichiers_delete(fichier for fichier in fichiers if fichier is not None)
 
 
 def draft_delete(dossier: Dossier) -> None:
